@@ -27,6 +27,7 @@ public sealed unsafe class SimulatedMachine : IDisposable
         TimerHz = timerHz;
         CycleCounterHz = cycleCounterHz;
         Current = this;
+        SimulatedDisk.Current = null;
     }
 
     /// <summary>The machine the kernel's seam calls reach; set by the constructor.</summary>
