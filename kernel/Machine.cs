@@ -40,4 +40,10 @@ public static unsafe partial class Machine
     /// Never returns: on the host it throws, so a test observes the stop.
     /// </summary>
     public static partial void Halt(int exitCode);
+
+    /// <summary>
+    /// Sleeps until the next interrupt (the timer at the latest) has been handled.
+    /// On the host: advances the manual clock by one tick.
+    /// </summary>
+    public static partial void WaitForInterrupt();
 }

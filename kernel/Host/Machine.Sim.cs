@@ -23,4 +23,6 @@ public static unsafe partial class Machine
     public static partial ulong VirtualToPhysical(void* pointer) => Sim.VirtualToPhysical(pointer);
 
     public static partial void Halt(int exitCode) => throw new MachineHaltedException(exitCode, Sim.ConsoleText);
+
+    public static partial void WaitForInterrupt() => Sim.AdvanceTicks(1);
 }

@@ -1,0 +1,115 @@
+; Trap entry: one stub per IDT vector, the common save/restore path, the
+; syscall entry and the resume path that enters (or re-enters) ring 3.
+; Every entry builds the same TrapFrame (Arch.X64/TrapFrame.X64.cs) on the kernel
+; stack and calls C#; C# either returns (resume where the trap came from) or calls
+; trap_resume with another saved frame. There is no per-process kernel stack:
+; every entry from ring 3 starts at kernel_stack_top (EROS: no kernel continuations).
+; docs/boot.md "Traps" and "Syscall ABI".
+
+bits 64
+
+extern CapOSTrap
+extern CapOSSyscall
+extern kernel_stack_top
+
+global trap_stub_table
+global trap_resume
+global syscall_entry
+
+SYSCALL_VECTOR equ 256
+USER_CS        equ 0x23
+USER_SS        equ 0x1B
+
+section .text
+
+%macro SAVE_REGISTERS 0
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+
+trap_common:
+    SAVE_REGISTERS
+    cld
+    mov rdi, rsp
+    call CapOSTrap
+    jmp restore_and_return
+
+; void trap_resume(TrapFrame* frame): continue from a saved frame; never returns.
+trap_resume:
+    mov rsp, rdi
+restore_and_return:
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16                     ; vector, error code
+    iretq
+
+; syscall: rcx = user rip, r11 = user rflags; interrupts masked by IA32_FMASK.
+syscall_entry:
+    mov [rel syscall_user_rsp], rsp
+    mov rsp, kernel_stack_top
+    push USER_SS
+    push qword [rel syscall_user_rsp]
+    push r11
+    push USER_CS
+    push rcx
+    push 0
+    push SYSCALL_VECTOR
+    SAVE_REGISTERS
+    cld
+    mov rdi, rsp
+    call CapOSSyscall
+    jmp restore_and_return
+
+; One stub per vector: push a zero where the CPU pushes no error code, push the
+; vector, join the common path. Vectors with an error code: 8, 10-14, 17, 21, 29, 30.
+%assign vector 0
+%rep 256
+align 16
+trap_stub_%+vector:
+%if vector != 8 && (vector < 10 || vector > 14) && vector != 17 && vector != 21 && vector != 29 && vector != 30
+    push 0
+%endif
+    push vector
+    jmp trap_common
+%assign vector vector + 1
+%endrep
+
+section .rodata
+align 8
+trap_stub_table:
+%assign vector 0
+%rep 256
+    dq trap_stub_%+vector
+%assign vector vector + 1
+%endrep
+
+section .bss
+align 8
+syscall_user_rsp:
+    resq 1

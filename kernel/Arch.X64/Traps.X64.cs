@@ -1,0 +1,196 @@
+using System.Runtime.InteropServices;
+using CapOS.Kernel.Diagnostics;
+using CapOS.Kernel.Invocation;
+using CapOS.Kernel.Process;
+
+namespace CapOS.Kernel.Arch.X64;
+
+/// <summary>
+/// Where every trap lands (Traps.X64.asm calls in with the saved frame): the timer,
+/// exceptions (a user fault stops that process and the kernel goes on; a kernel fault
+/// is reported and stops the machine), and the syscall entry, which turns registers
+/// into an <see cref="InvocationArguments"/> for the portable dispatcher.
+/// docs/boot.md "Traps" and "Syscall ABI".
+/// </summary>
+internal static unsafe class Traps
+{
+    public const int PageFault = 14;
+
+    [UnmanagedCallersOnly(EntryPoint = "CapOSTrap")]
+    private static void OnTrap(TrapFrame* frame)
+    {
+        ulong vector = frame->Vector;
+        if (vector == Timer.Vector)
+        {
+            Timer.OnInterrupt();
+            if (frame->FromUser)
+            {
+                Preempt(frame);
+            }
+
+            return;
+        }
+
+        if (vector == Timer.SpuriousVector || (vector >= 0x20 && vector < 0x30))
+        {
+            return; // spurious: local APIC, or the masked legacy PIC
+        }
+
+        if (vector < 32 && frame->FromUser)
+        {
+            StopFaultingProcess(frame);
+            return;
+        }
+
+        ReportKernelException(frame);
+        Machine.Halt(Panic.ExitCode);
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "CapOSSyscall")]
+    private static void OnSyscall(TrapFrame* frame)
+    {
+        ProcessEntry* invoker = ProcessTable.Current;
+        Panic.Assert(invoker != null, "syscall with no current process");
+        InvocationArguments arguments = default;
+        arguments.KeyRegister = (byte)frame->Rdi;
+        arguments.Order = (uint)frame->Rax;
+        arguments.W0 = frame->Rsi;
+        arguments.W1 = frame->Rdx;
+        arguments.W2 = frame->R10;
+        arguments.W3 = frame->R8;
+        arguments.StringAddress = frame->R9;
+        arguments.StringLength = frame->R12;
+        *(uint*)arguments.SendKeys = (uint)frame->R13;
+        *(uint*)arguments.ReceiveKeys = (uint)frame->R14;
+        arguments.ReceiveAddress = frame->R15;
+        arguments.ReceiveCapacity = frame->Rbx;
+        InvocationReply reply;
+        if (Dispatcher.Dispatch(invoker, &arguments, &reply) == DispatchOutcome.InvokerEnded)
+        {
+            Scheduler.RunNext();
+            return;
+        }
+
+        frame->Rax = (ulong)reply.Result;
+        frame->Rsi = reply.W0;
+        frame->Rdx = reply.W1;
+        frame->R10 = reply.W2;
+        frame->R8 = reply.W3;
+        frame->R9 = reply.StringLength;
+    }
+
+    /// <summary>Round robin on every tick taken in ring 3: save the frame, run the next runnable process.</summary>
+    private static void Preempt(TrapFrame* frame)
+    {
+        ProcessEntry* current = ProcessTable.Current;
+        Panic.Assert(current != null, "timer from ring 3 with no current process");
+        *(TrapFrame*)current->Context = *frame;
+        Scheduler.RunNext();
+    }
+
+    private static void StopFaultingProcess(TrapFrame* frame)
+    {
+        ProcessEntry* process = ProcessTable.Current;
+        Panic.Assert(process != null, "user fault with no current process");
+        Log.Write("fault: process ");
+        Log.WriteDecimal((ulong)process->Pid);
+        Log.Write(" ");
+        Log.Write(Mnemonic(frame->Vector));
+        Log.Write(" rip=");
+        WriteHex(frame->Rip);
+        Log.Write(" cr2=");
+        WriteHex(frame->Vector == PageFault ? Cpu.ReadCr2() : 0);
+        Log.Write(" error=");
+        WriteHex(frame->ErrorCode);
+        Log.WriteLine("; process stopped");
+        ProcessTable.End(process, ProcessState.Faulted);
+        Scheduler.RunNext();
+    }
+
+    private static void ReportKernelException(TrapFrame* frame)
+    {
+        Log.Write("EXCEPTION ");
+        Log.WriteDecimal(frame->Vector);
+        Log.Write(" ");
+        Log.Write(Mnemonic(frame->Vector));
+        Log.Write(" error=");
+        WriteHex(frame->ErrorCode);
+        Log.Write(" rip=");
+        WriteHex(frame->Rip);
+        Log.Write(" cr2=");
+        WriteHex(Cpu.ReadCr2());
+        Log.WriteLine();
+        WriteRegister("rax", frame->Rax, false);
+        WriteRegister("rbx", frame->Rbx, false);
+        WriteRegister("rcx", frame->Rcx, false);
+        WriteRegister("rdx", frame->Rdx, true);
+        WriteRegister("rsi", frame->Rsi, false);
+        WriteRegister("rdi", frame->Rdi, false);
+        WriteRegister("rbp", frame->Rbp, false);
+        WriteRegister("rsp", frame->Rsp, true);
+        WriteRegister("r8", frame->R8, false);
+        WriteRegister("r9", frame->R9, false);
+        WriteRegister("r10", frame->R10, false);
+        WriteRegister("r11", frame->R11, true);
+        WriteRegister("r12", frame->R12, false);
+        WriteRegister("r13", frame->R13, false);
+        WriteRegister("r14", frame->R14, false);
+        WriteRegister("r15", frame->R15, true);
+        WriteRegister("cs", frame->Cs, false);
+        WriteRegister("ss", frame->Ss, false);
+        WriteRegister("rflags", frame->Rflags, false);
+        WriteRegister("cr3", Cpu.ReadCr3(), true);
+    }
+
+    private static void WriteRegister(string name, ulong value, bool endLine)
+    {
+        Log.Write(name);
+        Log.Write("=");
+        Log.WriteHex(value, 16);
+        if (endLine)
+        {
+            Log.WriteLine();
+        }
+        else
+        {
+            Log.Write(" ");
+        }
+    }
+
+    /// <summary>"0x" and the shortest hex form of <paramref name="value"/>.</summary>
+    private static void WriteHex(ulong value)
+    {
+        int digits = 1;
+        while (digits < 16 && (value >> (digits * 4)) != 0)
+        {
+            digits++;
+        }
+
+        Log.WriteHex(value, digits);
+    }
+
+    private static string Mnemonic(ulong vector) => vector switch
+    {
+        0 => "#DE",
+        1 => "#DB",
+        2 => "NMI",
+        3 => "#BP",
+        4 => "#OF",
+        5 => "#BR",
+        6 => "#UD",
+        7 => "#NM",
+        8 => "#DF",
+        10 => "#TS",
+        11 => "#NP",
+        12 => "#SS",
+        13 => "#GP",
+        14 => "#PF",
+        16 => "#MF",
+        17 => "#AC",
+        18 => "#MC",
+        19 => "#XM",
+        20 => "#VE",
+        21 => "#CP",
+        _ => "INT",
+    };
+}

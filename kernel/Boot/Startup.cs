@@ -1,0 +1,113 @@
+using CapOS.Kernel.Diagnostics;
+using CapOS.Kernel.Invocation;
+using CapOS.Kernel.Memory;
+using CapOS.Kernel.Process;
+
+namespace CapOS.Kernel.Boot;
+
+/// <summary>
+/// The portable kernel entry. The machine half brings the processor up (console and
+/// banner, descriptor tables, timer), turns the loader's data into a <see cref="BootInfo"/>
+/// and calls <see cref="Run"/>, which prints the boot lines of the serial contract, sets up the
+/// page allocator and the process table, makes a process of each boot module and
+/// schedules. docs/boot.md "Boot path" and "Serial contract".
+/// </summary>
+public static unsafe class Startup
+{
+    /// <summary>Timer ticks at which a "timer: tick=" line is printed.</summary>
+    public const ulong TickReportInterval = 5;
+
+    public static void Run(BootInfo* boot)
+    {
+        WriteBootLine(boot);
+        boot->Validate();
+        if (!PageAllocator.Initialize(boot))
+        {
+            Panic.Stop("no room for the page allocator's bitmap");
+        }
+
+        Log.Write("mem: usable=");
+        Log.WriteDecimal(boot->UsableBytes() / 1024);
+        Log.Write(" KiB free-pages=");
+        Log.WriteDecimal(PageAllocator.FreePages);
+        Log.WriteLine();
+
+        Log.Write("timer: hz=");
+        Log.WriteDecimal((ulong)Machine.TimerHz());
+        Log.Write(" tsc-mhz=");
+        Log.WriteDecimal(Machine.CycleCounterHz() / 1000000);
+        Log.WriteLine();
+        ReportTicks(3);
+
+        if (boot->HasOption("test=kernel-pagefault"))
+        {
+            SelfTest.TouchUnmappedKernelAddress();
+        }
+
+        Panic.Assert(ProcessTable.Initialize(1), "no memory for the process table");
+        for (int i = 0; i < boot->ModuleCount; i++)
+        {
+            CreateProcess(boot, i);
+        }
+
+        Scheduler.Start(boot->HasOption("exit-when-idle"));
+    }
+
+    /// <summary>Waits for <paramref name="count"/> report intervals of the timer, printing the tick count at each.</summary>
+    public static void ReportTicks(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            ulong target = ((Machine.TimerTicks() / TickReportInterval) + 1) * TickReportInterval;
+            while (Machine.TimerTicks() < target)
+            {
+                Machine.WaitForInterrupt();
+            }
+
+            Log.Write("timer: tick=");
+            Log.WriteDecimal(Machine.TimerTicks());
+            Log.WriteLine();
+        }
+    }
+
+    private static void WriteBootLine(BootInfo* boot)
+    {
+        Log.Write("boot: loader=");
+        Log.Write(boot->Loader == BootLoader.Multiboot1 ? "multiboot1" : boot->Loader == BootLoader.Multiboot2 ? "multiboot2" : "unknown");
+        Log.Write(" cmdline=\"");
+        for (int i = 0; i < boot->CommandLineLength; i++)
+        {
+            byte c = boot->CommandLineByte(i);
+            Machine.ConsoleWrite(c < 0x80 ? c : (byte)'?');
+        }
+
+        Log.Write("\" modules=");
+        Log.WriteDecimal((ulong)boot->ModuleCount);
+        Log.WriteLine();
+    }
+
+    private static void CreateProcess(BootInfo* boot, int module)
+    {
+        ProcessEntry* process = ProcessTable.Create(0);
+        Panic.Assert(process != null, "process table full");
+        process->KeyRegisters[1] = (byte)KeyRegisterKind.Console;
+        process->KeyRegisters[2] = (byte)KeyRegisterKind.Self;
+        Log.Write("proc: ");
+        Log.WriteDecimal((ulong)process->Pid);
+        Log.Write(" from module ");
+        for (int i = 0; i < boot->ModuleNameLength(module); i++)
+        {
+            byte c = boot->ModuleNameByte(module, i);
+            Machine.ConsoleWrite(c < 0x80 ? c : (byte)'?');
+        }
+
+        Log.WriteLine();
+        if (!UserMode.Load(process, boot->ModuleStart(module), boot->ModuleEnd(module)))
+        {
+            Log.Write("proc: ");
+            Log.WriteDecimal((ulong)process->Pid);
+            Log.WriteLine(" not loadable; stopped");
+            ProcessTable.End(process, ProcessState.Faulted);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using CapOS.Kernel.Diagnostics;
+using CapOS.Kernel.Process;
+
+namespace CapOS.Kernel.Invocation;
+
+/// <summary>
+/// Key invocation, the only system call (DESIGN.md §6): decode the invoked key register,
+/// validate, then act. For now only kernel keys exist (void, console, self); the
+/// general path to start/resume keys replaces the switch in a later milestone.
+/// Validate first, then mutate (STYLE.md "Invocation handlers"). docs/boot.md "Syscall ABI".
+/// </summary>
+public static unsafe class Dispatcher
+{
+    /// <summary>Runs the invocation <paramref name="arguments"/> of <paramref name="invoker"/>, filling <paramref name="reply"/>.</summary>
+    public static DispatchOutcome Dispatch(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
+    {
+        *reply = default;
+        if (arguments->KeyRegister >= ProcessEntry.KeyRegisterCount)
+        {
+            reply->Result = InvocationResult.BadKeyRegister;
+            return DispatchOutcome.Reply;
+        }
+
+        switch (invoker->KeyRegister(arguments->KeyRegister))
+        {
+            case KeyRegisterKind.Console:
+                return InvokeConsole(invoker, arguments, reply);
+            case KeyRegisterKind.Self:
+                return InvokeSelf(invoker, arguments, reply);
+            default:
+                reply->Result = InvocationResult.Void;
+                return DispatchOutcome.Reply;
+        }
+    }
+
+    private static DispatchOutcome InvokeConsole(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
+    {
+        if (arguments->Order != ConsoleOrder.WriteLine && arguments->Order != ConsoleOrder.Echo)
+        {
+            reply->Result = InvocationResult.UnknownOrder;
+            return DispatchOutcome.Reply;
+        }
+
+        byte* text = stackalloc byte[(int)UserMemory.MaxStringLength];
+        ulong length = arguments->StringLength;
+        if (!UserMemory.CopyIn(arguments->StringAddress, text, length))
+        {
+            reply->Result = InvocationResult.BadString;
+            return DispatchOutcome.Reply;
+        }
+
+        if (arguments->Order == ConsoleOrder.WriteLine)
+        {
+            Log.Write("user[");
+            Log.WriteDecimal((ulong)invoker->Pid);
+            Log.Write("]: ");
+            for (ulong i = 0; i < length; i++)
+            {
+                Machine.ConsoleWrite(text[i] < 0x80 ? text[i] : (byte)'?');
+            }
+
+            Log.WriteLine();
+            reply->Result = InvocationResult.Ok;
+            return DispatchOutcome.Reply;
+        }
+
+        return Echo(invoker, arguments, reply, text, length);
+    }
+
+    private static DispatchOutcome Echo(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply, byte* text, ulong length)
+    {
+        if (length > arguments->ReceiveCapacity)
+        {
+            reply->Result = InvocationResult.BadString;
+            return DispatchOutcome.Reply;
+        }
+
+        for (ulong i = 0; i < length / 2; i++)
+        {
+            byte swap = text[i];
+            text[i] = text[length - 1 - i];
+            text[length - 1 - i] = swap;
+        }
+
+        if (!UserMemory.CopyOut(text, arguments->ReceiveAddress, length))
+        {
+            reply->Result = InvocationResult.BadString;
+            return DispatchOutcome.Reply;
+        }
+
+        reply->Result = InvocationResult.Ok;
+        reply->W0 = arguments->W0 + arguments->W1 + arguments->W2 + arguments->W3;
+        reply->W1 = length;
+        reply->W2 = ~arguments->W2;
+        reply->W3 = invoker->Pid;
+        reply->StringLength = length;
+        return DispatchOutcome.Reply;
+    }
+
+    private static DispatchOutcome InvokeSelf(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
+    {
+        if (arguments->Order != SelfOrder.Exit)
+        {
+            reply->Result = InvocationResult.UnknownOrder;
+            return DispatchOutcome.Reply;
+        }
+
+        ProcessTable.End(invoker, ProcessState.Exited);
+        Log.Write("proc: ");
+        Log.WriteDecimal((ulong)invoker->Pid);
+        Log.WriteLine(" exited");
+        return DispatchOutcome.InvokerEnded;
+    }
+}

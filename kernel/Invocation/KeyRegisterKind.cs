@@ -1,0 +1,47 @@
+namespace CapOS.Kernel.Invocation;
+
+/// <summary>
+/// The kernel keys a key register of the ring-3 demo can hold. Stand-ins until key
+/// registers hold real keys (kernel/NodeTree Key) in the process root's annex nodes.
+/// </summary>
+public enum KeyRegisterKind : byte
+{
+    /// <summary>The void key: every invocation returns <see cref="InvocationResult.Void"/> (EROS void key).</summary>
+    Void = 0,
+
+    /// <summary>The console key: writes lines (<see cref="ConsoleOrder"/>).</summary>
+    Console = 1,
+
+    /// <summary>A process key to the invoker itself: the exit order ends it (<see cref="SelfOrder"/>).</summary>
+    Self = 2,
+}
+
+/// <summary>Order codes of the console key.</summary>
+public static class ConsoleOrder
+{
+    /// <summary>Prints the string as one line, prefixed with "user[&lt;pid&gt;]: ".</summary>
+    public const uint WriteLine = 1;
+
+    /// <summary>
+    /// The round-trip check: replies W0 = W0+W1+W2+W3, W1 = string length, W2 = ~W2,
+    /// W3 = the invoker's pid, and the string reversed into the receive buffer.
+    /// </summary>
+    public const uint Echo = 2;
+}
+
+/// <summary>Order codes of the self key.</summary>
+public static class SelfOrder
+{
+    /// <summary>Ends the invoking process ("proc: &lt;pid&gt; exited").</summary>
+    public const uint Exit = 1;
+}
+
+/// <summary>Result codes in the reply's result register.</summary>
+public enum InvocationResult : ulong
+{
+    Ok = 0,
+    UnknownOrder = 1,
+    Void = 2,
+    BadKeyRegister = 3,
+    BadString = 4,
+}

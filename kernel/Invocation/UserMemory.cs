@@ -1,0 +1,46 @@
+namespace CapOS.Kernel.Invocation;
+
+/// <summary>
+/// The seam through which the kernel reads and writes the invoker's memory. The
+/// range checks are portable (<see cref="IsUserRange"/>); whether each page is mapped
+/// is the machine's business (Arch.X64/UserMemory.X64.cs walks the page tables;
+/// Host/UserMemory.Sim.cs uses a window the test provides). docs/seam.md.
+/// </summary>
+public static unsafe partial class UserMemory
+{
+    /// <summary>First address above the user half of every address space (policy: 2^47, which every 64-bit MMU CapOS targets can map).</summary>
+    public const ulong UserLimit = 0x0000800000000000;
+
+    /// <summary>Longest string one invocation carries (EROS: a page).</summary>
+    public const ulong MaxStringLength = 4096;
+
+    /// <summary>True when [address, address+length) lies in the user half, without wrap-around.</summary>
+    public static bool IsUserRange(ulong address, ulong length) =>
+        length <= MaxStringLength && address < UserLimit && length <= UserLimit - address;
+
+    /// <summary>Copies <paramref name="length"/> bytes from the current process at <paramref name="userAddress"/>; false if any byte is not readable.</summary>
+    public static bool CopyIn(ulong userAddress, byte* destination, ulong length)
+    {
+        if (!IsUserRange(userAddress, length))
+        {
+            return false;
+        }
+
+        return length == 0 || CopyFromUser(userAddress, destination, length);
+    }
+
+    /// <summary>Copies to the current process; false if any byte is not writable.</summary>
+    public static bool CopyOut(byte* source, ulong userAddress, ulong length)
+    {
+        if (!IsUserRange(userAddress, length))
+        {
+            return false;
+        }
+
+        return length == 0 || CopyToUser(source, userAddress, length);
+    }
+
+    private static partial bool CopyFromUser(ulong userAddress, byte* destination, ulong length);
+
+    private static partial bool CopyToUser(byte* source, ulong userAddress, ulong length);
+}

@@ -1,0 +1,51 @@
+using CapOS.Kernel.Diagnostics;
+
+namespace CapOS.Kernel.Process;
+
+/// <summary>
+/// Round-robin choice of the next process, and the idle loop. Every way out of a
+/// process that does not return to it (exit, fault, preemption) ends in <see cref="RunNext"/>:
+/// there is no kernel stack to unwind to (EROS: every kernel operation restarts
+/// from the trap). docs/boot.md "Ring 3".
+/// </summary>
+public static unsafe class Scheduler
+{
+    private static bool s_exitWhenIdle;
+    private static bool s_idleReported;
+
+    /// <summary>Starts scheduling; <paramref name="exitWhenIdle"/> stops the machine once nothing is runnable.</summary>
+    public static void Start(bool exitWhenIdle)
+    {
+        s_exitWhenIdle = exitWhenIdle;
+        s_idleReported = false;
+        RunNext();
+    }
+
+    /// <summary>Runs the next runnable process, or idles. Never returns on metal.</summary>
+    public static void RunNext()
+    {
+        ProcessEntry* next = ProcessTable.SelectNext();
+        if (next != null)
+        {
+            UserMode.Enter(next);
+            return;
+        }
+
+        if (!s_idleReported)
+        {
+            s_idleReported = true;
+            Log.WriteLine("kernel: idle");
+        }
+
+        if (s_exitWhenIdle)
+        {
+            Machine.Halt(0);
+            return;
+        }
+
+        for (;;)
+        {
+            Machine.WaitForInterrupt();
+        }
+    }
+}

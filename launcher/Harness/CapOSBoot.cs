@@ -1,0 +1,27 @@
+namespace CapOS.Harness;
+
+/// <summary>
+/// How CapOS is booted, shared by <c>./capos run</c>, the KVM probe and the boot tests so that all three
+/// boot the same machine: the kernel by Multiboot1 from QEMU's <c>-kernel</c> (qboot firmware) with the
+/// user programs as modules, or the GRUB CD by Multiboot2.
+/// </summary>
+public static class CapOSBoot
+{
+    /// <summary>The kernel and its modules through <c>-kernel</c>/<c>-initrd</c>.</summary>
+    public static QemuOptions Kernel(RepositoryLayout layout, string? commandLine, Accelerator accelerator) =>
+        new()
+        {
+            Kernel = layout.KernelElf,
+            Modules = layout.UserPrograms,
+            KernelCommandLine = commandLine,
+            Accelerator = accelerator,
+        };
+
+    /// <summary>The GRUB boot CD (its command line and modules are in its grub.cfg).</summary>
+    public static QemuOptions Iso(RepositoryLayout layout, Accelerator accelerator) =>
+        new()
+        {
+            CdromImage = layout.Iso,
+            Accelerator = accelerator,
+        };
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace CapOS.Harness;
+
+/// <summary>
+/// Where the build puts what QEMU boots (the solution build writes artifacts/; docs/boot.md). Found by
+/// walking up from a start directory to the folder holding CapOS.sln.
+/// </summary>
+public sealed class RepositoryLayout
+{
+    /// <summary>The user programs handed to the kernel as Multiboot modules, in this order.</summary>
+    public static readonly IReadOnlyList<string> UserProgramNames = ["hello.elf", "fault.elf"];
+
+    private RepositoryLayout(string root)
+    {
+        Root = root;
+    }
+
+    /// <summary>The repository root (holds CapOS.sln).</summary>
+    public string Root { get; }
+
+    /// <summary>The solution every build goes through.</summary>
+    public string Solution => Path.Combine(Root, "CapOS.sln");
+
+    /// <summary>Build outputs (git-ignored).</summary>
+    public string Artifacts => Path.Combine(Root, "artifacts");
+
+    /// <summary>The kernel ELF (with symbols: gdb reads it).</summary>
+    public string KernelElf => Path.Combine(Artifacts, "kernel", "kernel.elf");
+
+    /// <summary>The kernel's symbol map.</summary>
+    public string KernelMap => Path.Combine(Artifacts, "kernel", "kernel.map");
+
+    /// <summary>The user programs, as Multiboot modules, in order.</summary>
+    public IReadOnlyList<string> UserPrograms =>
+        [.. UserProgramNames.Select(name => Path.Combine(Artifacts, "user", name))];
+
+    /// <summary>The GRUB (Multiboot2) boot CD.</summary>
+    public string Iso => Path.Combine(Artifacts, "capos.iso");
+
+    /// <summary>The cached verdict of the KVM probe boot.</summary>
+    public string KvmProbeCache => Path.Combine(Artifacts, "kvm-probe.json");
+
+    /// <summary>Finds the repository root at or above <paramref name="start"/>; throws if there is none.</summary>
+    public static RepositoryLayout Locate(string start)
+    {
+        for (DirectoryInfo? directory = new(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "CapOS.sln")))
+            {
+                return new RepositoryLayout(directory.FullName);
+            }
+        }
+        throw new DirectoryNotFoundException($"no CapOS.sln at or above {start}");
+    }
+
+    /// <summary>Finds the root from the running program's own location (bin/ lies inside the repository).</summary>
+    public static RepositoryLayout Locate() => Locate(AppContext.BaseDirectory);
+
+    /// <summary>Paths among the kernel and its modules that do not exist (empty when all are built).</summary>
+    public IReadOnlyList<string> MissingKernelArtifacts()
+    {
+        var missing = new List<string>();
+        foreach (string path in (IEnumerable<string>)[KernelElf, .. UserPrograms])
+        {
+            if (!File.Exists(path))
+            {
+                missing.Add(Path.GetRelativePath(Root, path));
+            }
+        }
+        return missing;
+    }
+}

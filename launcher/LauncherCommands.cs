@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace CapOS.Launcher;
+
+/// <summary>
+/// The command tree (System.CommandLine). The verbs' work is passed in, so parsing is unit-tested with
+/// fakes: <c>build</c> and <c>run [--gdb] [--iso] [--append TEXT] [--timeout S] [--accel tcg|kvm|auto]
+/// [--no-build] [--deterministic] [--debug-log FILE]</c> and <c>test [dotnet test args]</c> (which the bash
+/// bootstrap runs itself, without building the launcher first).
+/// </summary>
+public static class LauncherCommands
+{
+    /// <summary>Builds the root command.</summary>
+    /// <param name="build">Runs the build; returns the exit code.</param>
+    /// <param name="run">Runs QEMU; returns the exit code.</param>
+    /// <param name="test">Runs the tests with extra <c>dotnet test</c> arguments; returns the exit code.</param>
+    public static RootCommand Create(Func<CancellationToken, Task<int>> build,
+        Func<RunRequest, CancellationToken, Task<int>> run,
+        Func<IReadOnlyList<string>, CancellationToken, Task<int>> test)
+    {
+        var root = new RootCommand("CapOS launcher: build the system and boot it in QEMU (docs/launcher.md).");
+        var buildCommand = new Command("build", "Build everything: dotnet build CapOS.sln (kernel ELF, user programs, tools, tests).");
+        buildCommand.SetAction((_, cancel) => build(cancel));
+        root.Add(buildCommand);
+        root.Add(CreateRun(run));
+        var testCommand = new Command("test", "Run every test: dotnet test CapOS.sln [args] (host, imagegen and QEMU boot tests).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        testCommand.SetAction((result, cancel) => test(result.UnmatchedTokens, cancel));
+        root.Add(testCommand);
+        return root;
+    }
+
+    private static Command CreateRun(Func<RunRequest, CancellationToken, Task<int>> run)
+    {
+        var gdb = new Option<bool>("--gdb") { Description = "Start stopped with a gdb stub on :1234 (QEMU -s -S)." };
+        var iso = new Option<bool>("--iso") { Description = "Boot artifacts/capos.iso through GRUB (Multiboot2)." };
+        var append = new Option<string?>("--append") { Description = "The kernel command line, e.g. \"exit-when-idle\".", HelpName = "text" };
+        var timeout = new Option<double?>("--timeout") { Description = "Kill QEMU after this many seconds.", HelpName = "seconds" };
+        var accel = new Option<AcceleratorRequest>("--accel")
+        {
+            Description = "tcg, kvm, or auto: KVM only if a probe boot showed it runs the kernel (cached in artifacts/).",
+            DefaultValueFactory = _ => AcceleratorRequest.Auto,
+            HelpName = "tcg|kvm|auto",
+        };
+        var noBuild = new Option<bool>("--no-build") { Description = "Boot what is in artifacts/ without building first." };
+        var deterministic = new Option<bool>("--deterministic") { Description = "Instruction counting, virtual clock: repeatable runs (QEMU -icount shift=0)." };
+        var debugLog = new Option<string?>("--debug-log") { Description = "Log interrupts and CPU resets to this file (QEMU -d int,cpu_reset).", HelpName = "file" };
+        var command = new Command("run", "Build if needed, then boot CapOS in QEMU with the serial console here. Exit code = the guest's exit value.")
+        {
+            gdb, iso, append, timeout, accel, noBuild, deterministic, debugLog,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(iso) && result.GetValue(append) is not null)
+            {
+                result.AddError("--append needs a -kernel boot; the ISO's command line is in its grub.cfg");
+            }
+            if (result.GetValue(timeout) is double seconds && !(seconds > 0))
+            {
+                result.AddError("--timeout must be positive");
+            }
+        });
+        command.SetAction((result, cancel) => run(
+            new RunRequest(
+                Gdb: result.GetValue(gdb),
+                Iso: result.GetValue(iso),
+                Append: result.GetValue(append),
+                TimeoutSeconds: result.GetValue(timeout),
+                Accelerator: result.GetValue(accel),
+                NoBuild: result.GetValue(noBuild),
+                Deterministic: result.GetValue(deterministic),
+                DebugLog: result.GetValue(debugLog)),
+            cancel));
+        return command;
+    }
+}

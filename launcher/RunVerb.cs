@@ -1,0 +1,163 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using CapOS.Harness;
+
+namespace CapOS.Launcher;
+
+/// <summary>
+/// <c>capos run</c>: build, choose the accelerator, boot QEMU through the harness with the serial console
+/// copied to stdout, and return the guest's exit value (docs/launcher.md, "run").
+/// </summary>
+public static class RunVerb
+{
+    /// <summary>The gdb command line that attaches to <c>run --gdb</c>.</summary>
+    public const string GdbLine = "gdb artifacts/kernel/kernel.elf -ex 'target remote :1234'";
+
+    /// <summary>Runs the verb.</summary>
+    public static async Task<int> RunAsync(RepositoryLayout layout, RunRequest request, CancellationToken cancel)
+    {
+        if (!request.NoBuild)
+        {
+            int built = await BuildAsync(layout, request, cancel).ConfigureAwait(false);
+            if (built != 0)
+            {
+                return built;
+            }
+        }
+        if (MissingArtifact(layout, request) is string missing)
+        {
+            LauncherConsole.Failure($"{missing} is missing: run ./capos build and read its errors");
+            return LauncherExitCodes.BuildFailed;
+        }
+        Accelerator accelerator = await ChooseAcceleratorAsync(layout, request.Accelerator).ConfigureAwait(false);
+        QemuOptions options = (request.Iso
+            ? CapOSBoot.Iso(layout, accelerator)
+            : CapOSBoot.Kernel(layout, request.Append, accelerator)) with
+        {
+            WaitForDebugger = request.Gdb,
+            Deterministic = request.Deterministic,
+            DebugLogFile = request.DebugLog is null ? null : Path.GetFullPath(request.DebugLog),
+        };
+        if (request.Gdb)
+        {
+            LauncherConsole.Hint($"QEMU waits for gdb on :1234; in another terminal: {GdbLine}");
+        }
+        return await BootAsync(options, request.TimeoutSeconds, cancel).ConfigureAwait(false);
+    }
+
+    private static async Task<int> BuildAsync(RepositoryLayout layout, RunRequest request, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        LauncherConsole.Info("building (dotnet build CapOS.sln)...");
+        int status = await BuildVerb.BuildSolutionAsync(layout, quiet: true, cancel).ConfigureAwait(false);
+        if (status == 0 && request.Iso)
+        {
+            status = await BuildVerb.BuildIsoAsync(layout, quiet: true, cancel).ConfigureAwait(false);
+        }
+        if (status != 0)
+        {
+            LauncherConsole.Failure("build failed");
+            return LauncherExitCodes.BuildFailed;
+        }
+        LauncherConsole.Info($"built in {clock.Elapsed.TotalSeconds:0.0} s");
+        return 0;
+    }
+
+    private static string? MissingArtifact(RepositoryLayout layout, RunRequest request)
+    {
+        if (request.Iso)
+        {
+            return File.Exists(layout.Iso) ? null : Path.GetRelativePath(layout.Root, layout.Iso);
+        }
+        var missing = layout.MissingKernelArtifacts();
+        return missing.Count == 0 ? null : string.Join(", ", missing);
+    }
+
+    private static async Task<Accelerator> ChooseAcceleratorAsync(RepositoryLayout layout, AcceleratorRequest request)
+    {
+        string host = KvmProbe.HostIdentity();
+        AcceleratorDecision decision = AcceleratorChoice.Decide(request, File.Exists("/dev/kvm"),
+            KvmProbe.ReadCache(layout.KvmProbeCache), host);
+        if (decision.NeedsProbe)
+        {
+            LauncherConsole.Info(decision.Reason);
+            if (layout.MissingKernelArtifacts().Count > 0)
+            {
+                decision = new AcceleratorDecision(Accelerator.Tcg, "kernel not built, cannot probe KVM");
+            }
+            else
+            {
+                KvmVerdict verdict = await KvmProbe.RunAsync(layout, host).ConfigureAwait(false);
+                KvmProbe.WriteCache(layout.KvmProbeCache, verdict);
+                decision = AcceleratorChoice.FromVerdict(verdict, "probe");
+            }
+        }
+        string name = decision.Chosen == Accelerator.Kvm ? "KVM" : "TCG";
+        LauncherConsole.Info($"accelerator: {name} ({decision.Reason})");
+        return decision.Chosen ?? Accelerator.Tcg;
+    }
+
+    private static async Task<int> BootAsync(QemuOptions options, double? timeoutSeconds, CancellationToken cancel)
+    {
+        Stream stdout = Console.OpenStandardOutput();
+        void Echo(ReadOnlyMemory<byte> bytes)
+        {
+            stdout.Write(bytes.Span);
+            stdout.Flush();
+        }
+        QemuMachine machine;
+        try
+        {
+            machine = await QemuMachine.StartAsync(options, Echo, cancel: cancel).ConfigureAwait(false);
+        }
+        catch (QemuStartException e)
+        {
+            LauncherConsole.Failure(e.Message);
+            return LauncherExitCodes.QemuFailed;
+        }
+        await using (machine.ConfigureAwait(false))
+        {
+            return await WaitAsync(machine, timeoutSeconds, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>QEMU's output without its "waiting for connection" notice about our own serial socket.</summary>
+    private static string QemuMessages(string output) =>
+        string.Join('\n', output.Split('\n').Where(line => !line.Contains("waiting for connection", StringComparison.OrdinalIgnoreCase)));
+
+    private static async Task<int> WaitAsync(QemuMachine machine, double? timeoutSeconds, CancellationToken cancel)
+    {
+        TimeSpan timeout = timeoutSeconds is double s ? TimeSpan.FromSeconds(s) : Timeout.InfiniteTimeSpan;
+        QemuExit exit;
+        try
+        {
+            exit = await machine.WaitForExitAsync(timeout, cancel).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await machine.KillAsync().ConfigureAwait(false);
+            LauncherConsole.Failure($"timeout: QEMU still running after {timeoutSeconds} s; killed");
+            return LauncherExitCodes.Timeout;
+        }
+        catch (OperationCanceledException)
+        {
+            await machine.QuitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            LauncherConsole.Info("interrupted; QEMU stopped");
+            return LauncherExitCodes.Interrupted;
+        }
+        int code = LauncherExitCodes.From(exit);
+        if (exit.Kind == QemuExitKind.GuestExit)
+        {
+            (exit.GuestValue == 0 ? (Action<string>)LauncherConsole.Success : LauncherConsole.Failure)(exit.Message);
+        }
+        else
+        {
+            LauncherConsole.Failure($"{exit.Message}\n{QemuMessages(machine.QemuOutput)}".TrimEnd());
+        }
+        return code;
+    }
+}

@@ -1,0 +1,159 @@
+using CapOS.Kernel.Boot;
+using CapOS.Kernel.Host;
+using CapOS.Kernel.Invocation;
+using CapOS.Kernel.Memory;
+using CapOS.Kernel.Process;
+using CapOS.Kernel.Tests.Memory;
+using Xunit;
+
+namespace CapOS.Kernel.Tests.Invocation;
+
+public sealed unsafe class DispatcherTests : System.IDisposable
+{
+    private const ulong WindowAddress = 0x400000;
+    private readonly SimulatedMachine _machine = new();
+    private readonly ProcessEntry* _invoker;
+
+    public DispatcherTests()
+    {
+        BootInfo boot = PageAllocatorTests.TypicalMachine();
+        Assert.True(PageAllocator.Initialize(&boot));
+        Assert.True(ProcessTable.Initialize(1));
+        _invoker = ProcessTable.Create(0);
+        _invoker->KeyRegisters[1] = (byte)KeyRegisterKind.Console;
+        _invoker->KeyRegisters[2] = (byte)KeyRegisterKind.Self;
+        SimulatedUserWindow.Address = WindowAddress;
+        SimulatedUserWindow.Bytes = new byte[8192];
+    }
+
+    public void Dispose()
+    {
+        SimulatedUserWindow.Bytes = null;
+        _machine.Dispose();
+    }
+
+    [Fact]
+    public void ConsoleWriteLinePrintsWithTheInvokersPid()
+    {
+        InvocationArguments arguments = WithString(1, ConsoleOrder.WriteLine, "hello");
+        InvocationReply reply;
+        Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(_invoker, &arguments, &reply));
+        Assert.Equal(InvocationResult.Ok, reply.Result);
+        Assert.Equal("user[1]: hello\n", _machine.ConsoleText);
+    }
+
+    [Fact]
+    public void EchoRepliesWithDataDerivedFromTheRequest()
+    {
+        InvocationArguments arguments = WithString(1, ConsoleOrder.Echo, "capos");
+        arguments.W0 = 1;
+        arguments.W1 = 20;
+        arguments.W2 = 300;
+        arguments.W3 = 4000;
+        arguments.ReceiveAddress = WindowAddress + 4096;
+        arguments.ReceiveCapacity = 16;
+        InvocationReply reply;
+        Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(_invoker, &arguments, &reply));
+        Assert.Equal(InvocationResult.Ok, reply.Result);
+        Assert.Equal(4321UL, reply.W0);
+        Assert.Equal(5UL, reply.W1);
+        Assert.Equal(~300UL, reply.W2);
+        Assert.Equal(1UL, reply.W3);
+        Assert.Equal(5UL, reply.StringLength);
+        Assert.Equal("sopac", System.Text.Encoding.ASCII.GetString(SimulatedUserWindow.Bytes!, 4096, 5));
+    }
+
+    [Fact]
+    public void EchoRefusesAReceiveBufferTooSmall()
+    {
+        InvocationArguments arguments = WithString(1, ConsoleOrder.Echo, "capos");
+        arguments.ReceiveAddress = WindowAddress + 4096;
+        arguments.ReceiveCapacity = 4;
+        InvocationReply reply;
+        Dispatcher.Dispatch(_invoker, &arguments, &reply);
+        Assert.Equal(InvocationResult.BadString, reply.Result);
+    }
+
+    [Fact]
+    public void VoidKeyRepliesVoid()
+    {
+        InvocationArguments arguments = WithString(0, ConsoleOrder.WriteLine, "nothing");
+        InvocationReply reply;
+        Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(_invoker, &arguments, &reply));
+        Assert.Equal(InvocationResult.Void, reply.Result);
+        Assert.Equal(string.Empty, _machine.ConsoleText);
+    }
+
+    [Fact]
+    public void EmptyKeyRegisterIsVoid()
+    {
+        InvocationArguments arguments = WithString(7, ConsoleOrder.WriteLine, "x");
+        InvocationReply reply;
+        Dispatcher.Dispatch(_invoker, &arguments, &reply);
+        Assert.Equal(InvocationResult.Void, reply.Result);
+    }
+
+    [Theory]
+    [InlineData(ProcessEntry.KeyRegisterCount)]
+    [InlineData(255)]
+    public void KeyRegisterOutOfRangeIsRefused(int register)
+    {
+        InvocationArguments arguments = WithString((byte)register, ConsoleOrder.WriteLine, "x");
+        InvocationReply reply;
+        Dispatcher.Dispatch(_invoker, &arguments, &reply);
+        Assert.Equal(InvocationResult.BadKeyRegister, reply.Result);
+    }
+
+    [Fact]
+    public void UnknownOrderIsRefused()
+    {
+        InvocationArguments arguments = WithString(1, 99, "x");
+        InvocationReply reply;
+        Dispatcher.Dispatch(_invoker, &arguments, &reply);
+        Assert.Equal(InvocationResult.UnknownOrder, reply.Result);
+    }
+
+    [Theory]
+    [InlineData(0x1000UL, 5UL)] // not mapped
+    [InlineData(WindowAddress + 8190, 5UL)] // runs off the end of the mapping
+    [InlineData(0xFFFF800000000000UL, 5UL)] // kernel half
+    [InlineData(0x00007FFFFFFFFFFEUL, 5UL)] // crosses the top of the user half
+    [InlineData(0xFFFFFFFFFFFFFFFEUL, 5UL)] // wraps around
+    [InlineData(WindowAddress, UserMemory.MaxStringLength + 1)] // too long
+    public void BadStringIsRefusedWithoutPrinting(ulong address, ulong length)
+    {
+        InvocationArguments arguments = default;
+        arguments.KeyRegister = 1;
+        arguments.Order = ConsoleOrder.WriteLine;
+        arguments.StringAddress = address;
+        arguments.StringLength = length;
+        InvocationReply reply;
+        Dispatcher.Dispatch(_invoker, &arguments, &reply);
+        Assert.Equal(InvocationResult.BadString, reply.Result);
+        Assert.Equal(string.Empty, _machine.ConsoleText);
+    }
+
+    [Fact]
+    public void ExitOrderEndsTheInvoker()
+    {
+        InvocationArguments arguments = default;
+        arguments.KeyRegister = 2;
+        arguments.Order = SelfOrder.Exit;
+        InvocationReply reply;
+        Assert.Equal(DispatchOutcome.InvokerEnded, Dispatcher.Dispatch(_invoker, &arguments, &reply));
+        Assert.Equal(ProcessState.Exited, _invoker->State);
+        Assert.Equal("proc: 1 exited\n", _machine.ConsoleText);
+    }
+
+    private static InvocationArguments WithString(byte keyRegister, uint order, string text)
+    {
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes(text);
+        System.Array.Copy(bytes, SimulatedUserWindow.Bytes!, bytes.Length);
+        InvocationArguments arguments = default;
+        arguments.KeyRegister = keyRegister;
+        arguments.Order = order;
+        arguments.StringAddress = WindowAddress;
+        arguments.StringLength = (ulong)bytes.Length;
+        return arguments;
+    }
+}

@@ -1,0 +1,50 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using CapOS.Harness;
+using Xunit;
+
+namespace CapOS.SystemTests;
+
+/// <summary>
+/// Starting a boot for a test: the artifacts must exist (a missing kernel is a failure with a clear
+/// message, never a skip), and every boot is its own QEMU under TCG with a generous timeout.
+/// </summary>
+internal static class Boot
+{
+    /// <summary>Per wait: a TCG boot to idle takes well under a second; 30 s absorbs a loaded machine.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private static readonly RepositoryLayout Layout = RepositoryLayout.Locate();
+
+    /// <summary>Boots the kernel by Multiboot1 (<c>-kernel</c>) with its modules and this command line.</summary>
+    public static Task<QemuMachine> KernelAsync(string commandLine)
+    {
+        var missing = Layout.MissingKernelArtifacts();
+        Assert.True(missing.Count == 0,
+            $"boot test needs {string.Join(", ", missing)}, which the solution build writes "
+            + "(dotnet build CapOS.sln, or ./capos build); it is missing, so the kernel build failed or did not run");
+        return QemuMachine.StartAsync(CapOSBoot.Kernel(Layout, commandLine, Accelerator.Tcg));
+    }
+
+    /// <summary>Boots the GRUB CD (Multiboot2).</summary>
+    public static Task<QemuMachine> IsoAsync()
+    {
+        Assert.True(File.Exists(Layout.Iso),
+            $"boot test needs {Path.GetRelativePath(Layout.Root, Layout.Iso)}, which the kernel project's CapOSIso "
+            + "target writes; it is missing");
+        return QemuMachine.StartAsync(CapOSBoot.Iso(Layout, Accelerator.Tcg));
+    }
+
+    /// <summary>Waits for QEMU to end and asserts the guest's exit value, with the serial log on failure.</summary>
+    public static async Task AssertExitValueAsync(QemuMachine machine, int expected)
+    {
+        QemuExit exit = await machine.WaitForExitAsync(Timeout);
+        Assert.True(exit.Kind == QemuExitKind.GuestExit && exit.GuestValue == expected,
+            $"expected guest exit value {expected}, got: {exit.Message}\n{Failure(machine)}");
+    }
+
+    /// <summary>The serial log and QEMU's side of the story, for assertion messages.</summary>
+    public static string Failure(QemuMachine machine) =>
+        $"--- serial console ---\n{machine.Serial.Log}--- end of serial console ---\n{machine.Describe()}";
+}

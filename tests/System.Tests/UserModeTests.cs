@@ -1,0 +1,36 @@
+using System.Threading.Tasks;
+using CapOS.Harness;
+using Xunit;
+
+namespace CapOS.SystemTests;
+
+/// <summary>User programs run in ring 3, invoke the kernel, and a faulting one does not take the kernel down.</summary>
+public class UserModeTests
+{
+    [Fact]
+    public async Task RingThreeInvocationRoundTrip()
+    {
+        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle);
+
+        var hello = await machine.WaitForLineAsync(SerialContract.UserHello, Boot.Timeout);
+        string pid = hello.Groups["pid"].Value;
+        await machine.WaitForLineAsync($@"^user\[{pid}\]: round trip ok$", Boot.Timeout);
+        await machine.WaitForLineAsync($"^proc: {pid} exited$", Boot.Timeout);
+        await Boot.AssertExitValueAsync(machine, 0);
+    }
+
+    [Fact]
+    public async Task FaultingProgramIsReportedAndTheKernelKeepsRunning()
+    {
+        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle);
+
+        var fault = await machine.WaitForLineAsync(SerialContract.UserFault, Boot.Timeout);
+        await machine.WaitForLineAsync(SerialContract.Idle, Boot.Timeout);
+
+        string log = Boot.Failure(machine);
+        Assert.True(machine.Serial.Lines.Count > 0 && !machine.Serial.Log.Contains("EXCEPTION ", System.StringComparison.Ordinal),
+            "a user fault must not be reported as a kernel exception\n" + log);
+        Assert.True(fault.Groups["rip"].Value.Length > 0, log);
+        await Boot.AssertExitValueAsync(machine, 0);
+    }
+}
