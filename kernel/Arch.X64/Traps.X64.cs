@@ -31,6 +31,12 @@ internal static unsafe class Traps
             return;
         }
 
+        if (vector == VirtioBlk.Vector)
+        {
+            VirtioBlk.OnInterrupt();
+            return;
+        }
+
         if (vector == Timer.SpuriousVector || (vector >= 0x20 && vector < 0x30))
         {
             return; // spurious: local APIC, or the masked legacy PIC

@@ -44,6 +44,11 @@ public static unsafe class Startup
             SelfTest.TouchUnmappedKernelAddress();
         }
 
+        if (boot->HasOption("test=disk"))
+        {
+            Io.DiskSelfTest.Run();
+        }
+
         Panic.Assert(ProcessTable.Initialize(1), "no memory for the process table");
         for (int i = 0; i < boot->ModuleCount; i++)
         {
