@@ -13,6 +13,9 @@ public unsafe struct DiskNode
 {
     public const int Size = 528;
 
+    /// <summary>Key slots per node: Node.SlotCount, repeated here so this file links without Node.cs (imagegen).</summary>
+    public const int SlotCount = 32;
+
     /// <summary>Byte offset of slot 0.</summary>
     public const int SlotsOffset = 16;
 
@@ -29,7 +32,7 @@ public unsafe struct DiskNode
     public uint CallCount;
 
     [FieldOffset(SlotsOffset)]
-    private fixed byte _slots[Node.SlotCount * DiskKey.Size];
+    private fixed byte _slots[SlotCount * DiskKey.Size];
 
     /// <summary>Slot <paramref name="index"/> (0..31) of <paramref name="node"/>.</summary>
     public static DiskKey* Slot(DiskNode* node, int index) => (DiskKey*)node->_slots + index;
@@ -37,7 +40,7 @@ public unsafe struct DiskNode
     /// <summary>Checks the 32 keys (I1); the first malformed one decides the error.</summary>
     public static FormatError ValidateKeys(DiskNode* node)
     {
-        for (int i = 0; i < Node.SlotCount; i++)
+        for (int i = 0; i < SlotCount; i++)
         {
             FormatError error = DiskKey.Validate(Slot(node, i));
             if (error != FormatError.None)

@@ -26,6 +26,14 @@ public sealed unsafe class LayoutTests
     }
 
     [Fact]
+    public void DiskNodeSlotCountIsTheNodeSlotCount()
+    {
+        // DiskNode repeats the constant so the disk format links into imagegen without Node.cs.
+        Assert.Equal(Node.SlotCount, DiskNode.SlotCount);
+        Assert.Equal(DiskNode.Size, DiskNode.SlotsOffset + (DiskNode.SlotCount * DiskKey.Size));
+    }
+
+    [Fact]
     public void CapacitiesFillTheirPages()
     {
         Assert.Equal(336, TagPot.EntryCapacity);

@@ -1,0 +1,42 @@
+using CapOS.Kernel.NodeTree;
+
+namespace CapOS.ImageGen.Description;
+
+/// <summary>
+/// A key written in a slot: its type and rights, and either a target name (object keys) or an inline
+/// payload (number-like keys). The disk form is made by KeyEncoder once OIDs are assigned.
+/// </summary>
+internal sealed class KeySpec
+{
+    public KeySpec(KeyType type, SourcePosition position)
+    {
+        Type = type;
+        Position = position;
+    }
+
+    public KeyType Type { get; }
+
+    /// <summary>Where the key was written.</summary>
+    public SourcePosition Position { get; }
+
+    /// <summary>Object keys: the target's name.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>Where the target's name was written.</summary>
+    public SourcePosition TargetPosition { get; set; }
+
+    public KeyRights Rights { get; set; }
+
+    /// <summary>Segment height, start key info, sched priority, device class, or a kernel key's variant.</summary>
+    public ushort KeyData { get; set; }
+
+    /// <summary>Object keys: an explicit AllocCount (resume: CallCount) instead of the target's (a stale key).</summary>
+    public uint? CountOverride { get; set; }
+
+    /// <summary>Number-like keys: the 96-bit payload, word 0 least significant.</summary>
+    public uint Word0 { get; set; }
+
+    public uint Word1 { get; set; }
+
+    public uint Word2 { get; set; }
+}

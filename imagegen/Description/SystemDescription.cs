@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using CapOS.Kernel.DiskFormat;
+
+namespace CapOS.ImageGen.Description;
+
+/// <summary>
+/// A parsed system description (docs/imagegen.md): volume geometry, checkpoint configuration, the named
+/// objects in declaration order and the walk root. Produced by DescriptionParser, consumed by ImageBuilder.
+/// </summary>
+internal sealed class SystemDescription
+{
+    public string SourceFile { get; set; } = "";
+
+    public string VolumeName { get; set; } = "";
+
+    /// <summary>The volume id: explicit, or FNV-1a 64 of the volume name.</summary>
+    public ulong VolumeId { get; set; }
+
+    /// <summary>Pages of the log range; null = derived from checkpoint #1's size.</summary>
+    public ulong? LogPages { get; set; }
+
+    public SourcePosition LogPosition { get; set; }
+
+    public uint CheckpointIntervalMs { get; set; } = DiskLayout.DefaultCheckpointIntervalMs;
+
+    public uint LogThresholdPercent { get; set; } = DiskLayout.DefaultLogThresholdPercent;
+
+    public RangeSpec NodeRange { get; } = new(DefaultNodeFirstOid);
+
+    public RangeSpec PageRange { get; } = new(DefaultPageFirstOid);
+
+    public LogSelectionKind LogSelection { get; set; } = LogSelectionKind.All;
+
+    public int LogCount { get; set; }
+
+    /// <summary>The walk root's name (a node), or null.</summary>
+    public string? Root { get; set; }
+
+    public SourcePosition RootPosition { get; set; }
+
+    /// <summary>Every object in declaration order.</summary>
+    public List<ObjectSpec> Objects { get; } = new();
+
+    /// <summary>Objects by name.</summary>
+    public Dictionary<string, ObjectSpec> ByName { get; } = new(System.StringComparer.Ordinal);
+
+    /// <summary>Default first node OID.</summary>
+    public const ulong DefaultNodeFirstOid = 0x1000;
+
+    /// <summary>Default first page OID.</summary>
+    public const ulong DefaultPageFirstOid = 0x100000;
+}
+
+/// <summary>An object range's OID interval: first OID and size (explicit, or the objects + slack).</summary>
+internal sealed class RangeSpec
+{
+    public RangeSpec(ulong firstOid) => FirstOid = firstOid;
+
+    public ulong FirstOid { get; set; }
+
+    /// <summary>Explicit OID count, or null.</summary>
+    public ulong? OidCount { get; set; }
+
+    /// <summary>Extra OIDs beyond the declared objects (blank nodes, zero pages).</summary>
+    public ulong Slack { get; set; }
+
+    public SourcePosition Position { get; set; }
+}
