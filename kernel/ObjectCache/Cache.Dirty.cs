@@ -1,0 +1,77 @@
+namespace CapOS.Kernel.ObjectCache;
+
+/// <summary>Dirty tracking and pins (docs/object-cache.md "Dirty objects").</summary>
+public static unsafe partial class Cache
+{
+    private static uint s_dirtyCount;
+
+    /// <summary>Objects now dirty (I6).</summary>
+    public static uint DirtyCount => s_dirtyCount;
+
+    /// <summary>
+    /// Marks <paramref name="frame"/> dirty before the caller changes it. The first dirtying of an
+    /// object first asks <see cref="TryReserve"/> for its log and directory space (issue #4 item 1);
+    /// on refusal nothing changes and the answer is false: the caller must not modify the object
+    /// and should request a checkpoint, then retry.
+    /// </summary>
+    public static bool MarkDirty(ObjectHeader* frame)
+    {
+        if (frame->IsDirty)
+        {
+            return true;
+        }
+
+        if (frame->IsFree || !TryReserve(frame))
+        {
+            return false;
+        }
+
+        frame->Flags |= ObjectFlags.Dirty;
+        s_dirtyCount++;
+        return true;
+    }
+
+    /// <summary>
+    /// For the checkpoint, once the object's image is safely written: clears Dirty and records the CRC
+    /// of the content as written (the next consistency check compares against it).
+    /// </summary>
+    public static void MarkClean(ObjectHeader* frame)
+    {
+        if (!frame->IsDirty)
+        {
+            return;
+        }
+
+        frame->Flags &= ~ObjectFlags.Dirty;
+        frame->Crc = ComputeCrc(frame);
+        s_dirtyCount--;
+    }
+
+    /// <summary>
+    /// The next dirty object after <paramref name="previous"/> in table order (null: from the start);
+    /// null when there is none. Enumerating changes nothing.
+    /// </summary>
+    public static ObjectHeader* NextDirty(ObjectHeader* previous)
+    {
+        uint total = s_pageFrames + s_nodeFrames;
+        for (uint i = previous == null ? 0 : previous->Index + 1; i < total; i++)
+        {
+            if (s_headers[i].IsDirty)
+            {
+                return &s_headers[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Keeps <paramref name="frame"/> in the cache until <see cref="Unpin"/> (pins nest).</summary>
+    public static void Pin(ObjectHeader* frame) => frame->PinCount++;
+
+    /// <summary>Releases one pin.</summary>
+    public static void Unpin(ObjectHeader* frame)
+    {
+        Diagnostics.Panic.Assert(frame->PinCount != 0, "Cache.Unpin: object not pinned");
+        frame->PinCount--;
+    }
+}

@@ -1,0 +1,242 @@
+using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.NodeTree;
+
+namespace CapOS.Kernel.ObjectCache;
+
+/// <summary>
+/// The object cache: page frames and node frames, an OID -> frame hash, object faults,
+/// ageing and eviction, dirty tracking (EROS SOSP'99 §3.3 "object cache"; docs/object-cache.md).
+/// </summary>
+/// <remarks>
+/// Theory of operation. The kernel holds no state of its own beyond caches (DESIGN.md §3):
+/// every page and node the kernel touches is reached through <see cref="Get"/>, which
+/// answers from the hash on a hit and otherwise takes an object fault (Cache.Load.cs): the
+/// recovered checkpoint's directory says whether the object's current image is in the log,
+/// else it comes from its home location; every image is checked (CRC, pot validation)
+/// before a byte of it is used. A fault needs a free frame of the object's kind; the clock
+/// (Cache.Evict.cs) frees the first clean, unpinned object not referenced since the hand
+/// last passed, after unpreparing every key that points at it. Dirty objects stay until a
+/// checkpoint cleans them (Cache.Dirty.cs); when only dirty or pinned frames remain the
+/// fault answers <see cref="CacheResult.CacheFullOfDirty"/>. Prepared keys
+/// (Cache.Keys.cs) point at the header of the object they designate.
+/// Memory comes from the caller, laid out by <see cref="Initialize"/>:
+/// page bodies | tag-pot pages | I/O page | headers | node bodies | hash buckets.
+/// Faults are synchronous for now (BlockIo); each load is split into "find the source",
+/// "read a disk page" and "check and install" so that an asynchronous fault can later
+/// submit the read and finish on completion.
+/// I1..I4: see <see cref="ObjectHeader"/>. I5: the frame counts never change after Initialize.
+/// I6: DirtyCount equals the number of headers with Dirty set.
+/// </remarks>
+public static unsafe partial class Cache
+{
+    /// <summary>Bytes per page frame.</summary>
+    public const int PageSize = DiskLayout.PageSize;
+
+    private static ObjectHeader* s_headers;
+    private static uint s_pageFrames;
+    private static uint s_nodeFrames;
+    private static uint* s_buckets;
+    private static uint s_bucketMask;
+    private static byte* s_ioBuffer;
+    private static VolumeHeader* s_volume;
+    private static ulong s_logFirstPage;
+    private static CacheStatistics s_statistics;
+    private static FormatError s_lastFormatError;
+    private static Io.DiskError s_lastDiskError;
+    private static bool s_initialized;
+
+    /// <summary>Page frames (fixed at initialization).</summary>
+    public static uint PageFrameCount => s_pageFrames;
+
+    /// <summary>Node frames (fixed at initialization).</summary>
+    public static uint NodeFrameCount => s_nodeFrames;
+
+    /// <summary>Counters since initialization.</summary>
+    public static CacheStatistics Statistics => s_statistics;
+
+    /// <summary>The format fault behind the last UnknownOid, WrongObjectKind or PotInvalid result.</summary>
+    public static FormatError LastFormatError => s_lastFormatError;
+
+    /// <summary>The disk error behind the last IoError result.</summary>
+    public static Io.DiskError LastDiskError => s_lastDiskError;
+
+    /// <summary>Bytes of memory <see cref="Initialize"/> takes for the given frame counts.</summary>
+    public static ulong RequiredBytes(uint pageFrames, uint nodeFrames)
+    {
+        ulong pages = (ulong)pageFrames + TagPotCache.SlotCount + 1;
+        ulong headers = ((ulong)pageFrames + nodeFrames) * ObjectHeader.Size;
+        ulong nodes = (ulong)nodeFrames * Node.Size;
+        return (pages * PageSize) + headers + nodes + (BucketCount(pageFrames + nodeFrames) * 4UL);
+    }
+
+    /// <summary>
+    /// Lays the cache out in the physical memory [<paramref name="physical"/>, + <paramref name="bytes"/>)
+    /// (4 KiB aligned, reached through Machine.PhysicalToVirtual) and empties it. Objects are then
+    /// located through <paramref name="volume"/> (validated; must stay in place) and the
+    /// CheckpointDirectory. False when the memory is too small or a count is zero.
+    /// </summary>
+    public static bool Initialize(ulong physical, ulong bytes, uint pageFrames, uint nodeFrames, VolumeHeader* volume)
+    {
+        s_initialized = false;
+        if (pageFrames == 0 || nodeFrames == 0 || physical == 0 || (physical % PageSize) != 0
+            || bytes < RequiredBytes(pageFrames, nodeFrames) || volume == null)
+        {
+            return false;
+        }
+
+        int log = VolumeLayout.FindLogRange(volume);
+        if (log < 0)
+        {
+            return false;
+        }
+
+        s_volume = volume;
+        s_logFirstPage = VolumeHeader.Range(volume, log)->FirstPage;
+        s_pageFrames = pageFrames;
+        s_nodeFrames = nodeFrames;
+        ulong tagPots = physical + ((ulong)pageFrames * PageSize);
+        ulong io = tagPots + ((ulong)TagPotCache.SlotCount * PageSize);
+        ulong headers = io + PageSize;
+        ulong nodes = headers + (((ulong)pageFrames + nodeFrames) * ObjectHeader.Size);
+        ulong buckets = nodes + ((ulong)nodeFrames * Node.Size);
+        s_ioBuffer = Machine.PhysicalToVirtual(io);
+        s_headers = (ObjectHeader*)Machine.PhysicalToVirtual(headers);
+        s_buckets = (uint*)Machine.PhysicalToVirtual(buckets);
+        s_bucketMask = BucketCount(pageFrames + nodeFrames) - 1;
+        TagPotCache.Initialize(tagPots);
+        InitializeHeaders(physical, nodes);
+        s_statistics = default;
+        s_dirtyLimit = uint.MaxValue;
+        s_lastFormatError = FormatError.None;
+        s_lastDiskError = Io.DiskError.None;
+        ResetClock();
+        s_initialized = true;
+        return true;
+    }
+
+    private static void InitializeHeaders(ulong pageBodies, ulong nodeBodies)
+    {
+        for (uint i = 0; i <= s_bucketMask; i++)
+        {
+            s_buckets[i] = 0;
+        }
+
+        uint total = s_pageFrames + s_nodeFrames;
+        for (uint i = 0; i < total; i++)
+        {
+            ObjectHeader* header = &s_headers[i];
+            *header = default;
+            header->Index = i;
+            header->Body = i < s_pageFrames
+                ? pageBodies + ((ulong)i * PageSize)
+                : nodeBodies + ((ulong)(i - s_pageFrames) * Node.Size);
+            ResetRing(header);
+        }
+
+        s_dirtyCount = 0;
+    }
+
+    /// <summary>Header <paramref name="index"/> of the table (page frames first), for the checkpoint and tests.</summary>
+    public static ObjectHeader* Header(uint index) => index < s_pageFrames + s_nodeFrames ? &s_headers[index] : null;
+
+    /// <summary>The 4096 data bytes of a page frame.</summary>
+    public static byte* PageData(ObjectHeader* frame) => Machine.PhysicalToVirtual(frame->Body);
+
+    /// <summary>The body (slots, CallCount) of a node frame.</summary>
+    public static Node* NodeBody(ObjectHeader* frame) => (Node*)Machine.PhysicalToVirtual(frame->Body);
+
+    /// <summary>Gets the page <paramref name="oid"/>, faulting it in on a miss.</summary>
+    public static CacheResult GetPage(Oid oid, out ObjectHeader* frame) => Get(ObType.Page, oid, out frame);
+
+    /// <summary>Gets the node <paramref name="oid"/>, faulting it in on a miss.</summary>
+    public static CacheResult GetNode(Oid oid, out ObjectHeader* frame) => Get(ObType.Node, oid, out frame);
+
+    /// <summary>
+    /// The cached object (<paramref name="type"/> Page or Node, <paramref name="oid"/>): a hit marks it
+    /// referenced; a miss takes an object fault. On any result but Ok, <paramref name="frame"/> is null.
+    /// </summary>
+    public static CacheResult Get(ObType type, Oid oid, out ObjectHeader* frame)
+    {
+        frame = null;
+        if (!s_initialized)
+        {
+            return CacheResult.NotInitialized;
+        }
+
+        ObjectHeader* found = Lookup(oid);
+        if (found != null)
+        {
+            if (found->ObType != type)
+            {
+                return CacheResult.WrongObjectKind;
+            }
+
+            found->Flags |= ObjectFlags.Referenced;
+            s_statistics.Hits++;
+            frame = found;
+            return CacheResult.Ok;
+        }
+
+        s_statistics.Faults++;
+        return Fault(type, oid, out frame);
+    }
+
+    /// <summary>The cached object with <paramref name="oid"/>, or null; no fault, no side effect.</summary>
+    public static ObjectHeader* Lookup(Oid oid)
+    {
+        if (!s_initialized)
+        {
+            return null;
+        }
+
+        uint link = s_buckets[Hash(oid)];
+        while (link != 0)
+        {
+            ObjectHeader* header = &s_headers[link - 1];
+            if (header->Oid == oid)
+            {
+                return header;
+            }
+
+            link = header->HashNext;
+        }
+
+        return null;
+    }
+
+    private static void HashInsert(ObjectHeader* header)
+    {
+        uint bucket = Hash(header->Oid);
+        header->HashNext = s_buckets[bucket];
+        s_buckets[bucket] = header->Index + 1;
+    }
+
+    private static void HashRemove(ObjectHeader* header)
+    {
+        uint* link = &s_buckets[Hash(header->Oid)];
+        while (*link != 0)
+        {
+            if (*link == header->Index + 1)
+            {
+                *link = header->HashNext;
+                header->HashNext = 0;
+                return;
+            }
+
+            link = &s_headers[*link - 1].HashNext;
+        }
+    }
+
+    private static uint Hash(Oid oid) => (uint)((oid.Value * 0x9E3779B97F4A7C15UL) >> 32) & s_bucketMask;
+
+    private static uint BucketCount(uint frames)
+    {
+        uint buckets = 16;
+        while (buckets < frames && buckets < 0x40000000)
+        {
+            buckets <<= 1;
+        }
+
+        return buckets;
+    }
+}
