@@ -3,13 +3,14 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Threading;
 using System.Threading.Tasks;
+using CapOS.Launcher.Plug;
 
 namespace CapOS.Launcher;
 
 /// <summary>
 /// The command tree (System.CommandLine). The verbs' work is passed in, so parsing is unit-tested with
 /// fakes: <c>build</c> and <c>run [--gdb] [--iso] [--append TEXT] [--timeout S] [--accel tcg|kvm|auto]
-/// [--no-build] [--deterministic] [--debug-log FILE]</c> and <c>test [dotnet test args]</c> (which the bash
+/// [--no-build] [--deterministic] [--debug-log FILE] [--disk IMG | --no-disk]</c> and <c>test [dotnet test args]</c> (which the bash
 /// bootstrap runs itself, without building the launcher first).
 /// </summary>
 public static class LauncherCommands
@@ -18,9 +19,11 @@ public static class LauncherCommands
     /// <param name="build">Runs the build; returns the exit code.</param>
     /// <param name="run">Runs QEMU; returns the exit code.</param>
     /// <param name="test">Runs the tests with extra <c>dotnet test</c> arguments; returns the exit code.</param>
+    /// <param name="plug">Runs the power-loss campaign (docs/plug.md); the verb exists only when given.</param>
     public static RootCommand Create(Func<CancellationToken, Task<int>> build,
         Func<RunRequest, CancellationToken, Task<int>> run,
-        Func<IReadOnlyList<string>, CancellationToken, Task<int>> test)
+        Func<IReadOnlyList<string>, CancellationToken, Task<int>> test,
+        Func<PlugRequest, CancellationToken, Task<int>>? plug = null)
     {
         var root = new RootCommand("CapOS launcher: build the system and boot it in QEMU (docs/launcher.md).");
         var buildCommand = new Command("build", "Build everything: dotnet build CapOS.sln (kernel ELF, user programs, tools, tests).");
@@ -33,6 +36,10 @@ public static class LauncherCommands
         };
         testCommand.SetAction((result, cancel) => test(result.UnmatchedTokens, cancel));
         root.Add(testCommand);
+        if (plug is not null)
+        {
+            root.Add(PlugCommand.Create(plug));
+        }
         return root;
     }
 
@@ -51,15 +58,21 @@ public static class LauncherCommands
         var noBuild = new Option<bool>("--no-build") { Description = "Boot what is in artifacts/ without building first." };
         var deterministic = new Option<bool>("--deterministic") { Description = "Instruction counting, virtual clock: repeatable runs (QEMU -icount shift=0)." };
         var debugLog = new Option<string?>("--debug-log") { Description = "Log interrupts and CPU resets to this file (QEMU -d int,cpu_reset).", HelpName = "file" };
+        var disk = new Option<string?>("--disk") { Description = "Attach this raw disk image as the virtio-blk disk (default: artifacts/capos.img when it exists).", HelpName = "img" };
+        var noDisk = new Option<bool>("--no-disk") { Description = "Boot without a disk, even when artifacts/capos.img exists." };
         var command = new Command("run", "Build if needed, then boot CapOS in QEMU with the serial console here. Exit code = the guest's exit value.")
         {
-            gdb, iso, append, timeout, accel, noBuild, deterministic, debugLog,
+            gdb, iso, append, timeout, accel, noBuild, deterministic, debugLog, disk, noDisk,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(iso) && result.GetValue(append) is not null)
             {
                 result.AddError("--append needs a -kernel boot; the ISO's command line is in its grub.cfg");
+            }
+            if (result.GetValue(disk) is not null && result.GetValue(noDisk))
+            {
+                result.AddError("--disk and --no-disk exclude each other");
             }
             if (result.GetValue(timeout) is double seconds && !(seconds > 0))
             {
@@ -75,7 +88,9 @@ public static class LauncherCommands
                 Accelerator: result.GetValue(accel),
                 NoBuild: result.GetValue(noBuild),
                 Deterministic: result.GetValue(deterministic),
-                DebugLog: result.GetValue(debugLog)),
+                DebugLog: result.GetValue(debugLog),
+                Disk: result.GetValue(disk),
+                NoDisk: result.GetValue(noDisk)),
             cancel));
         return command;
     }

@@ -3,13 +3,15 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using CapOS.Harness;
 using CapOS.Launcher;
+using CapOS.Launcher.Plug;
 
 // ./capos builds this program quietly and runs it; see docs/launcher.md.
 RepositoryLayout layout = RepositoryLayout.Locate();
 var root = LauncherCommands.Create(
     async cancel => await BuildVerb.BuildSolutionAsync(layout, quiet: false, cancel) == 0 ? 0 : LauncherExitCodes.BuildFailed,
     (request, cancel) => RunVerb.RunAsync(layout, request, cancel),
-    (arguments, cancel) => BuildVerb.TestAsync(layout, arguments, cancel));
+    (arguments, cancel) => BuildVerb.TestAsync(layout, arguments, cancel),
+    (request, cancel) => PlugVerb.RunAsync(layout, request, cancel));
 
 // Ctrl-C, SIGTERM and SIGHUP cancel the verb, which then stops QEMU itself (QMP quit, else SIGKILL)
 // instead of leaving it running without its console.

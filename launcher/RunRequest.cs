@@ -9,6 +9,8 @@ namespace CapOS.Launcher;
 /// <param name="NoBuild">Skip the build step.</param>
 /// <param name="Deterministic">Instruction counting and a virtual clock (repeatable runs).</param>
 /// <param name="DebugLog">QEMU's interrupt and reset log file, or null.</param>
+/// <param name="Disk">The disk image to attach (<c>--disk</c>); null means artifacts/capos.img when it exists.</param>
+/// <param name="NoDisk">Boot without a disk even when artifacts/capos.img exists.</param>
 public sealed record RunRequest(
     bool Gdb,
     bool Iso,
@@ -17,4 +19,6 @@ public sealed record RunRequest(
     AcceleratorRequest Accelerator,
     bool NoBuild,
     bool Deterministic,
-    string? DebugLog);
+    string? DebugLog,
+    string? Disk = null,
+    bool NoDisk = false);

@@ -33,10 +33,17 @@ public static class RunVerb
             LauncherConsole.Failure($"{missing} is missing: run ./capos build and read its errors");
             return LauncherExitCodes.BuildFailed;
         }
+        if (request.Disk is string chosen && !File.Exists(chosen))
+        {
+            LauncherConsole.Failure($"disk image {chosen} does not exist");
+            return LauncherExitCodes.Usage;
+        }
+        string? diskImage = DiskImage(layout, request);
+        LauncherConsole.Info(diskImage is null ? "disk: none" : $"disk: {Path.GetRelativePath(layout.Root, diskImage)} (virtio-blk)");
         Accelerator accelerator = await ChooseAcceleratorAsync(layout, request.Accelerator).ConfigureAwait(false);
         QemuOptions options = (request.Iso
-            ? CapOSBoot.Iso(layout, accelerator)
-            : CapOSBoot.Kernel(layout, request.Append, accelerator)) with
+            ? CapOSBoot.Iso(layout, accelerator, diskImage)
+            : CapOSBoot.Kernel(layout, request.Append, accelerator, diskImage)) with
         {
             WaitForDebugger = request.Gdb,
             Deterministic = request.Deterministic,
@@ -65,6 +72,20 @@ public static class RunVerb
         }
         LauncherConsole.Info($"built in {clock.Elapsed.TotalSeconds:0.0} s");
         return 0;
+    }
+
+    /// <summary>The image to attach: <c>--disk</c>, else artifacts/capos.img when it exists, never with <c>--no-disk</c>.</summary>
+    public static string? DiskImage(RepositoryLayout layout, RunRequest request)
+    {
+        if (request.NoDisk)
+        {
+            return null;
+        }
+        if (request.Disk is not null)
+        {
+            return Path.GetFullPath(request.Disk);
+        }
+        return File.Exists(layout.DiskImage) ? layout.DiskImage : null;
     }
 
     private static string? MissingArtifact(RepositoryLayout layout, RunRequest request)

@@ -7,21 +7,24 @@ namespace CapOS.Harness;
 /// </summary>
 public static class CapOSBoot
 {
-    /// <summary>The kernel and its modules through <c>-kernel</c>/<c>-initrd</c>.</summary>
-    public static QemuOptions Kernel(RepositoryLayout layout, string? commandLine, Accelerator accelerator) =>
+    /// <summary>The kernel and its modules through <c>-kernel</c>/<c>-initrd</c>, with an optional virtio-blk disk.</summary>
+    public static QemuOptions Kernel(RepositoryLayout layout, string? commandLine, Accelerator accelerator,
+        string? diskImage = null) =>
         new()
         {
             Kernel = layout.KernelElf,
             Modules = layout.UserPrograms,
             KernelCommandLine = commandLine,
             Accelerator = accelerator,
+            DiskImage = diskImage,
         };
 
-    /// <summary>The GRUB boot CD (its command line and modules are in its grub.cfg).</summary>
-    public static QemuOptions Iso(RepositoryLayout layout, Accelerator accelerator) =>
+    /// <summary>The GRUB boot CD (its command line and modules are in its grub.cfg), with an optional disk.</summary>
+    public static QemuOptions Iso(RepositoryLayout layout, Accelerator accelerator, string? diskImage = null) =>
         new()
         {
             CdromImage = layout.Iso,
             Accelerator = accelerator,
+            DiskImage = diskImage,
         };
 }

@@ -15,6 +15,9 @@ public static class QemuCommandLine
     /// <summary>The isa-debug-exit device: a guest write of v to port 0xf4 ends QEMU with status (v&lt;&lt;1)|1.</summary>
     public const string DebugExitDevice = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 
+    /// <summary>The drive id of <see cref="QemuOptions.DiskImage"/>.</summary>
+    public const string DiskDriveId = "d0";
+
     /// <summary>Builds the arguments (without the executable name).</summary>
     /// <param name="options">The machine.</param>
     /// <param name="serialSocket">Unix socket path for the serial console; QEMU waits for a client on it.</param>
@@ -37,6 +40,7 @@ public static class QemuCommandLine
         }
         args.AddRange(["-device", DebugExitDevice]);
         AddBootMedium(args, options);
+        AddDisk(args, options);
         if (options.WaitForDebugger)
         {
             args.Add("-s");
@@ -89,6 +93,10 @@ public static class QemuCommandLine
                     nameof(options));
             }
         }
+        if (options.DiskImage is not null && options.DiskImage.Length == 0)
+        {
+            throw new ArgumentException("DiskImage must be a path or null", nameof(options));
+        }
         if (options.MemoryMiB <= 0)
         {
             throw new ArgumentException("MemoryMiB must be positive", nameof(options));
@@ -130,6 +138,17 @@ public static class QemuCommandLine
             args.AddRange(["-bios", options.Firmware]);
         }
         args.AddRange(["-cdrom", options.CdromImage!]);
+    }
+
+    /// <summary>The disk as a virtio-blk PCI device (docs/io.md "The virtio-blk driver"; docs/launcher.md).</summary>
+    private static void AddDisk(List<string> args, QemuOptions options)
+    {
+        if (options.DiskImage is null)
+        {
+            return;
+        }
+        args.AddRange(["-drive", $"file={EscapeOptionValue(options.DiskImage)},if=none,id={DiskDriveId},format=raw,cache=writeback"]);
+        args.AddRange(["-device", $"virtio-blk-pci,drive={DiskDriveId}"]);
     }
 
     /// <summary>QEMU's option parser takes ",," for a literal comma inside a value.</summary>

@@ -30,6 +30,14 @@ public sealed record QemuOptions
     /// <summary>The firmware (<c>-bios</c>); null means qboot for kernels and QEMU's default for CDs.</summary>
     public string? Firmware { get; init; }
 
+    /// <summary>
+    /// A raw disk image attached as the kernel's virtio-blk disk (drive <see cref="QemuCommandLine.DiskDriveId"/>,
+    /// write-back cache), or null for none. Callers that build their own block-device chain (blkdebug,
+    /// blklogwrites) leave this null and pass the chain and its <c>virtio-blk-pci</c> device in
+    /// <see cref="ExtraArguments"/>: the kernel finds the device on the PCI bus, whatever the drive is called.
+    /// </summary>
+    public string? DiskImage { get; init; }
+
     /// <summary>TCG or KVM.</summary>
     public Accelerator Accelerator { get; init; } = Accelerator.Tcg;
 

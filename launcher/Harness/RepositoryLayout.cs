@@ -41,6 +41,9 @@ public sealed class RepositoryLayout
     /// <summary>The GRUB (Multiboot2) boot CD.</summary>
     public string Iso => Path.Combine(Artifacts, "capos.iso");
 
+    /// <summary>The disk image imagegen writes; <c>./capos run</c> attaches it when it exists.</summary>
+    public string DiskImage => Path.Combine(Artifacts, "capos.img");
+
     /// <summary>The cached verdict of the KVM probe boot.</summary>
     public string KvmProbeCache => Path.Combine(Artifacts, "kvm-probe.json");
 

@@ -32,6 +32,18 @@ public class LauncherCommandsTests
     }
 
     [Fact]
+    public async Task RunWithDiskOrWithout()
+    {
+        await InvokeAsync("run", "--disk", "/tmp/x.img");
+        Assert.Equal("/tmp/x.img", _run!.Disk);
+        Assert.False(_run.NoDisk);
+
+        await InvokeAsync("run", "--no-disk");
+        Assert.Null(_run.Disk);
+        Assert.True(_run.NoDisk);
+    }
+
+    [Fact]
     public async Task AccelIsCaseInsensitiveEnum()
     {
         await InvokeAsync("run", "--iso", "--accel", "kvm");
@@ -44,6 +56,7 @@ public class LauncherCommandsTests
     [InlineData("run", "--iso", "--append", "x")]
     [InlineData("run", "--timeout", "0")]
     [InlineData("run", "--accel", "hyperv")]
+    [InlineData("run", "--disk", "a.img", "--no-disk")]
     [InlineData("frobnicate")]
     public async Task BadCommandLinesDoNotRun(params string[] args)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using CapOS.Harness;
 using CapOS.TestSupport;
 using Xunit;
@@ -47,6 +48,46 @@ public class QemuCommandLineTests
         };
 
         Snapshot.Verify(string.Join('\n', QemuCommandLine.Build(options, Serial, null)) + "\n");
+    }
+
+    [Fact]
+    public void DiskImageIsAVirtioBlkDriveWithWriteBackCache()
+    {
+        var options = new QemuOptions
+        {
+            Kernel = "/r/artifacts/kernel/kernel.elf",
+            KernelCommandLine = "test=disk",
+            DiskImage = "/r/artifacts/capos.img",
+        };
+
+        Snapshot.Verify(string.Join('\n', QemuCommandLine.Build(options, Serial, Qmp)) + "\n");
+    }
+
+    [Fact]
+    public void DiskImagePathCommasAreEscapedForQemu()
+    {
+        var args = QemuCommandLine.Build(new QemuOptions { CdromImage = "c.iso", DiskImage = "/tmp/a,b.img" }, Serial, null);
+
+        Assert.Equal("file=/tmp/a,,b.img,if=none,id=d0,format=raw,cache=writeback", args[IndexAfter(args, "-drive")]);
+        int device = args.ToList().IndexOf("virtio-blk-pci,drive=d0");
+        Assert.Equal("-device", args[device - 1]);
+    }
+
+    [Fact]
+    public void NoDiskImageLeavesTheBlockDevicesToExtraArguments()
+    {
+        string[] chain = ["-blockdev", "driver=file,filename=x.img,node-name=f0", "-blockdev", "driver=raw,file=f0,node-name=top",
+            "-device", "virtio-blk-pci,drive=top"];
+        var args = QemuCommandLine.Build(new QemuOptions { Kernel = "k", ExtraArguments = chain }, Serial, null);
+
+        Assert.DoesNotContain("-drive", args);
+        Assert.Equal(chain, args.Skip(args.Count - chain.Length));
+    }
+
+    [Fact]
+    public void EmptyDiskImagePathIsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => QemuCommandLine.Build(new QemuOptions { Kernel = "k", DiskImage = "" }, Serial, null));
     }
 
     [Fact]

@@ -1,0 +1,61 @@
+using System;
+using System.CommandLine;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace CapOS.Launcher.Plug;
+
+/// <summary><c>plug --cycles N --seed S [--image IMG] [--keep-logs DIR] [--mode kill|power|write|mixed]
+/// [--interval-ms K] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
+public static class PlugCommand
+{
+    /// <summary>Builds the verb; <paramref name="plug"/> runs it.</summary>
+    public static Command Create(Func<PlugRequest, CancellationToken, Task<int>> plug)
+    {
+        var cycles = new Option<int>("--cycles") { Description = "Boots to run.", DefaultValueFactory = _ => 10, HelpName = "n" };
+        var seed = new Option<ulong>("--seed") { Description = "Seeds the cut instants, modes and crash images.", DefaultValueFactory = _ => 1, HelpName = "s" };
+        var image = new Option<string?>("--image") { Description = "The disk image (default artifacts/plug.img); only a copy is written.", HelpName = "img" };
+        var keepLogs = new Option<string?>("--keep-logs") { Description = "Where a failing cycle's serial log, report and images go (default artifacts/plug/seed-<s>-<mode>/).", HelpName = "dir" };
+        var mode = new Option<PlugMode>("--mode")
+        {
+            Description = "kill (SIGKILL), power (blklogwrites + crash image), write (blkdebug fails write N), or mixed.",
+            DefaultValueFactory = _ => PlugMode.Mixed,
+            HelpName = "kill|power|write|mixed",
+        };
+        var interval = new Option<int>("--interval-ms") { Description = "The guest's checkpoint interval (kernel command line).", DefaultValueFactory = _ => 100, HelpName = "ms" };
+        var deterministic = new Option<bool>("--deterministic") { Description = "QEMU -icount shift=0: guest time counts instructions (cut instants stay host-timed)." };
+        var noBuild = new Option<bool>("--no-build") { Description = "Use what is in artifacts/ without building first." };
+        var command = new Command("plug", "Pull the plug: boot, let the checkpoint run, cut at a seeded instant, recover; repeat and check every recovery.")
+        {
+            cycles, seed, image, keepLogs, mode, interval, deterministic, noBuild,
+        };
+        // Option validators run only for options given (a command validator reads 0 for an absent option
+        // with a default value factory); the defaults are valid.
+        cycles.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0)
+            {
+                result.AddError("--cycles must be positive");
+            }
+        });
+        interval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0)
+            {
+                result.AddError("--interval-ms must be positive");
+            }
+        });
+        command.SetAction((result, cancel) => plug(
+            new PlugRequest(
+                Cycles: result.GetValue(cycles),
+                Seed: result.GetValue(seed),
+                Image: result.GetValue(image),
+                KeepLogs: result.GetValue(keepLogs),
+                Mode: result.GetValue(mode),
+                CheckpointIntervalMs: result.GetValue(interval),
+                Deterministic: result.GetValue(deterministic),
+                NoBuild: result.GetValue(noBuild)),
+            cancel));
+        return command;
+    }
+}

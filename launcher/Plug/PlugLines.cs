@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CapOS.Launcher.Plug;
+
+/// <summary>
+/// The serial contract of the checkpoint and the in-kernel mutator that the campaign relies on (docs/plug.md,
+/// "Serial contract"). Lines are matched by their start, so the kernel may append fields.
+/// </summary>
+public static partial class PlugLines
+{
+    /// <summary>The kernel command line word that starts the mutator; the interval follows as a word.</summary>
+    public const string MutatorWord = "mutator";
+
+    /// <summary><c>checkpoint: recovered seq=N slot=S log-objects=E restart=P</c>.</summary>
+    [GeneratedRegex(@"^checkpoint: recovered seq=(?<seq>\d+) slot=(?<slot>[01]) log-objects=(?<objects>\d+) restart=(?<restart>\d+)")]
+    public static partial Regex Recovered();
+
+    /// <summary><c>mutator: recovered seq=N step=S invariant=ok</c>.</summary>
+    [GeneratedRegex(@"^mutator: recovered seq=(?<seq>\d+) step=(?<step>\d+) invariant=ok")]
+    public static partial Regex MutatorRecovered();
+
+    /// <summary><c>checkpoint: snapshot|stabilize|committed|migrate|migrated seq=N ...</c>.</summary>
+    [GeneratedRegex(@"^checkpoint: (?<what>snapshot|stabilize|committed|migrate|migrated) seq=(?<seq>\d+)")]
+    public static partial Regex Progress();
+
+    /// <summary>A line that fails the campaign: recovery refused, a broken mutator invariant, a panic, a fault
+    /// report, a kernel exception.</summary>
+    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|panic:|fault:|EXCEPTION )")]
+    public static partial Regex Failure();
+
+    /// <summary>The guest's exit value when recovery is refused (<c>store: cannot boot</c>).</summary>
+    public const int CannotBootExitValue = 4;
+
+    /// <summary>The kernel command line for a campaign boot.</summary>
+    public static string CommandLine(int checkpointIntervalMs) =>
+        string.Create(CultureInfo.InvariantCulture, $"{MutatorWord} checkpoint-interval-ms={checkpointIntervalMs}");
+
+    /// <summary>The phase a checkpoint progress word starts.</summary>
+    public static CheckpointPhase PhaseAfter(string what) =>
+        what switch
+        {
+            "snapshot" => CheckpointPhase.Snapshot,
+            "stabilize" => CheckpointPhase.Stabilize,
+            "committed" => CheckpointPhase.Commit,
+            "migrate" => CheckpointPhase.Migrate,
+            _ => CheckpointPhase.Idle,
+        };
+
+    /// <summary>The regular expression of the line that starts <paramref name="phase"/> (for timed cuts).</summary>
+    public static Regex PhaseStart(CheckpointPhase phase) =>
+        new(phase switch
+        {
+            CheckpointPhase.Snapshot => "^checkpoint: snapshot seq=",
+            CheckpointPhase.Stabilize => "^checkpoint: stabilize seq=",
+            CheckpointPhase.Commit => "^checkpoint: committed seq=",
+            CheckpointPhase.Migrate => "^checkpoint: migrate seq=",
+            _ => "^checkpoint: migrated seq=",
+        }, RegexOptions.CultureInvariant);
+}

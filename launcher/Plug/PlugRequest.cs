@@ -1,0 +1,20 @@
+namespace CapOS.Launcher.Plug;
+
+/// <summary>The options of <c>capos plug</c>, as parsed.</summary>
+/// <param name="Cycles">Boots to run.</param>
+/// <param name="Seed">Seeds every random choice.</param>
+/// <param name="Image">The disk image, or null for artifacts/plug.img.</param>
+/// <param name="KeepLogs">Where a failing cycle is kept, or null for artifacts/plug/seed-S-mode/.</param>
+/// <param name="Mode">Kill, power, write or mixed.</param>
+/// <param name="CheckpointIntervalMs">The guest's checkpoint interval.</param>
+/// <param name="Deterministic">Boot with QEMU's instruction counting (guest time counts instructions).</param>
+/// <param name="NoBuild">Skip the build step.</param>
+public sealed record PlugRequest(
+    int Cycles,
+    ulong Seed,
+    string? Image,
+    string? KeepLogs,
+    PlugMode Mode,
+    int CheckpointIntervalMs,
+    bool Deterministic,
+    bool NoBuild);

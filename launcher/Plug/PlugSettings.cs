@@ -1,0 +1,14 @@
+using System;
+
+namespace CapOS.Launcher.Plug;
+
+/// <summary>A campaign's parameters, resolved (paths absolute).</summary>
+/// <param name="Cycles">Boots to run.</param>
+/// <param name="Seed">Seeds every random choice.</param>
+/// <param name="Mode">Kill, power, write or mixed.</param>
+/// <param name="Image">The disk image; the campaign works on a copy and never writes it.</param>
+/// <param name="KeepLogs">Where a failing cycle's logs and images are kept.</param>
+/// <param name="CheckpointIntervalMs">The guest's checkpoint interval (kernel command line).</param>
+/// <param name="BootLimit">How long a boot may take to settle recovery.</param>
+public sealed record PlugSettings(int Cycles, ulong Seed, PlugMode Mode, string Image, string KeepLogs,
+    int CheckpointIntervalMs, TimeSpan BootLimit);
