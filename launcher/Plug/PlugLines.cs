@@ -24,9 +24,10 @@ public static partial class PlugLines
     [GeneratedRegex(@"^checkpoint: (?<what>snapshot|stabilize|committed|migrate|migrated) seq=(?<seq>\d+)")]
     public static partial Regex Progress();
 
-    /// <summary>A line that fails the campaign: recovery refused, a broken mutator invariant, a panic, a fault
-    /// report, a kernel exception.</summary>
-    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|panic:|fault:|EXCEPTION )")]
+    /// <summary>A line that fails the campaign: recovery refused, a broken mutator invariant, a failed
+    /// consistency check or checkpoint, a kernel panic, a kernel exception. A user process's fault report
+    /// (<c>fault: process ...</c>) is the kernel working as designed, not a failure.</summary>
+    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|checkpoint: check failed:|checkpoint: failed|PANIC:|EXCEPTION )")]
     public static partial Regex Failure();
 
     /// <summary>The guest's exit value when recovery is refused (<c>store: cannot boot</c>).</summary>

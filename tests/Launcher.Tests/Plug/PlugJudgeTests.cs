@@ -59,14 +59,24 @@ public class PlugJudgeTests
     [Theory]
     [InlineData("store: cannot boot: both headers torn")]
     [InlineData("mutator: invariant broken: node 3 slot 2 points nowhere")]
-    [InlineData("panic: object cache: frame leak")]
-    [InlineData("fault: process 2 #GP rip=0x1 cr2=0x0 error=0x0; process stopped")]
+    [InlineData("PANIC: object cache: frame leak")]
+    [InlineData("checkpoint: check failed: page 0x2000 changed while clean")]
+    [InlineData("checkpoint: failed seq=4: IoError")]
     [InlineData("EXCEPTION 14 #PF error=0x2 rip=0xffff cr2=0x10")]
     public void FailureLinesFailAnywhere(string line)
     {
         Assert.Equal($"serial line 1: {line}", PlugJudge.Judge([line], 0).Failure);
         Assert.True(PlugJudge.Judge([line], 0).RecoveryComplete);
         Assert.Equal($"serial line 3: {line}", PlugJudge.Judge([Recovered7, Mutator7, line], 0).Failure);
+    }
+
+    [Fact]
+    public void AUserProcessFaultIsNotAFailure()
+    {
+        CycleVerdict verdict = PlugJudge.Judge(
+            [Recovered7, Mutator7, "fault: process 2 #GP rip=0x1 cr2=0x0 error=0x0; process stopped"], floor: 5);
+
+        Assert.Null(verdict.Failure);
     }
 
     [Fact]
