@@ -7,7 +7,7 @@ namespace CapOS.Kernel.Checkpoint;
 /// <summary>
 /// The persistent store at boot: recovery (<see cref="Recovery"/>), then the object cache reading
 /// through the recovered directory, with the serial lines of the boot contract (docs/recovery.md
-/// "Serial lines", "How to wire it").
+/// "Serial lines", "Boot sequence on metal").
 /// </summary>
 /// <remarks>
 /// Memory, all from the caller, 4 KiB aligned: page 0 the volume header, pages 1 and 2 the two

@@ -1,0 +1,257 @@
+using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.Io;
+
+namespace CapOS.Kernel.Checkpoint;
+
+/// <summary>
+/// Stabilization and commit: the writer's state machine, advanced by <see cref="Pump"/>
+/// (docs/checkpoint.md "Theory of operation"; the protocol is docs/disk-format.md "Commit protocol").
+/// </summary>
+public static unsafe partial class CheckpointWriter
+{
+    /// <summary>
+    /// Ends collection: seals the directory pages, fills the header and starts writing.
+    /// An empty checkpoint (no entries) commits a header with an empty directory.
+    /// </summary>
+    public static CheckpointError Stabilize()
+    {
+        if (s_phase != CheckpointPhase.Collecting)
+        {
+            return CheckpointError.WrongPhase;
+        }
+
+        uint directoryPages = LogSpace.DirectoryPagesFor(s_entryCount);
+        for (uint i = 0; i < directoryPages; i++)
+        {
+            PageSeal.Seal((byte*)(s_directory + i));
+        }
+
+        s_next->LogAreaFirst = s_areaFirst;
+        s_next->LogAreaCount = s_imageCount + directoryPages;
+        s_next->DirectoryFirst = s_areaFirst + s_imageCount;
+        s_next->DirectoryPageCount = directoryPages;
+        s_next->DirectoryEntryCount = s_entryCount;
+        s_nextItem = 0;
+        s_doneItems = 0;
+        s_inFlight = 0;
+        s_failing = false;
+        CheckpointIo.PrepareFlush(s_single);
+        s_phase = CheckpointPhase.Stabilizing;
+        return CheckpointError.None;
+    }
+
+    /// <summary>Drops a checkpoint that is Collecting or Failed; the current checkpoint is unchanged.</summary>
+    public static CheckpointError Abort()
+    {
+        if (s_phase != CheckpointPhase.Collecting && s_phase != CheckpointPhase.Failed)
+        {
+            return CheckpointError.WrongPhase;
+        }
+
+        s_stats.Aborted++;
+        s_phase = CheckpointPhase.Idle;
+        return CheckpointError.None;
+    }
+
+    /// <summary>
+    /// Reaps finished disk requests and advances the migrator and the writer without waiting.
+    /// Call from the idle loop and after disk interrupts (metal) or from the test loop (host).
+    /// </summary>
+    public static void Pump()
+    {
+        s_stats.Pumps++;
+        BlockDevice.Poll();
+        Migrator.Advance(ref s_stats);
+        Advance();
+        uint inFlight = s_inFlight + Migrator.InFlight + (CheckpointIo.InFlight(s_single) ? 1u : 0u);
+        s_stats.MaxInFlight = System.Math.Max(s_stats.MaxInFlight, inFlight);
+    }
+
+    private static void Advance()
+    {
+        switch (s_phase)
+        {
+            case CheckpointPhase.Stabilizing:
+                AdvanceStabilizing();
+                break;
+            case CheckpointPhase.AwaitingMigration:
+                if (Generation.Migrated)
+                {
+                    s_phase = CheckpointPhase.FlushingLog;
+                    AdvanceFlushingLog();
+                }
+
+                break;
+            case CheckpointPhase.FlushingLog:
+                AdvanceFlushingLog();
+                break;
+            case CheckpointPhase.WritingHeader:
+                AdvanceWritingHeader();
+                break;
+            case CheckpointPhase.FlushingHeader:
+                AdvanceFlushingHeader();
+                break;
+        }
+    }
+
+    private static void AdvanceStabilizing()
+    {
+        ReapSlots();
+        uint total = s_imageCount + s_next->DirectoryPageCount;
+        if (!s_failing && !Generation.AreaIsNeeded(s_areaFirst, total))
+        {
+            SubmitItems(total);
+        }
+
+        if (s_inFlight != 0)
+        {
+            return;
+        }
+
+        if (s_failing)
+        {
+            s_phase = CheckpointPhase.Failed;
+        }
+        else if (s_doneItems == total)
+        {
+            s_phase = CheckpointPhase.AwaitingMigration;
+            Advance();
+        }
+    }
+
+    private static void ReapSlots()
+    {
+        for (int i = 0; i < WriterSlots; i++)
+        {
+            WriterSlot* slot = s_slots + i;
+            if (!slot->Busy || slot->Request.Status == DiskStatus.Pending)
+            {
+                continue;
+            }
+
+            slot->Busy = false;
+            s_inFlight--;
+            if (slot->Request.Status == DiskStatus.Done)
+            {
+                s_doneItems++;
+                bool image = slot->Item < s_imageCount;
+                s_stats.ImagesWritten += image ? 1u : 0u;
+                s_stats.DirectoryPagesWritten += image ? 0u : 1u;
+            }
+            else
+            {
+                s_failing = true;
+                s_error = CheckpointError.IoError;
+                s_diskError = slot->Request.Error;
+            }
+        }
+    }
+
+    private static void SubmitItems(uint total)
+    {
+        for (int i = 0; i < WriterSlots && s_nextItem < total; i++)
+        {
+            WriterSlot* slot = s_slots + i;
+            if (slot->Busy)
+            {
+                continue;
+            }
+
+            uint item = s_nextItem;
+            byte* buffer = item < s_imageCount ? s_images[item] : (byte*)(s_directory + (item - s_imageCount));
+            CheckpointIo.PreparePage(&slot->Request, DiskOperation.Write, Generation.LogPage(s_areaFirst + item), buffer);
+            if (!CheckpointIo.Submit(&slot->Request))
+            {
+                return;
+            }
+
+            slot->Item = item;
+            slot->Busy = true;
+            s_inFlight++;
+            s_nextItem++;
+        }
+    }
+
+    /// <summary>Flush of the images and directory: a failure aborts (nothing was committed).</summary>
+    private static void AdvanceFlushingLog()
+    {
+        DiskStatus status = s_single->Status;
+        if (status == DiskStatus.Idle)
+        {
+            CheckpointIo.Submit(s_single);
+            return;
+        }
+
+        if (status == DiskStatus.Done)
+        {
+            s_stats.Flushes++;
+            PageSeal.Seal((byte*)s_next);
+            s_headerSlot = CheckpointHeader.NextSlot(Generation.Slot);
+            CheckpointIo.PreparePage(s_single, DiskOperation.Write, Generation.LogPage((uint)s_headerSlot), (byte*)s_next);
+            s_phase = CheckpointPhase.WritingHeader;
+            AdvanceWritingHeader();
+        }
+        else if (status == DiskStatus.Failed)
+        {
+            s_error = CheckpointError.IoError;
+            s_diskError = s_single->Error;
+            s_phase = CheckpointPhase.Failed;
+        }
+    }
+
+    /// <summary>
+    /// The header write. A failed write may or may not have reached the platter, so the
+    /// checkpoint is not abandoned: the same header is written again (idempotent).
+    /// </summary>
+    private static void AdvanceWritingHeader()
+    {
+        DiskStatus status = s_single->Status;
+        if (status == DiskStatus.Idle)
+        {
+            CheckpointIo.Submit(s_single);
+            return;
+        }
+
+        if (status == DiskStatus.Done)
+        {
+            s_stats.HeadersWritten++;
+            CheckpointIo.PrepareFlush(s_single);
+            s_phase = CheckpointPhase.FlushingHeader;
+            AdvanceFlushingHeader();
+        }
+        else if (status == DiskStatus.Failed)
+        {
+            s_diskError = s_single->Error;
+            s_stats.Retries++;
+            s_single->Status = DiskStatus.Idle;
+        }
+    }
+
+    /// <summary>The flush after the header: when it completes the checkpoint is committed; a failure is retried.</summary>
+    private static void AdvanceFlushingHeader()
+    {
+        DiskStatus status = s_single->Status;
+        if (status == DiskStatus.Idle)
+        {
+            CheckpointIo.Submit(s_single);
+            return;
+        }
+
+        if (status == DiskStatus.Failed)
+        {
+            s_diskError = s_single->Error;
+            s_stats.Retries++;
+            s_single->Status = DiskStatus.Idle;
+            return;
+        }
+
+        if (status == DiskStatus.Done)
+        {
+            s_stats.Flushes++;
+            s_stats.Committed++;
+            Generation.Committed(s_next, s_headerSlot);
+            s_phase = CheckpointPhase.Idle;
+            Migrator.Start();
+        }
+    }
+}

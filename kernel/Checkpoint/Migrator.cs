@@ -1,0 +1,405 @@
+using System.Runtime.InteropServices;
+using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.Io;
+using CapOS.Kernel.NodeTree;
+
+namespace CapOS.Kernel.Checkpoint;
+
+/// <summary>
+/// Migration: copies every image of the current checkpoint from the log to its home page,
+/// then records Migrated (docs/checkpoint.md "Migration"; EROS SOSP'99 §3.5 migration;
+/// KeyKOS migrator). Used after each commit and by recovery when the chosen header is not
+/// Migrated (redone from the start: every step is an idempotent page copy).
+/// </summary>
+/// <remarks>
+/// Theory of operation. The directory is read back from the log one page at a time
+/// (DirectoryPage.Validate against the current header); for each entry with an image
+/// (Lid != 0, consecutive node entries of one pot share one Lid and are copied once) a
+/// copy slot reads the image from the log, checks its CRC against the entry (L1), and
+/// writes it unchanged to its home page: the data page, the node pot or the tag pot
+/// (VolumeLayout.Locate). Up to <see cref="Slots"/> copies are in flight. Then Flush, then
+/// the header copy with Migrated set into the slot not holding the current header, then
+/// Flush; only then does <see cref="Generation"/> say Migrated and the half become free.
+/// Reading back rather than keeping the images in memory proves the log and lets the
+/// snapshot release its copy-on-write frames as soon as they are written.
+/// I1: a home page is written only with an image whose CRC equals its directory entry's.
+/// I2: the Migrated copy is submitted only after a Flush submitted after every home write completed.
+/// I/O errors are retried (a copy is idempotent); a bad directory or image is fatal (Failed).
+/// </remarks>
+public static unsafe class Migrator
+{
+    /// <summary>Image copies in flight at most.</summary>
+    public const int Slots = 8;
+
+    /// <summary>Workspace pages: header copy, directory page, requests, one buffer per slot.</summary>
+    public const int WorkspacePages = 3 + Slots;
+
+    private const byte SlotFree = 0;
+    private const byte SlotReading = 1;
+    private const byte SlotWriting = 2;
+
+    private static CheckpointHeader* s_copy;
+    private static DirectoryPage* s_directory;
+    private static CopySlot* s_slots;
+    private static DiskRequest* s_single;
+    private static byte* s_buffers;
+    private static MigrationPhase s_phase;
+    private static CheckpointError s_error;
+    private static DiskError s_diskError;
+    private static uint s_page;
+    private static uint s_cursor;
+    private static uint s_lastLid;
+    private static uint s_inFlight;
+    private static int s_copySlot;
+
+    /// <summary>Where migration is.</summary>
+    public static MigrationPhase Phase => s_phase;
+
+    /// <summary>Why migration failed (Failed), or the kind of the last retried error.</summary>
+    public static CheckpointError Error => s_error;
+
+    /// <summary>The last disk error seen (retried).</summary>
+    public static DiskError LastDiskError => s_diskError;
+
+    /// <summary>Copy requests in flight.</summary>
+    public static uint InFlight => s_inFlight + (CheckpointIo.InFlight(s_single) ? 1u : 0u);
+
+    /// <summary>Takes <see cref="WorkspacePages"/> page-aligned, cleared pages at <paramref name="workspace"/>.</summary>
+    internal static void Initialize(byte* workspace)
+    {
+        s_copy = (CheckpointHeader*)workspace;
+        s_directory = (DirectoryPage*)(workspace + DiskLayout.PageSize);
+        s_slots = (CopySlot*)(workspace + (2 * DiskLayout.PageSize));
+        s_single = (DiskRequest*)(s_slots + Slots);
+        s_buffers = workspace + (3 * DiskLayout.PageSize);
+        s_phase = MigrationPhase.Idle;
+        s_error = CheckpointError.None;
+        s_diskError = DiskError.None;
+        s_inFlight = 0;
+    }
+
+    /// <summary>
+    /// Starts migrating the current checkpoint (Generation.Current) from its first directory
+    /// page. Recovery calls it when the chosen header is not Migrated; the writer after each commit.
+    /// </summary>
+    public static CheckpointError Start()
+    {
+        if (!Generation.Adopted)
+        {
+            return CheckpointError.NotInitialized;
+        }
+
+        if (Generation.Migrated || (s_phase != MigrationPhase.Idle && s_phase != MigrationPhase.Failed) || s_inFlight != 0)
+        {
+            return CheckpointError.WrongPhase;
+        }
+
+        for (int i = 0; i < Slots; i++)
+        {
+            s_slots[i].State = SlotFree;
+        }
+
+        s_page = 0;
+        s_lastLid = DiskLayout.ZeroLid;
+        s_error = CheckpointError.None;
+        CheckpointHeader* header = Generation.Current;
+        if (header->DirectoryPageCount == 0)
+        {
+            CheckpointIo.PrepareFlush(s_single);
+            s_phase = MigrationPhase.Flushing;
+        }
+        else
+        {
+            PrepareDirectoryRead();
+        }
+
+        return CheckpointError.None;
+    }
+
+    /// <summary>Polls the device and advances migration (and the writer, idle at boot) without waiting.</summary>
+    public static void Pump() => CheckpointWriter.Pump();
+
+    /// <summary>Boot-time recovery: pumps and waits until migration is done (true) or failed (false).</summary>
+    public static bool RunToCompletion()
+    {
+        while (s_phase != MigrationPhase.Idle && s_phase != MigrationPhase.Failed)
+        {
+            Pump();
+            if (s_phase != MigrationPhase.Idle && s_phase != MigrationPhase.Failed)
+            {
+                BlockDevice.Wait();
+            }
+        }
+
+        return s_phase == MigrationPhase.Idle;
+    }
+
+    internal static void Advance(ref CheckpointStats stats)
+    {
+        switch (s_phase)
+        {
+            case MigrationPhase.ReadingDirectory:
+                AdvanceReadingDirectory(ref stats);
+                break;
+            case MigrationPhase.Copying:
+                AdvanceCopying(ref stats);
+                break;
+            case MigrationPhase.Flushing:
+            case MigrationPhase.WritingHeader:
+            case MigrationPhase.FlushingHeader:
+                AdvanceCommitSteps(ref stats);
+                break;
+            case MigrationPhase.Failed:
+                AdvanceFailed(ref stats);
+                break;
+        }
+    }
+
+    private static void PrepareDirectoryRead()
+    {
+        uint lid = Generation.Current->DirectoryFirst + s_page;
+        CheckpointIo.PreparePage(s_single, DiskOperation.Read, Generation.LogPage(lid), (byte*)s_directory);
+        s_phase = MigrationPhase.ReadingDirectory;
+    }
+
+    /// <summary>Submits an Idle single request; a Failed one is counted and made Idle for the next pump. True when Done.</summary>
+    private static bool DriveSingle(ref CheckpointStats stats)
+    {
+        DiskStatus status = s_single->Status;
+        if (status == DiskStatus.Idle)
+        {
+            CheckpointIo.Submit(s_single);
+        }
+        else if (status == DiskStatus.Failed)
+        {
+            s_diskError = s_single->Error;
+            stats.Retries++;
+            s_single->Status = DiskStatus.Idle;
+        }
+
+        return status == DiskStatus.Done;
+    }
+
+    private static void AdvanceReadingDirectory(ref CheckpointStats stats)
+    {
+        if (!DriveSingle(ref stats))
+        {
+            return;
+        }
+
+        stats.LogPagesRead++;
+        s_single->Status = DiskStatus.Idle;
+        if (DirectoryPage.Validate(s_directory, Generation.Current, s_page, Generation.LogPageCount) != FormatError.None)
+        {
+            Fail(CheckpointError.BadDirectory);
+            return;
+        }
+
+        s_cursor = 0;
+        s_phase = MigrationPhase.Copying;
+        AdvanceCopying(ref stats);
+    }
+
+    private static void AdvanceCopying(ref CheckpointStats stats)
+    {
+        for (int i = 0; i < Slots && s_phase == MigrationPhase.Copying; i++)
+        {
+            DriveSlot(s_slots + i, s_buffers + ((nuint)i * DiskLayout.PageSize), ref stats);
+        }
+
+        if (s_phase != MigrationPhase.Copying || s_inFlight != 0 || s_cursor < s_directory->EntryCount)
+        {
+            return;
+        }
+
+        s_page++;
+        if (s_page < Generation.Current->DirectoryPageCount)
+        {
+            PrepareDirectoryRead();
+            AdvanceReadingDirectory(ref stats);
+        }
+        else
+        {
+            CheckpointIo.PrepareFlush(s_single);
+            s_phase = MigrationPhase.Flushing;
+            AdvanceCommitSteps(ref stats);
+        }
+    }
+
+    /// <summary>One copy slot: reap its finished request, then give it the next image if it is free.</summary>
+    private static void DriveSlot(CopySlot* slot, byte* buffer, ref CheckpointStats stats)
+    {
+        if (slot->State != SlotFree)
+        {
+            DiskStatus status = slot->Request.Status;
+            if (status == DiskStatus.Failed)
+            {
+                s_diskError = slot->Request.Error;
+                stats.Retries++;
+                slot->Request.Status = DiskStatus.Idle;
+                status = DiskStatus.Idle;
+            }
+
+            if (status != DiskStatus.Done)
+            {
+                ResubmitSlot(slot);
+                return;
+            }
+
+            if (!FinishStep(slot, buffer, ref stats) || slot->State != SlotFree)
+            {
+                return;
+            }
+        }
+
+        StartNextCopy(slot, buffer);
+    }
+
+    /// <summary>A slot's request is Done: a read becomes the home write, a write frees the slot. False on a bad image.</summary>
+    private static bool FinishStep(CopySlot* slot, byte* buffer, ref CheckpointStats stats)
+    {
+        if (slot->State == SlotWriting)
+        {
+            stats.HomePagesWritten++;
+            slot->State = SlotFree;
+            s_inFlight--;
+            return true;
+        }
+
+        stats.LogPagesRead++;
+        if (PageSeal.ImageCrc(buffer) != slot->ImageCrc)
+        {
+            slot->State = SlotFree;
+            s_inFlight--;
+            Fail(CheckpointError.BadImage);
+            return false;
+        }
+
+        CheckpointIo.PreparePage(&slot->Request, DiskOperation.Write, slot->HomePage, buffer);
+        slot->State = SlotWriting;
+        ResubmitSlot(slot);
+        return true;
+    }
+
+    /// <summary>Submits the slot's request if it is prepared but not yet accepted by the device.</summary>
+    private static void ResubmitSlot(CopySlot* slot)
+    {
+        if (slot->Request.Status == DiskStatus.Idle)
+        {
+            CheckpointIo.Submit(&slot->Request);
+        }
+    }
+
+    private static void StartNextCopy(CopySlot* slot, byte* buffer)
+    {
+        while (s_cursor < s_directory->EntryCount)
+        {
+            DirectoryEntry* entry = DirectoryPage.Entry(s_directory, (int)s_cursor);
+            if (entry->Lid == DiskLayout.ZeroLid || entry->Lid == s_lastLid)
+            {
+                s_cursor++;
+                continue;
+            }
+
+            if (!HomePage(entry, out ulong home))
+            {
+                Fail(CheckpointError.BadDirectory);
+                return;
+            }
+
+            CheckpointIo.PreparePage(&slot->Request, DiskOperation.Read, Generation.LogPage(entry->Lid), buffer);
+            slot->HomePage = home;
+            slot->ImageCrc = entry->ImageCrc;
+            slot->State = SlotReading;
+            s_inFlight++;
+            s_lastLid = entry->Lid;
+            s_cursor++;
+            ResubmitSlot(slot);
+            return;
+        }
+    }
+
+    /// <summary>The home page an entry's image is copied to: data page, node pot or tag pot.</summary>
+    private static bool HomePage(DirectoryEntry* entry, out ulong page)
+    {
+        page = 0;
+        RangeKind kind = entry->Type == ObType.Node ? RangeKind.NodeRange : RangeKind.PageRange;
+        if (VolumeLayout.Locate(Generation.Volume, entry->Oid, kind, out ObjectLocation location) != FormatError.None)
+        {
+            return false;
+        }
+
+        if (entry->Type == ObType.TagPot)
+        {
+            page = location.TagPotPage;
+            return location.PotFirstOid == entry->Oid;
+        }
+
+        page = location.HomePage;
+        return entry->Type == ObType.Page || location.Slot == entry->Slot;
+    }
+
+    private static void AdvanceCommitSteps(ref CheckpointStats stats)
+    {
+        if (!DriveSingle(ref stats))
+        {
+            return;
+        }
+
+        if (s_phase == MigrationPhase.Flushing)
+        {
+            stats.Flushes++;
+            NativeMemory.Copy(Generation.Current, s_copy, DiskLayout.PageSize);
+            s_copy->Flags |= CheckpointFlags.Migrated;
+            PageSeal.Seal((byte*)s_copy);
+            s_copySlot = CheckpointHeader.NextSlot(Generation.Slot);
+            CheckpointIo.PreparePage(s_single, DiskOperation.Write, Generation.LogPage((uint)s_copySlot), (byte*)s_copy);
+            s_phase = MigrationPhase.WritingHeader;
+            DriveSingle(ref stats);
+        }
+        else if (s_phase == MigrationPhase.WritingHeader)
+        {
+            stats.HeadersWritten++;
+            CheckpointIo.PrepareFlush(s_single);
+            s_phase = MigrationPhase.FlushingHeader;
+            DriveSingle(ref stats);
+        }
+        else
+        {
+            stats.Flushes++;
+            stats.Migrated++;
+            s_single->Status = DiskStatus.Idle;
+            Generation.MarkMigrated(s_copy, s_copySlot);
+            s_phase = MigrationPhase.Idle;
+        }
+    }
+
+    /// <summary>Stops issuing; in-flight copies are still reaped so their requests and buffers are released (io.md I1).</summary>
+    private static void Fail(CheckpointError error)
+    {
+        s_error = error;
+        s_phase = MigrationPhase.Failed;
+    }
+
+    private static void AdvanceFailed(ref CheckpointStats stats)
+    {
+        for (int i = 0; i < Slots; i++)
+        {
+            CopySlot* slot = s_slots + i;
+            if (slot->State != SlotFree && slot->Request.Status != DiskStatus.Pending)
+            {
+                slot->State = SlotFree;
+                s_inFlight--;
+            }
+        }
+    }
+
+    /// <summary>One image copy: read from the log into its buffer, then write home.</summary>
+    private struct CopySlot
+    {
+        public DiskRequest Request;
+        public ulong HomePage;
+        public uint ImageCrc;
+        public byte State;
+    }
+}

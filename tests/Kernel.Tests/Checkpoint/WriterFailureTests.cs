@@ -1,0 +1,101 @@
+using System;
+using System.Linq;
+using CapOS.Kernel.Checkpoint;
+using CapOS.Kernel.Io;
+using Xunit;
+
+namespace CapOS.Kernel.Tests.Checkpoint;
+
+/// <summary>
+/// An I/O error at every write of a scripted run in turn: a failed image or directory write
+/// aborts that checkpoint cleanly (the previous one stays the recovery point, never a commit)
+/// and the next attempt succeeds; a failed header, flush or migration write is retried.
+/// </summary>
+public sealed class WriterFailureTests
+{
+    private static readonly int[] Script = [12, 25, 4, 18];
+
+    [Fact]
+    public void AnIoErrorAtAnyWriteNeverCommitsAndTheNextAttemptSucceeds()
+    {
+        byte[] image = CheckpointTestVolume.Build();
+        long total;
+        using (var dry = new WriterTestRig((byte[])image.Clone()))
+        {
+            Run(dry, out _, out _);
+            total = dry.Disk.WriteCount;
+        }
+
+        int aborts = 0;
+        for (long n = 1; n <= total; n++)
+        {
+            using var rig = new WriterTestRig((byte[])image.Clone(), disk => disk.FailWrite = n);
+            WriterTestModel model = Run(rig, out int failures, out ulong retries);
+            Assert.True(failures + (int)retries == 1, $"write {n}: {failures} aborts, {retries} retries");
+            aborts += failures;
+            Assert.Equal(1ul + (ulong)Script.Length, Generation.Sequence);
+            WriterTests.AssertRecovers(rig.Disk.Image, model, Generation.Sequence, migrated: true);
+        }
+
+        Assert.True(aborts > 10, $"only {aborts} failures hit stabilization");
+    }
+
+    [Fact]
+    public void AFailedStabilizationReportsTheDiskError()
+    {
+        using var rig = new WriterTestRig(CheckpointTestVolume.Build(), disk => disk.FailWrite = 3);
+        rig.Recover();
+        var model = new WriterTestModel();
+        model.Mutate(new Random(1), 20);
+        rig.StartCheckpoint(model);
+        WriterTestRig.PumpWriter();
+        Assert.Equal(CheckpointPhase.Failed, CheckpointWriter.Phase);
+        Assert.Equal(CheckpointError.IoError, CheckpointWriter.Error);
+        Assert.Equal(DiskError.IoError, CheckpointWriter.LastDiskError);
+        Assert.False(CheckpointWriter.ImagesWritten);
+        Assert.Equal(CheckpointError.WrongPhase, CheckpointWriter.Begin());
+        Assert.Equal(CheckpointError.None, CheckpointWriter.Abort());
+        Assert.Equal(1ul, Generation.Sequence);
+    }
+
+    private static WriterTestModel Run(WriterTestRig rig, out int failures, out ulong retries)
+    {
+        rig.Recover();
+        var model = new WriterTestModel();
+        var random = new Random(99);
+        failures = 0;
+        foreach (int count in Script)
+        {
+            model.Mutate(random, count);
+            ulong[] pages = [.. model.DirtyPages];
+            ulong[] nodes = [.. model.DirtyNodes];
+            ulong before = Generation.Sequence;
+            rig.StartCheckpoint(model);
+            WriterTestRig.PumpWriter();
+            if (CheckpointWriter.Phase == CheckpointPhase.Failed)
+            {
+                failures++;
+                Assert.Equal(before, Generation.Sequence);
+                Assert.Equal(before, WriterTestOracleSequence(rig));
+                Assert.Equal(CheckpointError.None, CheckpointWriter.Abort());
+                model.DirtyPages.UnionWith(pages);
+                model.DirtyNodes.UnionWith(nodes);
+                rig.StartCheckpoint(model);
+                WriterTestRig.PumpWriter();
+            }
+
+            Assert.Equal(CheckpointPhase.Idle, CheckpointWriter.Phase);
+            Assert.Equal(before + 1, Generation.Sequence);
+        }
+
+        WriterTestRig.PumpMigration();
+        retries = CheckpointWriter.Stats.Retries;
+        return model;
+    }
+
+    private static ulong WriterTestOracleSequence(WriterTestRig rig)
+    {
+        WriterTestOracle.Read(rig.Disk.Image, out ulong sequence, out _);
+        return sequence;
+    }
+}
