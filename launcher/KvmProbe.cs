@@ -45,10 +45,32 @@ public static class KvmProbe
         File.WriteAllText(path, JsonSerializer.Serialize(verdict, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
-    /// <summary>Boots the kernel under KVM and returns the verdict.</summary>
+    /// <summary>
+    /// Boots the kernel under KVM and returns the verdict. The kernel refuses to boot without its disk, so
+    /// the probe attaches a temporary copy of artifacts/capos.img (never the persistent disk itself).
+    /// </summary>
     public static async Task<KvmVerdict> RunAsync(RepositoryLayout layout, string host)
     {
-        QemuOptions options = CapOSBoot.Kernel(layout, SerialContract.ExitWhenIdle, Accelerator.Kvm);
+        DirectoryInfo scratch = Directory.CreateTempSubdirectory("capos-kvm-probe-");
+        try
+        {
+            string? disk = null;
+            if (File.Exists(layout.DiskImage))
+            {
+                disk = Path.Combine(scratch.FullName, "disk.img");
+                File.Copy(layout.DiskImage, disk);
+            }
+            return await ProbeAsync(layout, host, disk).ConfigureAwait(false);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<KvmVerdict> ProbeAsync(RepositoryLayout layout, string host, string? disk)
+    {
+        QemuOptions options = CapOSBoot.Kernel(layout, SerialContract.ExitWhenIdle, Accelerator.Kvm, disk);
         QemuMachine machine;
         try
         {

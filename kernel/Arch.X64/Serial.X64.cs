@@ -26,9 +26,14 @@ internal static class Serial
         WriteRaw(value);
     }
 
+    /// <summary>
+    /// Waits for the transmit holding register to empty, without a limit: a UART always drains, and
+    /// QEMU's holds THRE clear only while its chardev back-pressures (the host side is slow to read).
+    /// A bounded wait lost bytes of boot lines on a loaded host.
+    /// </summary>
     private static void WriteRaw(byte value)
     {
-        for (int spin = 0; spin < 100000 && (Cpu.InByte(Com1 + 5) & 0x20) == 0; spin++)
+        while ((Cpu.InByte(Com1 + 5) & 0x20) == 0)
         {
             Cpu.Pause();
         }

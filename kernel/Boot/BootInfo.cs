@@ -156,6 +156,38 @@ public unsafe struct BootInfo
         return false;
     }
 
+    /// <summary>
+    /// Finds the first word <c>name=value</c> of the command line and parses value as a 64-bit
+    /// number: decimal, or hexadecimal after <c>0x</c>/<c>0X</c> (<c>walk=0x1000</c>, <c>cache-pages=256</c>).
+    /// <paramref name="value"/> is 0 unless the result is <see cref="OptionStatus.Present"/>.
+    /// </summary>
+    public readonly OptionStatus TryGetNumber(string name, out ulong value)
+    {
+        value = 0;
+        int i = 0;
+        while (i < CommandLineLength)
+        {
+            while (i < CommandLineLength && _commandLine[i] == (byte)' ')
+            {
+                i++;
+            }
+
+            int start = i;
+            while (i < CommandLineLength && _commandLine[i] != (byte)' ')
+            {
+                i++;
+            }
+
+            int valueStart = start + name.Length + 1;
+            if (valueStart <= i && WordEquals(start, name) && _commandLine[valueStart - 1] == (byte)'=')
+            {
+                return ParseNumber(valueStart, i, out value) ? OptionStatus.Present : OptionStatus.Malformed;
+            }
+        }
+
+        return OptionStatus.Absent;
+    }
+
     /// <summary>Total bytes of usable memory in the map.</summary>
     public readonly ulong UsableBytes()
     {
@@ -180,6 +212,41 @@ public unsafe struct BootInfo
             Panic.Assert(_moduleStart[i] <= _moduleEnd[i], "BootInfo: module ends before it starts (I2)");
         }
     }
+
+    private readonly bool ParseNumber(int start, int end, out ulong value)
+    {
+        value = 0;
+        ulong radix = 10;
+        if (end - start > 2 && _commandLine[start] == (byte)'0' && (_commandLine[start + 1] | 0x20) == (byte)'x')
+        {
+            radix = 16;
+            start += 2;
+        }
+
+        if (start >= end)
+        {
+            return false;
+        }
+
+        for (int i = start; i < end; i++)
+        {
+            uint digit = DigitValue(_commandLine[i]);
+            if (digit >= radix || value > (ulong.MaxValue - digit) / radix)
+            {
+                value = 0;
+                return false;
+            }
+
+            value = (value * radix) + digit;
+        }
+
+        return true;
+    }
+
+    private static uint DigitValue(byte c) =>
+        c >= (byte)'0' && c <= (byte)'9' ? (uint)(c - '0')
+        : (c | 0x20) >= (byte)'a' && (c | 0x20) <= (byte)'f' ? (uint)((c | 0x20) - 'a' + 10)
+        : 99;
 
     private readonly bool WordEquals(int start, string word)
     {

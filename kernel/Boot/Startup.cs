@@ -9,8 +9,8 @@ namespace CapOS.Kernel.Boot;
 /// The portable kernel entry. The machine half brings the processor up (console and
 /// banner, descriptor tables, timer), turns the loader's data into a <see cref="BootInfo"/>
 /// and calls <see cref="Run"/>, which prints the boot lines of the serial contract, sets up the
-/// page allocator and the process table, makes a process of each boot module and
-/// schedules. docs/boot.md "Boot path" and "Serial contract".
+/// page allocator, recovers the store (<see cref="StoreBoot"/>: boot is recovery; no disk, no
+/// boot), sets up the process table, makes a process of each boot module and schedules. docs/boot.md "Boot path" and "Serial contract".
 /// </summary>
 public static unsafe class Startup
 {
@@ -31,6 +31,7 @@ public static unsafe class Startup
         Log.Write(" KiB free-pages=");
         Log.WriteDecimal(PageAllocator.FreePages);
         Log.WriteLine();
+        StoreBoot.Run(boot);
 
         Log.Write("timer: hz=");
         Log.WriteDecimal((ulong)Machine.TimerHz());

@@ -7,7 +7,7 @@ namespace CapOS.Kernel.Memory;
 /// <summary>
 /// The physical page allocator: one bit per 4 KiB page frame up to the highest usable
 /// address in the memory map (1 = in use or not RAM, 0 = free). The kernel's own
-/// tables (process table, page tables, later object frames) come from here; it is
+/// tables (process table, page tables, the store's run for the object cache) come from here; it is
 /// not the space bank, which allocates persistent objects. docs/boot.md "Physical memory".
 /// </summary>
 /// <remarks>
@@ -103,6 +103,57 @@ public static unsafe class PageAllocator
         return physical;
     }
 
+    /// <summary>
+    /// Allocates <paramref name="pages"/> physically contiguous frames (first fit from the lowest
+    /// address); returns the physical address of the first, or 0 when no free run is that long.
+    /// The object cache and the store take their memory this way (docs/recovery.md "Boot sequence on metal").
+    /// </summary>
+    public static ulong AllocateRun(ulong pages)
+    {
+        if (pages == 0 || pages > s_freePages)
+        {
+            return 0;
+        }
+
+        ulong runStart = 0;
+        ulong runLength = 0;
+        for (ulong frame = 0; frame < s_frameCount; frame++)
+        {
+            if (IsFrameAllocated(frame))
+            {
+                runLength = 0;
+                continue;
+            }
+
+            if (runLength == 0)
+            {
+                runStart = frame;
+            }
+
+            if (++runLength == pages)
+            {
+                for (ulong taken = runStart; taken < runStart + pages; taken++)
+                {
+                    s_bitmap[taken / 8] |= (byte)(1 << (int)(taken % 8));
+                }
+
+                s_freePages -= pages;
+                return runStart * PageSize;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Returns a run obtained from <see cref="AllocateRun"/> (each frame must be allocated: I3).</summary>
+    public static void FreeRun(ulong physical, ulong pages)
+    {
+        for (ulong i = 0; i < pages; i++)
+        {
+            FreePage(physical + (i * PageSize));
+        }
+    }
+
     /// <summary>Returns a frame obtained from <see cref="AllocatePage"/>.</summary>
     public static void FreePage(ulong physical)
     {
@@ -119,6 +170,8 @@ public static unsafe class PageAllocator
         ulong frame = physical / PageSize;
         return frame >= s_frameCount || (s_bitmap[frame / 8] & (1 << (int)(frame % 8))) != 0;
     }
+
+    private static bool IsFrameAllocated(ulong frame) => (s_bitmap[frame / 8] & (1 << (int)(frame % 8))) != 0;
 
     /// <summary>I1 for one frame: inside a usable region, above low memory, outside reserved ranges and modules.</summary>
     public static bool IsAvailable(BootInfo* boot, ulong frame)

@@ -17,23 +17,27 @@ internal static class Boot
 
     private static readonly RepositoryLayout Layout = RepositoryLayout.Locate();
 
-    /// <summary>Boots the kernel by Multiboot1 (<c>-kernel</c>) with its modules and this command line.</summary>
-    public static Task<QemuMachine> KernelAsync(string commandLine)
+    /// <summary>
+    /// Boots the kernel by Multiboot1 (<c>-kernel</c>) with its modules, this command line and
+    /// <paramref name="diskImage"/> as its virtio-blk disk (boot is recovery: without a disk the kernel
+    /// refuses; give it a <see cref="ScratchDisk"/>, never an artifact in place).
+    /// </summary>
+    public static Task<QemuMachine> KernelAsync(string commandLine, string? diskImage)
     {
         var missing = Layout.MissingKernelArtifacts();
         Assert.True(missing.Count == 0,
             $"boot test needs {string.Join(", ", missing)}, which the solution build writes "
             + "(dotnet build CapOS.sln, or ./capos build); it is missing, so the kernel build failed or did not run");
-        return QemuMachine.StartAsync(CapOSBoot.Kernel(Layout, commandLine, Accelerator.Tcg));
+        return QemuMachine.StartAsync(CapOSBoot.Kernel(Layout, commandLine, Accelerator.Tcg, diskImage));
     }
 
-    /// <summary>Boots the GRUB CD (Multiboot2).</summary>
-    public static Task<QemuMachine> IsoAsync()
+    /// <summary>Boots the GRUB CD (Multiboot2) with <paramref name="diskImage"/> as its disk.</summary>
+    public static Task<QemuMachine> IsoAsync(string diskImage)
     {
         Assert.True(File.Exists(Layout.Iso),
             $"boot test needs {Path.GetRelativePath(Layout.Root, Layout.Iso)}, which the kernel project's CapOSIso "
             + "target writes; it is missing");
-        return QemuMachine.StartAsync(CapOSBoot.Iso(Layout, Accelerator.Tcg));
+        return QemuMachine.StartAsync(CapOSBoot.Iso(Layout, Accelerator.Tcg, diskImage));
     }
 
     /// <summary>Waits for QEMU to end and asserts the guest's exit value, with the serial log on failure.</summary>

@@ -10,7 +10,8 @@ public class BootTests
     [Fact]
     public async Task BannerBootLineMemoryAndTicksAdvancing()
     {
-        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle);
+        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
 
         await machine.WaitForLineAsync(SerialContract.Banner, Boot.Timeout);
         Assert.True(machine.Serial.Cursor == 1, "the banner must be the kernel's first line\n" + Boot.Failure(machine));

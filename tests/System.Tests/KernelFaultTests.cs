@@ -11,7 +11,8 @@ public class KernelFaultTests
     [Fact]
     public async Task KernelPageFaultReportsCr2AndExitsWithPanicValue()
     {
-        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.KernelPageFaultTest);
+        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.KernelPageFaultTest, disk.Path);
 
         await machine.WaitForLineAsync(SerialContract.Banner, Boot.Timeout);
         var exception = await machine.WaitForLineAsync(SerialContract.KernelException, Boot.Timeout);

@@ -10,7 +10,8 @@ public class UserModeTests
     [Fact]
     public async Task RingThreeInvocationRoundTrip()
     {
-        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle);
+        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
 
         var hello = await machine.WaitForLineAsync(SerialContract.UserHello, Boot.Timeout);
         string pid = hello.Groups["pid"].Value;
@@ -22,7 +23,8 @@ public class UserModeTests
     [Fact]
     public async Task FaultingProgramIsReportedAndTheKernelKeepsRunning()
     {
-        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle);
+        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
 
         var fault = await machine.WaitForLineAsync(SerialContract.UserFault, Boot.Timeout);
         await machine.WaitForLineAsync(SerialContract.Idle, Boot.Timeout);

@@ -93,6 +93,32 @@ public sealed unsafe class BootInfoTests
         Assert.Contains("(I2)", machine.ConsoleText);
     }
 
+    [Theory]
+    [InlineData("cache-pages=256", "cache-pages", OptionStatus.Present, 256UL)]
+    [InlineData("walk=0x1000", "walk", OptionStatus.Present, 0x1000UL)]
+    [InlineData("walk=0XaBc", "walk", OptionStatus.Present, 0xABCUL)]
+    [InlineData("walk=4096 walk=7", "walk", OptionStatus.Present, 4096UL)]
+    [InlineData("exit-when-idle  cache-nodes=0 x", "cache-nodes", OptionStatus.Present, 0UL)]
+    [InlineData("walk=18446744073709551615", "walk", OptionStatus.Present, ulong.MaxValue)]
+    [InlineData("walk=0xffffffffffffffff", "walk", OptionStatus.Present, ulong.MaxValue)]
+    [InlineData("walk=18446744073709551616", "walk", OptionStatus.Malformed, 0UL)]
+    [InlineData("walk=0x10000000000000000", "walk", OptionStatus.Malformed, 0UL)]
+    [InlineData("walk=", "walk", OptionStatus.Malformed, 0UL)]
+    [InlineData("walk=0x", "walk", OptionStatus.Malformed, 0UL)]
+    [InlineData("walk=12a", "walk", OptionStatus.Malformed, 0UL)]
+    [InlineData("walk=-1", "walk", OptionStatus.Malformed, 0UL)]
+    [InlineData("walk", "walk", OptionStatus.Absent, 0UL)]
+    [InlineData("walker=5 xwalk=5 walk:5", "walk", OptionStatus.Absent, 0UL)]
+    [InlineData("", "walk", OptionStatus.Absent, 0UL)]
+    public void TryGetNumberParsesDecimalAndHexWordsOnly(string commandLine, string name, OptionStatus status, ulong value)
+    {
+        using var machine = new SimulatedMachine();
+        BootInfo boot = default;
+        SetCommandLine(&boot, commandLine);
+        Assert.Equal(status, boot.TryGetNumber(name, out ulong parsed));
+        Assert.Equal(value, parsed);
+    }
+
     internal static void SetCommandLine(BootInfo* boot, string text)
     {
         byte[] bytes = System.Text.Encoding.ASCII.GetBytes(text);

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace CapOS.Kernel.Tests.Boot;
 
-/// <summary>The portable boot sequence on the simulated machine prints the serial contract's boot lines.</summary>
+/// <summary>The portable boot sequence on the simulated machine prints the serial contract's boot lines (store boot: StoreBootTests).</summary>
 public sealed unsafe class StartupTests
 {
     [Fact]
@@ -17,17 +17,22 @@ public sealed unsafe class StartupTests
         boot.Loader = BootLoader.Multiboot1;
         BootInfoTests.SetCommandLine(&boot, "exit-when-idle");
         UserMode.Entered.Clear();
+        _ = new SimulatedDisk(StoreBootTests.TinyGraph(out _).Build());
 
         Startup.Run(&boot);
 
         string[] lines = machine.ConsoleText.Split('\n');
         Assert.Equal("boot: loader=multiboot1 cmdline=\"exit-when-idle\" modules=1", lines[0]);
         Assert.StartsWith("mem: usable=14972 KiB free-pages=", lines[1]);
-        Assert.Equal("timer: hz=100 tsc-mhz=2500", lines[2]);
-        Assert.Equal("timer: tick=5", lines[3]);
-        Assert.Equal("timer: tick=10", lines[4]);
-        Assert.Equal("timer: tick=15", lines[5]);
-        Assert.Equal("proc: 1 from module m", lines[6]);
+        Assert.StartsWith("store: volume pages=", lines[2]);
+        Assert.Equal("checkpoint: recovered seq=1 slot=0 log-objects=4 restart=0", lines[3]); // 2 nodes, a page, its tag pot
+        Assert.StartsWith("store: cache page-frames=", lines[4]);
+        Assert.StartsWith("store: recovered in ", lines[5]);
+        Assert.Equal("timer: hz=100 tsc-mhz=2500", lines[6]);
+        Assert.Equal("timer: tick=5", lines[7]);
+        Assert.Equal("timer: tick=10", lines[8]);
+        Assert.Equal("timer: tick=15", lines[9]);
+        Assert.Equal("proc: 1 from module m", lines[10]);
         Assert.Equal([1u], UserMode.Entered);
     }
 
@@ -38,6 +43,7 @@ public sealed unsafe class StartupTests
         BootInfo* boot = (BootInfo*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)sizeof(BootInfo));
         *boot = PageAllocatorTests.TypicalMachine();
         BootInfoTests.SetCommandLine(boot, "test=kernel-pagefault");
+        _ = new SimulatedDisk(StoreBootTests.TinyGraph(out _).Build());
         var halted = Assert.Throws<MachineHaltedException>(() => Startup.Run(boot));
         System.Runtime.InteropServices.NativeMemory.Free(boot);
         Assert.Equal(CapOS.Kernel.Diagnostics.Panic.ExitCode, halted.ExitCode);

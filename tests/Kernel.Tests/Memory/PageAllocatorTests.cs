@@ -124,6 +124,125 @@ public sealed unsafe class PageAllocatorTests
     }
 
     [Fact]
+    public void RunIsTheFirstFreeStretchLongEnoughAndIsMarkedInUse()
+    {
+        using var machine = new SimulatedMachine();
+        BootInfo boot = TypicalMachine();
+        Assert.True(PageAllocator.Initialize(&boot));
+        ulong longest = LongestFreeStretch(out ulong longestStart);
+        ulong before = PageAllocator.FreePages;
+
+        ulong run = PageAllocator.AllocateRun(longest);
+
+        Assert.Equal(longestStart * PageAllocator.PageSize, run); // first fit: the first stretch that long
+        Assert.Equal(before - longest, PageAllocator.FreePages);
+        for (ulong i = 0; i < longest; i++)
+        {
+            ulong frame = (run / PageAllocator.PageSize) + i;
+            Assert.True(PageAllocator.IsAvailable(&boot, frame), $"frame {frame:x} of the run is not RAM (I1)");
+            Assert.True(PageAllocator.IsAllocated(frame * PageAllocator.PageSize));
+        }
+
+        Assert.Equal(CountFree(), PageAllocator.FreePages); // I2
+    }
+
+    [Fact]
+    public void RunLongerThanEveryFreeStretchFailsAndChangesNothing()
+    {
+        using var machine = new SimulatedMachine();
+        BootInfo boot = TypicalMachine();
+        Assert.True(PageAllocator.Initialize(&boot));
+        ulong longest = LongestFreeStretch(out _);
+        ulong before = PageAllocator.FreePages;
+        Assert.True(before > longest + 1, "the typical machine has holes: more free pages than its longest stretch");
+
+        Assert.Equal(0UL, PageAllocator.AllocateRun(longest + 1));
+        Assert.Equal(0UL, PageAllocator.AllocateRun(0));
+        Assert.Equal(0UL, PageAllocator.AllocateRun(before + 1));
+        Assert.Equal(before, PageAllocator.FreePages);
+        Assert.Equal(longest, LongestFreeStretch(out _));
+    }
+
+    [Fact]
+    public void RandomRunsAndPagesNeverOverlapAndFreeRunGivesThemBack()
+    {
+        using var machine = new SimulatedMachine();
+        BootInfo boot = TypicalMachine();
+        Assert.True(PageAllocator.Initialize(&boot));
+        ulong initial = PageAllocator.FreePages;
+        var random = new System.Random(8);
+        var owned = new System.Collections.Generic.Dictionary<ulong, ulong>(); // first frame -> pages
+        var taken = new System.Collections.Generic.HashSet<ulong>();
+        for (int step = 0; step < 400; step++)
+        {
+            if (owned.Count > 0 && random.Next(3) == 0)
+            {
+                ulong first = System.Linq.Enumerable.ElementAt(owned.Keys, random.Next(owned.Count));
+                PageAllocator.FreeRun(first * PageAllocator.PageSize, owned[first]);
+                for (ulong i = 0; i < owned[first]; i++)
+                {
+                    taken.Remove(first + i);
+                }
+
+                owned.Remove(first);
+                continue;
+            }
+
+            ulong pages = random.Next(4) == 0 ? 1UL : (ulong)random.Next(1, 200);
+            ulong run = PageAllocator.AllocateRun(pages);
+            if (run == 0)
+            {
+                Assert.True(LongestFreeStretch(out _) < pages, $"a run of {pages} was refused though one is free");
+                continue;
+            }
+
+            for (ulong i = 0; i < pages; i++)
+            {
+                Assert.True(taken.Add((run / PageAllocator.PageSize) + i), "a frame was handed out twice");
+            }
+
+            owned[run / PageAllocator.PageSize] = pages;
+            Assert.Equal(CountFree(), PageAllocator.FreePages); // I2
+        }
+
+        foreach (var (first, pages) in owned)
+        {
+            PageAllocator.FreeRun(first * PageAllocator.PageSize, pages);
+        }
+
+        Assert.Equal(initial, PageAllocator.FreePages);
+    }
+
+    private static ulong LongestFreeStretch(out ulong start)
+    {
+        ulong longest = 0;
+        ulong current = 0;
+        start = 0;
+        for (ulong frame = 0; frame < PageAllocator.FrameCount; frame++)
+        {
+            current = PageAllocator.IsAllocated(frame * PageAllocator.PageSize) ? 0 : current + 1;
+            if (current > longest)
+            {
+                longest = current;
+                start = frame + 1 - current;
+            }
+        }
+
+        return longest;
+    }
+
+    private static ulong CountFree()
+    {
+        ulong free = 0;
+        for (ulong frame = 0; frame < PageAllocator.FrameCount; frame++)
+        {
+            free += PageAllocator.IsAllocated(frame * PageAllocator.PageSize) ? 0UL : 1UL;
+        }
+
+        return free;
+    }
+
+    [Fact]
     public void NoUsableMemoryMeansNoAllocator()
     {
         using var machine = new SimulatedMachine();
