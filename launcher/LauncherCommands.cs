@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Threading;
 using System.Threading.Tasks;
+using CapOS.Launcher.Bench;
 using CapOS.Launcher.Plug;
 
 namespace CapOS.Launcher;
@@ -20,10 +21,12 @@ public static class LauncherCommands
     /// <param name="run">Runs QEMU; returns the exit code.</param>
     /// <param name="test">Runs the tests with extra <c>dotnet test</c> arguments; returns the exit code.</param>
     /// <param name="plug">Runs the power-loss campaign (docs/plug.md); the verb exists only when given.</param>
+    /// <param name="bench">Runs <c>bench checkpoint</c> (docs/bench.md); the verb exists only when given.</param>
     public static RootCommand Create(Func<CancellationToken, Task<int>> build,
         Func<RunRequest, CancellationToken, Task<int>> run,
         Func<IReadOnlyList<string>, CancellationToken, Task<int>> test,
-        Func<PlugRequest, CancellationToken, Task<int>>? plug = null)
+        Func<PlugRequest, CancellationToken, Task<int>>? plug = null,
+        Func<BenchRequest, CancellationToken, Task<int>>? bench = null)
     {
         var root = new RootCommand("CapOS launcher: build the system and boot it in QEMU (docs/launcher.md).");
         var buildCommand = new Command("build", "Build everything: dotnet build CapOS.sln (kernel ELF, user programs, tools, tests).");
@@ -39,6 +42,10 @@ public static class LauncherCommands
         if (plug is not null)
         {
             root.Add(PlugCommand.Create(plug));
+        }
+        if (bench is not null)
+        {
+            root.Add(BenchCommand.Create(bench));
         }
         return root;
     }

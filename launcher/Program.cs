@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using CapOS.Harness;
 using CapOS.Launcher;
+using CapOS.Launcher.Bench;
 using CapOS.Launcher.Plug;
 
 // ./capos builds this program quietly and runs it; see docs/launcher.md.
@@ -11,7 +12,8 @@ var root = LauncherCommands.Create(
     async cancel => await BuildVerb.BuildSolutionAsync(layout, quiet: false, cancel) == 0 ? 0 : LauncherExitCodes.BuildFailed,
     (request, cancel) => RunVerb.RunAsync(layout, request, cancel),
     (arguments, cancel) => BuildVerb.TestAsync(layout, arguments, cancel),
-    (request, cancel) => PlugVerb.RunAsync(layout, request, cancel));
+    (request, cancel) => PlugVerb.RunAsync(layout, request, cancel),
+    (request, cancel) => BenchVerb.RunAsync(layout, request, cancel));
 
 // Ctrl-C, SIGTERM and SIGHUP cancel the verb, which then stops QEMU itself (QMP quit, else SIGKILL)
 // instead of leaving it running without its console.

@@ -1,0 +1,40 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace CapOS.Launcher.Bench;
+
+/// <summary><c>bench checkpoint [--runs N] [--deterministic] [--no-build]</c> (docs/bench.md).</summary>
+public static class BenchCommand
+{
+    /// <summary>Runs per phase unless <c>--runs</c> says otherwise.</summary>
+    public const int DefaultRuns = 3;
+
+    /// <summary>Builds the verb; <paramref name="checkpoint"/> runs <c>bench checkpoint</c>.</summary>
+    public static Command Create(Func<BenchRequest, CancellationToken, Task<int>> checkpoint)
+    {
+        var runs = new Option<int>("--runs") { Description = "Boots per phase; figures are their median, min and max.", DefaultValueFactory = _ => DefaultRuns, HelpName = "n" };
+        var deterministic = new Option<bool>("--deterministic") { Description = "QEMU -icount shift=0: guest figures are instruction counts at 1 ns each." };
+        var noBuild = new Option<bool>("--no-build") { Description = "Use what is in artifacts/ without building first." };
+        // Option validators run only for options given; the default is valid. A token that is not a number
+        // is the parser's own error (GetValueOrDefault would throw on it), so only numbers are judged here.
+        runs.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ } token] && int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
+                && value <= 0)
+            {
+                result.AddError("--runs must be positive");
+            }
+        });
+        var command = new Command("checkpoint",
+            "Measure the raw disk, the checkpoint (snapshot pause, stabilization, migration) and recovery time in QEMU; print one table.")
+        {
+            runs, deterministic, noBuild,
+        };
+        command.SetAction((result, cancel) => checkpoint(
+            new BenchRequest(result.GetValue(runs), result.GetValue(deterministic), result.GetValue(noBuild)), cancel));
+        return new Command("bench", "Benchmarks that print figures (never pass/fail on time).") { command };
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CapOS.Launcher.Bench;
+
+/// <summary>
+/// The serial lines the benchmark reads (docs/bench.md, "Serial contract"): the disk self-test's figures
+/// (docs/io.md), the store's recovery time (docs/recovery.md) and the kernel's <c>bench: checkpoint</c> lines.
+/// Lines are matched by their start and fields by name, so the kernel may add fields.
+/// </summary>
+public static partial class BenchLines
+{
+    /// <summary>The kernel command line of the raw disk boot.</summary>
+    public const string RawDiskCommandLine = "test=disk exit-when-idle";
+
+    /// <summary>The kernel command line of the checkpoint benchmark boot.</summary>
+    public const string CheckpointCommandLine = "bench=checkpoint exit-when-idle";
+
+    /// <summary>The recovery boots' checkpoint interval: short, so a checkpoint commits soon after boot.</summary>
+    public const int RecoveryIntervalMs = 50;
+
+    /// <summary><c>disk: write-throughput=M MB/s ... flush=F us</c>; groups mbps, flush (optional).</summary>
+    [GeneratedRegex(@"^disk: write-throughput=(?<mbps>\d+(\.\d+)?) MB/s\b(.*\bflush=(?<flush>\d+(\.\d+)?) us)?")]
+    public static partial Regex DiskThroughput();
+
+    /// <summary><c>disk: read-latency avg=A us min=M us ...</c>; groups avg, min.</summary>
+    [GeneratedRegex(@"^disk: read-latency avg=(?<avg>\d+(\.\d+)?) us min=(?<min>\d+(\.\d+)?) us")]
+    public static partial Regex DiskReadLatency();
+
+    /// <summary>The self-test's verdict: <c>disk: selftest ok ...</c>, <c>... FAILED: why</c>, <c>... skipped: why</c>.</summary>
+    [GeneratedRegex(@"^disk: selftest (?<verdict>ok|FAILED|skipped)(:? (?<why>.*))?$")]
+    public static partial Regex DiskVerdict();
+
+    /// <summary><c>store: recovered in U us, R us after reset</c>; groups us, reset.</summary>
+    [GeneratedRegex(@"^store: recovered in (?<us>\d+) us, (?<reset>\d+) us after reset")]
+    public static partial Regex StoreRecoveredIn();
+
+    /// <summary><c>bench: checkpoint name=value ...</c>; group fields (the rest of the line).</summary>
+    [GeneratedRegex(@"^bench: checkpoint (?<fields>.*)$")]
+    public static partial Regex CheckpointSample();
+
+    /// <summary>The benchmark's own refusal: <c>bench: checkpoint failed|skipped|unavailable: why</c>.</summary>
+    [GeneratedRegex(@"^bench: checkpoint (?<verdict>failed|skipped|unavailable):? (?<why>.*)$")]
+    public static partial Regex CheckpointRefusal();
+
+    /// <summary>The end of the benchmark's lines: <c>bench: checkpoint done</c> or <c>bench: done</c>.</summary>
+    [GeneratedRegex(@"^bench: (checkpoint )?done\b")]
+    public static partial Regex CheckpointDone();
+
+    /// <summary>A number of a regular expression group, invariant culture.</summary>
+    public static double Number(Match match, string group) =>
+        double.Parse(match.Groups[group].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    /// <summary>The kernel command line of a recovery boot.</summary>
+    public static string RecoveryCommandLine => Plug.PlugLines.CommandLine(RecoveryIntervalMs);
+}
