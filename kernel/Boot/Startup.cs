@@ -32,6 +32,7 @@ public static unsafe class Startup
         Log.WriteDecimal(PageAllocator.FreePages);
         Log.WriteLine();
         StoreBoot.Run(boot);
+        CheckpointBoot.Run(boot);
 
         Log.Write("timer: hz=");
         Log.WriteDecimal((ulong)Machine.TimerHz());

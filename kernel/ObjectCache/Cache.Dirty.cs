@@ -26,6 +26,12 @@ public static unsafe partial class Cache
             return false;
         }
 
+        if (frame->IsPending)
+        {
+            // The frozen content still belongs to the checkpoint being written (Cache.Pending.cs).
+            Checkpoint.Snapshot.CopyOnWrite(frame);
+        }
+
         frame->Flags |= ObjectFlags.Dirty;
         s_dirtyCount++;
         return true;

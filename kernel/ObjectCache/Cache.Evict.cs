@@ -35,7 +35,7 @@ public static unsafe partial class Cache
             {
                 frame = candidate;
             }
-            else if (!candidate->IsDirty && !candidate->IsPinned)
+            else if (!candidate->IsDirty && !candidate->IsPinned && !candidate->IsPending)
             {
                 if ((candidate->Flags & ObjectFlags.Referenced) != 0)
                 {
@@ -59,7 +59,13 @@ public static unsafe partial class Cache
             s_nodeHand = hand;
         }
 
-        return frame != null ? CacheResult.Ok : CacheResult.CacheFullOfDirty;
+        if (frame == null)
+        {
+            Checkpoint.Checkpointer.Request(Checkpoint.CheckpointReason.CacheFull);
+            return CacheResult.CacheFullOfDirty;
+        }
+
+        return CacheResult.Ok;
     }
 
     /// <summary>
@@ -68,7 +74,7 @@ public static unsafe partial class Cache
     /// </summary>
     public static bool Evict(ObjectHeader* frame)
     {
-        if (frame->IsFree || frame->IsDirty || frame->IsPinned)
+        if (frame->IsFree || frame->IsDirty || frame->IsPinned || frame->IsPending)
         {
             return false;
         }

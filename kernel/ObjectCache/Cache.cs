@@ -107,6 +107,7 @@ public static unsafe partial class Cache
         InitializeHeaders(physical, nodes);
         s_statistics = default;
         s_dirtyLimit = uint.MaxValue;
+        Checkpoint.Reservation.Deactivate();
         s_lastFormatError = FormatError.None;
         s_lastDiskError = Io.DiskError.None;
         ResetClock();
@@ -134,6 +135,7 @@ public static unsafe partial class Cache
         }
 
         s_dirtyCount = 0;
+        s_pendingCount = 0;
     }
 
     /// <summary>Header <paramref name="index"/> of the table (page frames first), for the checkpoint and tests.</summary>

@@ -71,4 +71,7 @@ public struct ObjectHeader
     public readonly bool IsDirty => (Flags & ObjectFlags.Dirty) != 0;
 
     public readonly bool IsPinned => PinCount != 0;
+
+    /// <summary>Part of a snapshot not yet committed (Cache.Pending.cs): never evicted, written through copy-on-write.</summary>
+    public readonly bool IsPending => (Flags & ObjectFlags.CheckpointPending) != 0;
 }

@@ -45,6 +45,7 @@ public static unsafe class Scheduler
 
         for (;;)
         {
+            Boot.CheckpointBoot.Idle();
             Machine.WaitForInterrupt();
         }
     }

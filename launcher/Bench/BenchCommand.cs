@@ -1,6 +1,5 @@
 using System;
 using System.CommandLine;
-using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -18,16 +17,7 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Boots per phase; figures are their median, min and max.", DefaultValueFactory = _ => DefaultRuns, HelpName = "n" };
         var deterministic = new Option<bool>("--deterministic") { Description = "QEMU -icount shift=0: guest figures are instruction counts at 1 ns each." };
         var noBuild = new Option<bool>("--no-build") { Description = "Use what is in artifacts/ without building first." };
-        // Option validators run only for options given; the default is valid. A token that is not a number
-        // is the parser's own error (GetValueOrDefault would throw on it), so only numbers are judged here.
-        runs.Validators.Add(result =>
-        {
-            if (result.Tokens is [{ } token] && int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
-                && value <= 0)
-            {
-                result.AddError("--runs must be positive");
-            }
-        });
+        OptionRules.RequirePositive(runs);
         var command = new Command("checkpoint",
             "Measure the raw disk, the checkpoint (snapshot pause, stabilization, migration) and recovery time in QEMU; print one table.")
         {

@@ -29,22 +29,8 @@ public static class PlugCommand
         {
             cycles, seed, image, keepLogs, mode, interval, deterministic, noBuild,
         };
-        // Option validators run only for options given (a command validator reads 0 for an absent option
-        // with a default value factory); the defaults are valid.
-        cycles.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() <= 0)
-            {
-                result.AddError("--cycles must be positive");
-            }
-        });
-        interval.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() <= 0)
-            {
-                result.AddError("--interval-ms must be positive");
-            }
-        });
+        OptionRules.RequirePositive(cycles);
+        OptionRules.RequirePositive(interval);
         command.SetAction((result, cancel) => plug(
             new PlugRequest(
                 Cycles: result.GetValue(cycles),

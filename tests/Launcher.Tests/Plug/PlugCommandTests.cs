@@ -29,6 +29,8 @@ public class PlugCommandTests
     [Theory]
     [InlineData("plug", "--cycles", "0")]
     [InlineData("plug", "--interval-ms", "-1")]
+    [InlineData("plug", "--cycles", "x")]
+    [InlineData("plug", "--interval-ms", "ten")]
     [InlineData("plug", "--mode", "flood")]
     [InlineData("plug", "--seed", "-3")]
     public async Task BadCommandLinesDoNotRun(params string[] args)

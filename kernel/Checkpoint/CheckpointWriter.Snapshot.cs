@@ -1,0 +1,57 @@
+using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.Io;
+
+namespace CapOS.Kernel.Checkpoint;
+
+/// <summary>
+/// What the snapshot needs from the writer for copy-on-write and the directory switch at commit
+/// (docs/checkpoint.md "Snapshot and copy-on-write").
+/// </summary>
+public static unsafe partial class CheckpointWriter
+{
+    /// <summary>True when image <paramref name="item"/>'s write has been submitted (its buffer may be read by the device).</summary>
+    public static bool ImageSubmitted(uint item) =>
+        s_phase != CheckpointPhase.Idle && s_phase != CheckpointPhase.Collecting
+        && (s_phase != CheckpointPhase.Stabilizing || item < s_nextItem);
+
+    /// <summary>
+    /// Waits (polling the device) until no write of image <paramref name="item"/> is in flight: after it
+    /// the image's buffer may change. The slot is reaped by the next Pump as usual.
+    /// </summary>
+    public static void WaitForImage(uint item)
+    {
+        for (int i = 0; i < WriterSlots; i++)
+        {
+            WriterSlot* slot = s_slots + i;
+            while (slot->Busy && slot->Item == item && slot->Request.Status == DiskStatus.Pending)
+            {
+                if (BlockDevice.Poll() == 0 && slot->Request.Status == DiskStatus.Pending)
+                {
+                    BlockDevice.Wait();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copy-on-write: image <paramref name="item"/> is now at <paramref name="buffer"/> (same content).
+    /// False, changing nothing, when its write was already submitted.
+    /// </summary>
+    public static bool RedirectImage(uint item, byte* buffer)
+    {
+        if (item >= s_imageCount || ImageSubmitted(item))
+        {
+            return false;
+        }
+
+        s_images[item] = buffer;
+        return true;
+    }
+
+    /// <summary>
+    /// Directory entry <paramref name="index"/> (0 .. EntryCount - 1) of the checkpoint collected or
+    /// written last; valid until the next Begin (the directory switch at commit reads them).
+    /// </summary>
+    public static DirectoryEntry* DirectoryEntryAt(uint index) =>
+        index >= s_entryCount ? null : DirectoryPage.Entry(s_directory + (index / DirectoryPage.EntryCapacity), (int)(index % DirectoryPage.EntryCapacity));
+}

@@ -1,0 +1,259 @@
+using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.Io;
+using CapOS.Kernel.ObjectCache;
+
+namespace CapOS.Kernel.Checkpoint;
+
+/// <summary>
+/// The running checkpoint: triggers, the snapshot, and the pump that drives the writer and the
+/// migrator and turns their progress into commits, released objects and serial lines
+/// (docs/checkpoint.md "Snapshot and copy-on-write", "Triggers"; EROS SOSP'99 §3.5).
+/// </summary>
+/// <remarks>
+/// Theory of operation. A checkpoint is asked for (<see cref="Request"/>) by the interval, the
+/// checkpoint key, the reservation (refused, or past the threshold) and a cache full of dirty
+/// objects. <see cref="Pump"/> (idle loop and after disk interrupts on metal, the test loop on the
+/// host) pumps the writer, then: releases the copy-on-write state once the images are written,
+/// handles a commit (objects of s clean unless dirtied again, the cache's directory view = s's
+/// directory, tag-pot cache invalidated) or a failure (objects dirty again, retried at the next
+/// trigger), reports migration, and takes the snapshot when one is asked for and the writer is
+/// Idle. The snapshot (<see cref="TakeCheckpoint"/>) is one atomic kernel operation: consistency
+/// check, freeze (the pause), then, outside the measured pause but in the same operation, the build
+/// (pot reads) and Stabilize.
+/// I1: at most one snapshot is being written (writer not Idle), so at a snapshot no object is pending.
+/// I2: after the commit of s and until the commit of s+1, CheckpointDirectory holds exactly s's
+/// directory, so an object fault reads s's log image or home (CheckpointerTests.EvictedObjectRefaultsFromTheNewLog).
+/// I3: after a failed consistency check nothing is committed again (Stopped).
+/// </remarks>
+public static unsafe partial class Checkpointer
+{
+    private static CheckpointReason s_reason;
+    private static bool s_ready;
+    private static bool s_writing;
+    private static bool s_stopped;
+    private static bool s_migrating;
+    private static bool s_migrationFailed;
+    private static ulong s_writingSequence;
+    private static ulong s_intervalTicks;
+    private static ulong s_lastTick;
+    private static ulong s_lastPauseCycles;
+    private static uint s_lastDirty;
+
+    /// <summary>True once initialized and adopted.</summary>
+    public static bool Ready => s_ready;
+
+    /// <summary>The pending request (None when none).</summary>
+    public static CheckpointReason Pending => s_reason;
+
+    /// <summary>True after a failed consistency check: no checkpoint is taken any more (I3).</summary>
+    public static bool Stopped => s_stopped;
+
+    /// <summary>True while a snapshot is being written and not yet committed or failed.</summary>
+    public static bool Writing => s_writing;
+
+    /// <summary>Cycles of the last snapshot's pause (check + freeze).</summary>
+    public static ulong LastPauseCycles => s_lastPauseCycles;
+
+    /// <summary>Objects frozen by the last snapshot.</summary>
+    public static uint LastDirty => s_lastDirty;
+
+    /// <summary>Timer ticks between interval checkpoints (0: none).</summary>
+    public static ulong IntervalTicks => s_intervalTicks;
+
+    /// <summary>Asks for a checkpoint; the pump takes it when the writer is Idle. The first reason is kept.</summary>
+    public static void Request(CheckpointReason reason)
+    {
+        if (s_reason == CheckpointReason.None)
+        {
+            s_reason = reason;
+        }
+    }
+
+    /// <summary>Sets the interval in milliseconds (0: no interval checkpoints).</summary>
+    public static void SetInterval(ulong milliseconds)
+    {
+        ulong hz = Machine.TimerHz();
+        s_intervalTicks = milliseconds == 0 ? 0 : System.Math.Max((milliseconds * hz) / 1000, 1UL);
+        s_lastTick = Machine.TimerTicks();
+    }
+
+    /// <summary>One step of the whole checkpoint: pump the I/O, then commit, report, trigger. Never blocks.</summary>
+    public static void Pump()
+    {
+        if (!s_ready)
+        {
+            return;
+        }
+
+        CheckpointWriter.Pump();
+        AdvanceWriting();
+        AdvanceMigration();
+        if (s_reason == CheckpointReason.None && s_intervalTicks != 0 && Machine.TimerTicks() - s_lastTick >= s_intervalTicks)
+        {
+            s_reason = CheckpointReason.Interval;
+        }
+
+        if (s_reason != CheckpointReason.None && !s_writing && !s_stopped && CheckpointWriter.Phase == CheckpointPhase.Idle)
+        {
+            TakeCheckpoint();
+        }
+    }
+
+    /// <summary>
+    /// The checkpoint key's "checkpoint now": waits (pumping) until the writer is Idle, takes the
+    /// snapshot and returns its sequence; 0 when checkpointing is stopped or the snapshot failed.
+    /// </summary>
+    public static ulong CheckpointNow()
+    {
+        while (s_ready && !s_stopped && (s_writing || CheckpointWriter.Phase != CheckpointPhase.Idle))
+        {
+            Pump();
+            BlockDevice.Wait();
+        }
+
+        return s_ready && !s_stopped ? TakeCheckpoint() : 0;
+    }
+
+    /// <summary>Pumps until nothing is being written or migrated (tests, the benchmark, shutdown).</summary>
+    public static void Drain()
+    {
+        while (s_ready && (s_writing || s_migrating || CheckpointWriter.Phase != CheckpointPhase.Idle) && !s_migrationFailed
+            && CheckpointWriter.Phase != CheckpointPhase.Failed)
+        {
+            Pump();
+            BlockDevice.Wait();
+        }
+
+        Pump();
+    }
+
+    /// <summary>
+    /// Check, snapshot, build, stabilize: one atomic kernel operation. Returns the sequence being
+    /// written, 0 when nothing was started (check failed, or the snapshot could not be built).
+    /// </summary>
+    public static ulong TakeCheckpoint()
+    {
+        s_reason = CheckpointReason.None;
+        s_lastTick = Machine.TimerTicks();
+        ulong start = Machine.CycleCounter();
+        if (ConsistencyCheck.Run() != CheckFailure.None)
+        {
+            ConsistencyCheck.Report();
+            s_stopped = true;
+            return 0;
+        }
+
+        if (CheckpointWriter.Begin() != CheckpointError.None)
+        {
+            return 0;
+        }
+
+        ulong sequence = CheckpointWriter.Sequence;
+        Reservation.CloseGeneration();
+        bool taken = Snapshot.Take();
+        s_lastPauseCycles = Machine.CycleCounter() - start;
+        s_lastDirty = Snapshot.ObjectCount;
+        if (!taken)
+        {
+            Fail(sequence, CheckpointError.LogFull, DiskError.None);
+            return 0;
+        }
+
+        CheckpointMessages.Snapshot(sequence, s_lastDirty, Microseconds(s_lastPauseCycles));
+        CheckpointError error = Snapshot.Build();
+        error = error == CheckpointError.None ? CheckpointWriter.Stabilize() : error;
+        if (error != CheckpointError.None)
+        {
+            Fail(sequence, error, Cache.LastDiskError);
+            return 0;
+        }
+
+        CheckpointMessages.Stabilize(sequence);
+        s_writing = true;
+        s_writingSequence = sequence;
+        return sequence;
+    }
+
+    private static void AdvanceWriting()
+    {
+        if (!s_writing)
+        {
+            return;
+        }
+
+        CheckpointPhase phase = CheckpointWriter.Phase;
+        if (Snapshot.ImagesHeld && CheckpointWriter.ImagesWritten)
+        {
+            Snapshot.ReleaseImages();
+        }
+
+        if (phase == CheckpointPhase.Failed)
+        {
+            s_writing = false;
+            Fail(s_writingSequence, CheckpointWriter.Error, CheckpointWriter.LastDiskError);
+        }
+        else if (phase == CheckpointPhase.Idle && Generation.Sequence == s_writingSequence)
+        {
+            s_writing = false;
+            Committed();
+        }
+    }
+
+    private static void Committed()
+    {
+        Snapshot.Commit();
+        SwitchDirectory();
+        TagPotCache.InvalidateAll();
+        CheckpointHeader* header = Generation.Current;
+        CheckpointMessages.Committed(header->Sequence, CheckpointWriter.ImageCount, header->LogAreaCount);
+        s_migrating = !Generation.Migrated;
+        if (s_migrating)
+        {
+            CheckpointMessages.Migrate(header->Sequence);
+        }
+    }
+
+    /// <summary>The cache's view of the store becomes the new checkpoint's directory (I2).</summary>
+    private static void SwitchDirectory()
+    {
+        CheckpointDirectory.Clear();
+        for (uint i = 0; i < CheckpointWriter.EntryCount; i++)
+        {
+            CheckpointDirectory.Add(CheckpointWriter.DirectoryEntryAt(i));
+        }
+    }
+
+    private static void AdvanceMigration()
+    {
+        if (!s_migrating)
+        {
+            return;
+        }
+
+        if (Generation.Migrated)
+        {
+            s_migrating = false;
+            CheckpointMessages.Migrated(Generation.Sequence);
+        }
+        else if (Migrator.Phase == MigrationPhase.Failed && !s_migrationFailed)
+        {
+            s_migrationFailed = true;
+            s_stopped = true;
+            CheckpointMessages.Failed(Generation.Sequence, "migration: ", Migrator.Error, Migrator.LastDiskError);
+        }
+    }
+
+    /// <summary>Nothing was committed: the objects go into the next attempt (at the next trigger).</summary>
+    private static void Fail(ulong sequence, CheckpointError error, DiskError disk)
+    {
+        CheckpointMessages.Failed(sequence, "", error, disk);
+        CheckpointWriter.Abort();
+        Snapshot.Unwind();
+    }
+
+    internal static ulong Microseconds(ulong cycles)
+    {
+        ulong hz = Machine.CycleCounterHz();
+        return hz == 0 ? 0 : (cycles / hz * 1000000) + (cycles % hz * 1000000 / hz);
+    }
+}

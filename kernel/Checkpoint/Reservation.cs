@@ -1,0 +1,214 @@
+using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.ObjectCache;
+
+namespace CapOS.Kernel.Checkpoint;
+
+/// <summary>
+/// Log and directory space reserved before an object is first dirtied in a generation, charged per
+/// node pot and per page cluster (EROS reserves before dirtying; docs/checkpoint.md "Reservation").
+/// </summary>
+/// <remarks>
+/// Costs (what the snapshot will hand the writer): a node pot 1 log page + 7 entries, once per
+/// generation whatever number of its nodes are dirtied; a page 1 log page + 1 entry (a zero page will
+/// use only its entry, so this over-reserves); its cluster's tag pot 1 page + 1 entry once.
+/// The charged keys of the generation are kept in a set: a node pot as its first OID | NodeTag, a
+/// cluster as its first OID | ClusterTag, a page as its OID.
+/// I1: every dirty object is charged in the current generation (its page, or its pot, and its
+/// cluster): checked by ConsistencyCheck (C3), ConsistencyCheckTests.UnreservedDirtyObjectIsNamed.
+/// I2: charged pots &lt;= PotCapacity and charged pages &lt;= PageCapacity (the snapshot's tables),
+/// except after Reinstate. A refusal asks for a checkpoint (CheckpointReason.LogFull); crossing the
+/// threshold asks too (CheckpointReason.Threshold).
+/// </remarks>
+public static unsafe class Reservation
+{
+    private const ulong NodeTag = 1UL << 63;
+    private const ulong ClusterTag = 1UL << 62;
+
+    private static OidSet s_charged;
+    private static ulong* s_memory;
+    private static uint s_slots;
+    private static uint s_potCapacity;
+    private static uint s_pageCapacity;
+    private static uint s_pots;
+    private static uint s_pages;
+    private static bool s_active;
+
+    /// <summary>True once <see cref="Initialize"/> ran: the cache's TryReserve goes through here.</summary>
+    public static bool Active => s_active;
+
+    /// <summary>Node pots plus clusters charged in this generation.</summary>
+    public static uint Pots => s_pots;
+
+    /// <summary>Pages charged in this generation.</summary>
+    public static uint Pages => s_pages;
+
+    /// <summary>Bytes <see cref="Initialize"/> needs for tables of <paramref name="pots"/> pots and <paramref name="pages"/> pages.</summary>
+    public static ulong RequiredBytes(uint pots, uint pages) => SlotsFor(pots + pages) * 8UL;
+
+    /// <summary>Starts charging, in <paramref name="memory"/> (<see cref="RequiredBytes"/>), with the snapshot's table sizes.</summary>
+    public static void Initialize(byte* memory, uint potCapacity, uint pageCapacity)
+    {
+        s_memory = (ulong*)memory;
+        s_slots = SlotsFor(potCapacity + pageCapacity);
+        s_potCapacity = potCapacity;
+        s_pageCapacity = pageCapacity;
+        s_active = true;
+        CloseGeneration();
+    }
+
+    /// <summary>Stops charging (tests that use the cache alone).</summary>
+    public static void Deactivate() => s_active = false;
+
+    /// <summary>The snapshot: the charges pass to the checkpoint being taken; the next generation starts empty.</summary>
+    public static void CloseGeneration()
+    {
+        s_charged.Initialize(s_memory, s_slots);
+        s_pots = 0;
+        s_pages = 0;
+        LogSpace.CloseGeneration();
+    }
+
+    /// <summary>
+    /// The cache, before <paramref name="frame"/> is first dirtied: charges what it costs, or refuses (and
+    /// asks for a checkpoint) when the generation would not fit. Always true when not active.
+    /// </summary>
+    public static bool TryCharge(ObjectHeader* frame)
+    {
+        if (!s_active)
+        {
+            return true;
+        }
+
+        if (!Cost(frame, out ulong pot, out ulong page, out uint pages, out uint entries))
+        {
+            return true;
+        }
+
+        uint newPots = pot != 0 ? 1u : 0u;
+        bool fits = s_pots + newPots <= s_potCapacity && s_pages + (page != 0 ? 1u : 0u) <= s_pageCapacity
+            && s_charged.Count + 2 <= (s_slots / 4 * 3) && LogSpace.TryReserve(pages, entries);
+        if (!fits)
+        {
+            Checkpointer.Request(CheckpointReason.LogFull);
+            return false;
+        }
+
+        Record(pot, page);
+        if (LogSpace.ShouldForceCheckpoint())
+        {
+            Checkpointer.Request(CheckpointReason.Threshold);
+        }
+
+        return true;
+    }
+
+    /// <summary>A failed checkpoint's object is dirty again: charge it without the limit (LogSpace.Reinstate).</summary>
+    public static void Reinstate(ObjectHeader* frame)
+    {
+        if (s_active && Cost(frame, out ulong pot, out ulong page, out uint pages, out uint entries))
+        {
+            LogSpace.Reinstate(pages, entries);
+            Record(pot, page);
+        }
+    }
+
+    /// <summary>I1 for one object: true when a dirty <paramref name="frame"/> is charged in this generation.</summary>
+    public static bool IsCharged(ObjectHeader* frame)
+    {
+        if (!s_active)
+        {
+            return true;
+        }
+
+        if (!Locate(frame, out ObjectLocation location))
+        {
+            return false;
+        }
+
+        if (frame->ObType == ObType.Node)
+        {
+            return s_charged.Contains(new Oid(location.PotFirstOid.Value | NodeTag));
+        }
+
+        return s_charged.Contains(frame->Oid) && s_charged.Contains(new Oid(location.PotFirstOid.Value | ClusterTag));
+    }
+
+    /// <summary>
+    /// What dirtying <paramref name="frame"/> adds: the new pot or cluster key (0 if already charged), the
+    /// page key (0 for a node or an already charged page), and the pages and entries. False: nothing new.
+    /// </summary>
+    private static bool Cost(ObjectHeader* frame, out ulong pot, out ulong page, out uint pages, out uint entries)
+    {
+        pot = 0;
+        page = 0;
+        pages = 0;
+        entries = 0;
+        if (!Locate(frame, out ObjectLocation location))
+        {
+            return false;
+        }
+
+        if (frame->ObType == ObType.Node)
+        {
+            pot = location.PotFirstOid.Value | NodeTag;
+            if (s_charged.Contains(new Oid(pot)))
+            {
+                return false;
+            }
+
+            pages = 1;
+            entries = NodePot.NodeCapacity;
+            return true;
+        }
+
+        if (!s_charged.Contains(frame->Oid))
+        {
+            page = frame->Oid.Value;
+            pages = 1;
+            entries = 1;
+        }
+
+        ulong cluster = location.PotFirstOid.Value | ClusterTag;
+        if (!s_charged.Contains(new Oid(cluster)))
+        {
+            pot = cluster;
+            pages++;
+            entries++;
+        }
+
+        return pages != 0;
+    }
+
+    private static void Record(ulong pot, ulong page)
+    {
+        if (pot != 0 && !s_charged.Contains(new Oid(pot)))
+        {
+            s_charged.Add(new Oid(pot));
+            s_pots++;
+        }
+
+        if (page != 0 && !s_charged.Contains(new Oid(page)))
+        {
+            s_charged.Add(new Oid(page));
+            s_pages++;
+        }
+    }
+
+    private static bool Locate(ObjectHeader* frame, out ObjectLocation location)
+    {
+        RangeKind kind = frame->ObType == ObType.Node ? RangeKind.NodeRange : RangeKind.PageRange;
+        return VolumeLayout.Locate(Generation.Volume, frame->Oid, kind, out location) == FormatError.None;
+    }
+
+    private static uint SlotsFor(uint keys)
+    {
+        uint slots = 16;
+        while (slots < keys * 2 && slots < 0x40000000)
+        {
+            slots <<= 1;
+        }
+
+        return slots;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Linq;
+using CapOS.Kernel.Checkpoint;
+using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.ObjectCache;
+using Xunit;
+
+namespace CapOS.Kernel.Tests.Checkpoint;
+
+/// <summary>The snapshot, copy-on-write, commit and the cache's directory view (docs/checkpoint.md "Snapshot and copy-on-write").</summary>
+public sealed unsafe class SnapshotTests
+{
+    private static readonly VolumeBuilder Layout = new();
+
+    private static byte[] Image()
+    {
+        var builder = new VolumeBuilder();
+        builder.Page(builder.PageOid(1), Enumerable.Repeat((byte)0x11, DiskLayout.PageSize).ToArray());
+        builder.Page(builder.PageOid(2), Enumerable.Repeat((byte)0x22, DiskLayout.PageSize).ToArray());
+        builder.Node(builder.NodeOid(3), new VolumeBuilder.NodeModel().With(0, Key.Number(3, 0, 0)));
+        return builder.Build();
+    }
+
+    [Fact]
+    public void CommittedObjectsAreWhatTheNextBootRecovers()
+    {
+        byte[] after;
+        ulong sequence;
+        using (var rig = new CheckpointerTestRig(Image()))
+        {
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x5A));
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(2), 0));
+            Assert.True(CheckpointerTestRig.SetNumber(Layout.NodeOid(3), 5, 77));
+            Assert.True(CheckpointerTestRig.SetNumber(Layout.NodeOid(9), 1, 9));
+            sequence = CheckpointerTestRig.Checkpoint();
+            Assert.Equal(0u, Cache.DirtyCount);
+            Assert.Equal(0u, Cache.PendingCount);
+            string console = rig.Machine.ConsoleText;
+            Assert.Contains($"checkpoint: snapshot seq={sequence} dirty=4 pause-us=", console);
+            Assert.Contains($"checkpoint: stabilize seq={sequence}", console);
+            // 1 data page + 1 tag pot + 2 node pots (nodes 3 and 9 are in different pots).
+            Assert.Contains($"checkpoint: committed seq={sequence} images=4 log-pages=5", console);
+            Assert.Contains($"checkpoint: migrated seq={sequence}", console);
+            after = rig.Disk.SurvivingImage();
+        }
+
+        using (var rig = new CheckpointerTestRig(after))
+        {
+            Assert.Equal(sequence, rig.Recovered);
+            Assert.Equal(0x5A, CheckpointerTestRig.PageByte(Layout.PageOid(1), 4095));
+            Assert.Equal(0, CheckpointerTestRig.PageByte(Layout.PageOid(2), 17));
+            Assert.Equal(77u, CheckpointerTestRig.NumberAt(Layout.NodeOid(3), 5));
+            Assert.Equal(3u, CheckpointerTestRig.NumberAt(Layout.NodeOid(3), 0));
+            Assert.Equal(9u, CheckpointerTestRig.NumberAt(Layout.NodeOid(9), 1));
+        }
+    }
+
+    [Fact]
+    public void WriteDuringStabilizationDoesNotChangeTheImage()
+    {
+        byte[] first;
+        byte[] second;
+        using (var rig = new CheckpointerTestRig(Image()))
+        {
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x01));
+            Assert.True(CheckpointerTestRig.SetNumber(Layout.NodeOid(3), 0, 100));
+            ulong s = Checkpointer.TakeCheckpoint();
+            Assert.NotEqual(0UL, s);
+
+            // Written before the writer submitted anything: the page is copied aside, the node was copied at the snapshot.
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x02));
+            Assert.True(CheckpointerTestRig.SetNumber(Layout.NodeOid(3), 0, 200));
+            Assert.Equal(1u, Snapshot.CopiesMade);
+            CheckpointerTestRig.PumpUntilCommitted();
+            Assert.Equal(2u, Cache.DirtyCount);
+            first = rig.Disk.SurvivingImage();
+            CheckpointerTestRig.Checkpoint();
+            second = rig.Disk.SurvivingImage();
+        }
+
+        using (new CheckpointerTestRig(first))
+        {
+            Assert.Equal(0x01, CheckpointerTestRig.PageByte(Layout.PageOid(1), 100));
+            Assert.Equal(100u, CheckpointerTestRig.NumberAt(Layout.NodeOid(3), 0));
+        }
+
+        using (new CheckpointerTestRig(second))
+        {
+            Assert.Equal(0x02, CheckpointerTestRig.PageByte(Layout.PageOid(1), 100));
+            Assert.Equal(200u, CheckpointerTestRig.NumberAt(Layout.NodeOid(3), 0));
+        }
+    }
+
+    [Fact]
+    public void WriteAfterTheImageWasSubmittedWaitsForItInsteadOfCopying()
+    {
+        byte[] image;
+        ulong s;
+        using (var rig = new CheckpointerTestRig(Image()))
+        {
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x31));
+            s = Checkpointer.TakeCheckpoint();
+            CheckpointWriter.Pump(); // submits every image (the simulated device completes on the next poll)
+            Assert.True(CheckpointWriter.ImageSubmitted(0));
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32));
+            Assert.Equal(0u, Snapshot.CopiesMade);
+            CheckpointerTestRig.PumpUntilCommitted();
+            image = rig.Disk.SurvivingImage();
+        }
+
+        using (new CheckpointerTestRig(image))
+        {
+            Assert.Equal(s, Generation.Sequence);
+            Assert.Equal(0x31, CheckpointerTestRig.PageByte(Layout.PageOid(1)));
+        }
+    }
+
+    [Fact]
+    public void PendingObjectsAreNeverEvicted()
+    {
+        using var rig = new CheckpointerTestRig(Image(), pageFrames: 4, nodeFrames: 4);
+        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x44));
+        Checkpointer.TakeCheckpoint();
+        ObjectHeader* frame = Cache.Lookup(Layout.PageOid(1));
+        Assert.True(frame->IsPending);
+        Assert.False(Cache.Evict(frame));
+        for (ulong i = 10; i < 30; i++)
+        {
+            CheckpointerTestRig.Page(Layout.PageOid(i));
+        }
+
+        Assert.True(Cache.Lookup(Layout.PageOid(1)) == frame);
+        CheckpointerTestRig.PumpUntilCommitted();
+        Assert.False(frame->IsPending);
+        Assert.Equal(Cache.ComputeCrc(frame), frame->Crc);
+    }
+
+    [Fact]
+    public void EvictedObjectRefaultsFromTheNewLog()
+    {
+        using var rig = new CheckpointerTestRig(Image());
+        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(2), 0x66));
+        Assert.True(CheckpointerTestRig.SetNumber(Layout.NodeOid(3), 2, 66));
+        Checkpointer.TakeCheckpoint();
+        CheckpointerTestRig.PumpUntilCommitted();
+        Assert.False(Generation.Migrated);
+        Assert.True(CheckpointDirectory.Find(Layout.PageOid(2), ObType.Page) != null);
+        Assert.True(Cache.Evict(Cache.Lookup(Layout.PageOid(2))));
+        Assert.True(Cache.Evict(Cache.Lookup(Layout.NodeOid(3))));
+        ulong fromLog = Cache.Statistics.LoadsFromLog;
+        Assert.Equal(0x66, CheckpointerTestRig.PageByte(Layout.PageOid(2), 9));
+        Assert.Equal(66u, CheckpointerTestRig.NumberAt(Layout.NodeOid(3), 2));
+        Assert.Equal(fromLog + 2, Cache.Statistics.LoadsFromLog);
+        Checkpointer.Drain();
+        Assert.True(Generation.Migrated);
+        Assert.True(Cache.Evict(Cache.Lookup(Layout.PageOid(2))));
+        Assert.Equal(0x66, CheckpointerTestRig.PageByte(Layout.PageOid(2), 9));
+    }
+
+    [Fact]
+    public void ZeroPagesGoThroughTheLogBothWays()
+    {
+        byte[] image = Image();
+        for (int round = 0; round < 4; round++)
+        {
+            using var rig = new CheckpointerTestRig(image);
+            byte expected = round % 2 == 0 ? (byte)0x22 : (byte)0;
+            Assert.Equal(expected, CheckpointerTestRig.PageByte(Layout.PageOid(2), 5));
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(2), expected == 0 ? (byte)0x22 : (byte)0));
+            CheckpointerTestRig.Checkpoint();
+            image = rig.Disk.SurvivingImage();
+        }
+    }
+
+    [Fact]
+    public void FailedStabilizationCommitsNothingAndTheNextCheckpointCarriesTheObjects()
+    {
+        byte[] image;
+        using (var rig = new CheckpointerTestRig(Image()))
+        {
+            ulong before = Generation.Sequence;
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x77));
+            rig.Disk.FailWrite = rig.Disk.WriteCount + 1;
+            ulong s = Checkpointer.TakeCheckpoint();
+            for (int i = 0; i < 100 && Checkpointer.Writing; i++)
+            {
+                Checkpointer.Pump();
+            }
+
+            Assert.Contains($"checkpoint: failed seq={s}: I/O error", rig.Machine.ConsoleText);
+            Assert.Equal(before, Generation.Sequence);
+            Assert.Equal(1u, Cache.DirtyCount);
+            Assert.Equal(0u, Cache.PendingCount);
+            Assert.Equal(CheckFailure.None, ConsistencyCheck.Run());
+            Assert.Equal(s, CheckpointerTestRig.Checkpoint());
+            image = rig.Disk.SurvivingImage();
+        }
+
+        using var again = new CheckpointerTestRig(image);
+        Assert.Equal(0x77, CheckpointerTestRig.PageByte(Layout.PageOid(1)));
+    }
+}
