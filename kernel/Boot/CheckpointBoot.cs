@@ -12,7 +12,8 @@ namespace CapOS.Kernel.Boot;
 /// in-kernel workload verified and run from the idle loop (docs/checkpoint.md "Triggers", docs/mutator.md).
 /// </summary>
 /// <remarks>
-/// Options: <c>checkpoint-interval-ms=&lt;n&gt;</c> overrides the header's interval; <c>mutator</c>.
+/// Options: <c>checkpoint-interval-ms=&lt;n&gt;</c> overrides the header's interval; <c>mutator</c>;
+/// <c>bench=checkpoint</c> runs <see cref="CheckpointBench"/> instead of the mutator (docs/bench.md).
 /// <see cref="Idle"/> is called by the scheduler's idle loop after every interrupt (timer or disk
 /// completion): it pumps the checkpoint and runs a batch of mutator steps once per timer tick.
 /// I1: the checkpoint's memory is one run allocated here and never returned.
@@ -44,6 +45,12 @@ public static unsafe class CheckpointBoot
             Checkpointer.Initialize(volume, Store.Header, Store.ChosenSlot, Machine.PhysicalToVirtual(physical), pages * PageAllocator.PageSize, interval),
             "checkpoint: cannot initialize");
         Checkpointer.RedoMigration();
+        if (boot->HasOption("bench=checkpoint"))
+        {
+            CheckpointBench.Run(volume);
+            return;
+        }
+
         s_mutator = boot->HasOption("mutator") && Workload.Start(volume, Generation.Sequence);
         s_lastTick = Machine.TimerTicks();
     }

@@ -6,7 +6,7 @@ namespace CapOS.Kernel.Checkpoint;
 /// <summary>The running checkpoint's serial lines (docs/plug.md "Serial contract"; docs/checkpoint.md).</summary>
 internal static class CheckpointMessages
 {
-    public static void Snapshot(ulong sequence, uint dirty, ulong pauseUs)
+    public static void Snapshot(ulong sequence, uint dirty, ulong pauseUs, ulong checkUs)
     {
         Log.Write("checkpoint: snapshot seq=");
         Log.WriteDecimal(sequence);
@@ -14,6 +14,10 @@ internal static class CheckpointMessages
         Log.WriteDecimal((ulong)dirty);
         Log.Write(" pause-us=");
         Log.WriteDecimal(pauseUs);
+        Log.Write(" check-us=");
+        Log.WriteDecimal(checkUs);
+        Log.Write(" freeze-us=");
+        Log.WriteDecimal(pauseUs - checkUs);
         Log.WriteLine();
     }
 

@@ -9,6 +9,14 @@ namespace CapOS.Kernel.Checkpoint;
 /// </summary>
 public static unsafe partial class CheckpointWriter
 {
+    private static bool s_commitHeld;
+
+    /// <summary>True while the owner holds the commit back: the writer stays in AwaitingMigration (the clean check, docs/checkpoint.md).</summary>
+    public static bool CommitHeld => s_commitHeld;
+
+    /// <summary>Holds the flush and header of the checkpoint back (true) or lets them go (false).</summary>
+    public static void HoldCommit(bool held) => s_commitHeld = held;
+
     /// <summary>
     /// Ends collection: seals the directory pages, fills the header and starts writing.
     /// An empty checkpoint (no entries) commits a header with an empty directory.
@@ -40,10 +48,13 @@ public static unsafe partial class CheckpointWriter
         return CheckpointError.None;
     }
 
-    /// <summary>Drops a checkpoint that is Collecting or Failed; the current checkpoint is unchanged.</summary>
+    /// <summary>
+    /// Drops a checkpoint that is Collecting, Failed, or AwaitingMigration (all written, nothing of the
+    /// commit submitted); the current checkpoint is unchanged.
+    /// </summary>
     public static CheckpointError Abort()
     {
-        if (s_phase != CheckpointPhase.Collecting && s_phase != CheckpointPhase.Failed)
+        if (s_phase != CheckpointPhase.Collecting && s_phase != CheckpointPhase.Failed && s_phase != CheckpointPhase.AwaitingMigration)
         {
             return CheckpointError.WrongPhase;
         }
@@ -75,7 +86,7 @@ public static unsafe partial class CheckpointWriter
                 AdvanceStabilizing();
                 break;
             case CheckpointPhase.AwaitingMigration:
-                if (Generation.Migrated)
+                if (Generation.Migrated && !s_commitHeld)
                 {
                     s_phase = CheckpointPhase.FlushingLog;
                     AdvanceFlushingLog();

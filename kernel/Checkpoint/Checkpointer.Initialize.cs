@@ -57,6 +57,8 @@ public static unsafe partial class Checkpointer
         s_stopped = false;
         s_migrating = false;
         s_migrationFailed = false;
+        s_checkFailed = false;
+        CheckpointWriter.HoldCommit(false);
         SetInterval(intervalMs != 0 ? intervalMs : recovered->CheckpointIntervalMs);
         s_ready = true;
         return true;

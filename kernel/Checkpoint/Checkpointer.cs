@@ -17,13 +17,15 @@ namespace CapOS.Kernel.Checkpoint;
 /// handles a commit (objects of s clean unless dirtied again, the cache's directory view = s's
 /// directory, tag-pot cache invalidated) or a failure (objects dirty again, retried at the next
 /// trigger), reports migration, and takes the snapshot when one is asked for and the writer is
-/// Idle. The snapshot (<see cref="TakeCheckpoint"/>) is one atomic kernel operation: consistency
-/// check, freeze (the pause), then, outside the measured pause but in the same operation, the build
-/// (pot reads) and Stabilize.
+/// Idle. The snapshot (<see cref="TakeCheckpoint"/>) is one atomic kernel operation: structural
+/// consistency check, freeze (the pause), then, outside the measured pause but in the same operation,
+/// the build (pot reads) and Stabilize. The clean check (C2) then runs a bounded step per pump while
+/// the writer's commit is held (CheckpointWriter.HoldCommit); a mismatch aborts the checkpoint (I3).
 /// I1: at most one snapshot is being written (writer not Idle), so at a snapshot no object is pending.
 /// I2: after the commit of s and until the commit of s+1, CheckpointDirectory holds exactly s's
 /// directory, so an object fault reads s's log image or home (CheckpointerTests.EvictedObjectRefaultsFromTheNewLog).
-/// I3: after a failed consistency check nothing is committed again (Stopped).
+/// I3: after a failed consistency check (structural in the pause, or clean during stabilization)
+/// nothing is committed again (Stopped), the checkpoint being written included.
 /// </remarks>
 public static unsafe partial class Checkpointer
 {
@@ -37,6 +39,12 @@ public static unsafe partial class Checkpointer
     private static ulong s_intervalTicks;
     private static ulong s_lastTick;
     private static ulong s_lastPauseCycles;
+    private static ulong s_lastCheckCycles;
+    private static ulong s_stabilizeStart;
+    private static ulong s_lastStabilizeCycles;
+    private static ulong s_migrateStart;
+    private static ulong s_lastMigrateCycles;
+    private static bool s_checkFailed;
     private static uint s_lastDirty;
 
     /// <summary>True once initialized and adopted.</summary>
@@ -53,6 +61,18 @@ public static unsafe partial class Checkpointer
 
     /// <summary>Cycles of the last snapshot's pause (check + freeze).</summary>
     public static ulong LastPauseCycles => s_lastPauseCycles;
+
+    /// <summary>Cycles of the last snapshot's consistency check (part of the pause).</summary>
+    public static ulong LastCheckCycles => s_lastCheckCycles;
+
+    /// <summary>Cycles from the end of the last snapshot operation (build, Stabilize) to its commit.</summary>
+    public static ulong LastStabilizeCycles => s_lastStabilizeCycles;
+
+    /// <summary>Cycles from the last commit to its Migrated copy being durable (0 when none was needed).</summary>
+    public static ulong LastMigrateCycles => s_lastMigrateCycles;
+
+    /// <summary>True while a checkpoint has been committed and is still being migrated.</summary>
+    public static bool Migrating => s_migrating;
 
     /// <summary>Objects frozen by the last snapshot.</summary>
     public static uint LastDirty => s_lastDirty;
@@ -85,6 +105,7 @@ public static unsafe partial class Checkpointer
             return;
         }
 
+        AdvanceCleanCheck();
         CheckpointWriter.Pump();
         AdvanceWriting();
         AdvanceMigration();
@@ -136,7 +157,9 @@ public static unsafe partial class Checkpointer
         s_reason = CheckpointReason.None;
         s_lastTick = Machine.TimerTicks();
         ulong start = Machine.CycleCounter();
-        if (ConsistencyCheck.Run() != CheckFailure.None)
+        bool sound = ConsistencyCheck.RunStructural() == CheckFailure.None;
+        s_lastCheckCycles = Machine.CycleCounter() - start;
+        if (!sound)
         {
             ConsistencyCheck.Report();
             s_stopped = true;
@@ -159,7 +182,7 @@ public static unsafe partial class Checkpointer
             return 0;
         }
 
-        CheckpointMessages.Snapshot(sequence, s_lastDirty, Microseconds(s_lastPauseCycles));
+        CheckpointMessages.Snapshot(sequence, s_lastDirty, Microseconds(s_lastPauseCycles), Microseconds(s_lastCheckCycles));
         CheckpointError error = Snapshot.Build();
         error = error == CheckpointError.None ? CheckpointWriter.Stabilize() : error;
         if (error != CheckpointError.None)
@@ -171,6 +194,9 @@ public static unsafe partial class Checkpointer
         CheckpointMessages.Stabilize(sequence);
         s_writing = true;
         s_writingSequence = sequence;
+        CheckpointWriter.HoldCommit(true);
+        ConsistencyCheck.BeginClean();
+        s_stabilizeStart = Machine.CycleCounter();
         return sequence;
     }
 
@@ -187,7 +213,15 @@ public static unsafe partial class Checkpointer
             Snapshot.ReleaseImages();
         }
 
-        if (phase == CheckpointPhase.Failed)
+        if (s_checkFailed && (phase == CheckpointPhase.AwaitingMigration || phase == CheckpointPhase.Failed))
+        {
+            // The clean check failed (I3): the written images are dropped, nothing was committed.
+            s_writing = false;
+            CheckpointWriter.Abort();
+            CheckpointWriter.HoldCommit(false);
+            Snapshot.Unwind();
+        }
+        else if (phase == CheckpointPhase.Failed)
         {
             s_writing = false;
             Fail(s_writingSequence, CheckpointWriter.Error, CheckpointWriter.LastDiskError);
@@ -199,8 +233,33 @@ public static unsafe partial class Checkpointer
         }
     }
 
+    /// <summary>
+    /// The clean check (C2) after the pause, a bounded step per pump, while the writer holds the commit;
+    /// done and sound: the commit may go; failed: report, stop checkpointing, abort once the writes ended.
+    /// </summary>
+    private static void AdvanceCleanCheck()
+    {
+        if (!s_writing || s_checkFailed || !CheckpointWriter.CommitHeld || ConsistencyCheck.AdvanceClean(ConsistencyCheck.CleanObjectsPerStep))
+        {
+            return;
+        }
+
+        if (ConsistencyCheck.Failure == CheckFailure.None)
+        {
+            CheckpointWriter.HoldCommit(false);
+            return;
+        }
+
+        s_checkFailed = true;
+        s_stopped = true;
+        ConsistencyCheck.Report();
+    }
+
     private static void Committed()
     {
+        ulong now = Machine.CycleCounter();
+        s_lastStabilizeCycles = now - s_stabilizeStart;
+        s_migrateStart = now;
         Snapshot.Commit();
         SwitchDirectory();
         TagPotCache.InvalidateAll();
@@ -232,6 +291,7 @@ public static unsafe partial class Checkpointer
 
         if (Generation.Migrated)
         {
+            s_lastMigrateCycles = Machine.CycleCounter() - s_migrateStart;
             s_migrating = false;
             CheckpointMessages.Migrated(Generation.Sequence);
         }
@@ -247,6 +307,8 @@ public static unsafe partial class Checkpointer
     private static void Fail(ulong sequence, CheckpointError error, DiskError disk)
     {
         CheckpointMessages.Failed(sequence, "", error, disk);
+        ConsistencyCheck.CancelClean();
+        CheckpointWriter.HoldCommit(false);
         CheckpointWriter.Abort();
         Snapshot.Unwind();
     }

@@ -26,44 +26,118 @@ public enum CheckFailure : byte
 }
 
 /// <summary>
-/// The consistency check run at every snapshot before anything is frozen (EROS SOSP'99 §3.5 "the
-/// checkpoint verifies the consistency of the kernel's data structures"; issue #4 item 1).
+/// The consistency check of every checkpoint (EROS SOSP'99 §3.5 "the checkpoint verifies the
+/// consistency of the kernel's data structures"; issue #4 item 1; docs/checkpoint.md "Consistency check").
 /// </summary>
 /// <remarks>
-/// One pass over the cache's header table; each object is checked for C1..C5 in that order and the
-/// first violation stops the pass and is kept with the object's OID. Cost: a CRC of every clean cached
-/// page (C2), which dominates the snapshot pause when the cache holds many clean pages.
+/// Two parts. The structural check (<see cref="RunStructural"/>: C1, C3, C4, C5) runs inside the
+/// snapshot pause over every cached object (the used-frame bitmap, Cache I11), first violation wins.
+/// The clean check (C2: a clean object's content still has the CRC taken at load or last commit) runs
+/// after the pause, during stabilization and before the commit: <see cref="BeginClean"/> at the
+/// snapshot, then <see cref="AdvanceClean"/> from the pump, a bounded number of objects per call, in
+/// table order; the Checkpointer holds the writer's commit until it is done and aborts the checkpoint
+/// when it fails. Why this finds the same corruption: a clean frame can change legitimately only after
+/// MarkDirty (then it is dirty or pending and skipped); so a clean frame whose CRC differs when the
+/// cursor reaches it was changed behind the cache's back, whether before or after the pause.
+/// I1: the commit of a checkpoint happens only after a clean pass over every frame that was cached
+/// at its snapshot and stayed clean until the cursor passed it (CheckpointerTests /
+/// ConsistencyCheckTests.CleanFrameCorruptedDuringStabilizationBlocksTheCommit).
 /// A failure means the kernel corrupted its own state: nothing is committed and checkpointing stops
 /// (Checkpointer), so the last good checkpoint stays the recovery point.
 /// </remarks>
 public static unsafe class ConsistencyCheck
 {
+    /// <summary>Objects the clean check CRCs per <see cref="AdvanceClean"/> call (bounded work per pump).</summary>
+    public const uint CleanObjectsPerStep = 8;
+
     private static CheckFailure s_failure;
     private static Oid s_oid;
+    private static ObjectHeader* s_cursor;
+    private static bool s_cleanRunning;
+    private static uint s_cleanChecked;
 
-    /// <summary>The invariant broken at the last <see cref="Run"/> (None: sound).</summary>
+    /// <summary>The invariant broken at the last check (None: sound).</summary>
     public static CheckFailure Failure => s_failure;
 
     /// <summary>The object it was found on.</summary>
     public static Oid FailedOid => s_oid;
 
-    /// <summary>Checks every cached object; returns the first broken invariant (None when sound).</summary>
+    /// <summary>True from <see cref="BeginClean"/> until the clean pass ended (done or failed).</summary>
+    public static bool CleanRunning => s_cleanRunning;
+
+    /// <summary>Clean objects whose CRC the current or last clean pass compared.</summary>
+    public static uint CleanChecked => s_cleanChecked;
+
+    /// <summary>The whole check at once (structural, then clean); returns the first broken invariant.</summary>
     public static CheckFailure Run()
     {
-        s_failure = CheckFailure.None;
-        s_oid = default;
-        uint total = Cache.PageFrameCount + Cache.NodeFrameCount;
-        for (uint i = 0; i < total && s_failure == CheckFailure.None; i++)
+        if (RunStructural() != CheckFailure.None)
         {
-            ObjectHeader* frame = Cache.Header(i);
-            if (!frame->IsFree)
-            {
-                s_failure = CheckObject(frame);
-                s_oid = frame->Oid;
-            }
+            return s_failure;
+        }
+
+        BeginClean();
+        while (AdvanceClean(uint.MaxValue))
+        {
         }
 
         return s_failure;
+    }
+
+    /// <summary>The pause's part: C1, C3, C4, C5 over every cached object; the first broken invariant.</summary>
+    public static CheckFailure RunStructural()
+    {
+        s_failure = CheckFailure.None;
+        s_oid = default;
+        s_cleanRunning = false;
+        for (ObjectHeader* frame = Cache.NextUsed(null); frame != null && s_failure == CheckFailure.None; frame = Cache.NextUsed(frame))
+        {
+            s_failure = CheckObject(frame);
+            s_oid = frame->Oid;
+        }
+
+        return s_failure;
+    }
+
+    /// <summary>Starts the clean check (C2) from the first frame.</summary>
+    public static void BeginClean()
+    {
+        s_cursor = null;
+        s_cleanChecked = 0;
+        s_cleanRunning = s_failure == CheckFailure.None;
+    }
+
+    /// <summary>Stops a clean pass without a verdict (the checkpoint failed for another reason).</summary>
+    public static void CancelClean() => s_cleanRunning = false;
+
+    /// <summary>
+    /// CRCs up to <paramref name="objects"/> more clean, not pending objects. True while more remain;
+    /// false when the pass ended: <see cref="Failure"/> None (sound) or CleanChanged (on <see cref="FailedOid"/>).
+    /// </summary>
+    public static bool AdvanceClean(uint objects)
+    {
+        uint done = 0;
+        while (s_cleanRunning && done < objects)
+        {
+            s_cursor = Cache.NextUsed(s_cursor);
+            if (s_cursor == null)
+            {
+                s_cleanRunning = false;
+            }
+            else if (!s_cursor->IsDirty && !s_cursor->IsPending)
+            {
+                done++;
+                s_cleanChecked++;
+                if (Cache.ComputeCrc(s_cursor) != s_cursor->Crc)
+                {
+                    s_failure = CheckFailure.CleanChanged;
+                    s_oid = s_cursor->Oid;
+                    s_cleanRunning = false;
+                }
+            }
+        }
+
+        return s_cleanRunning;
     }
 
     private static CheckFailure CheckObject(ObjectHeader* frame)
@@ -72,11 +146,6 @@ public static unsafe class ConsistencyCheck
         if (frame->ObType != kind || Cache.Lookup(frame->Oid) != frame)
         {
             return CheckFailure.WrongType;
-        }
-
-        if (!frame->IsDirty && !frame->IsPending && Cache.ComputeCrc(frame) != frame->Crc)
-        {
-            return CheckFailure.CleanChanged;
         }
 
         if (frame->IsDirty && !Reservation.IsCharged(frame))

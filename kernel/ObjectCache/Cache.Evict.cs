@@ -101,5 +101,6 @@ public static unsafe partial class Cache
         frame->ObType = ObType.None;
         frame->Flags = ObjectFlags.None;
         frame->PinCount = 0;
+        SetState(frame);
     }
 }

@@ -129,6 +129,7 @@ public static unsafe partial class Cache
         frame->ObType = type;
         frame->Flags = ObjectFlags.Referenced;
         frame->PinCount = 0;
+        SetState(frame);
         ResetRing(frame);
         HashInsert(frame);
     }

@@ -31,6 +31,7 @@ public static unsafe partial class Cache
 
         frame->Flags = (frame->Flags & ~ObjectFlags.Dirty) | ObjectFlags.CheckpointPending;
         frame->Reserved = record + 1;
+        SetState(frame);
         s_dirtyCount--;
         s_pendingCount++;
     }
@@ -45,6 +46,7 @@ public static unsafe partial class Cache
 
         frame->Flags &= ~ObjectFlags.CheckpointPending;
         frame->Reserved = 0;
+        SetState(frame);
         s_pendingCount--;
         if (!frame->IsDirty)
         {
@@ -71,22 +73,12 @@ public static unsafe partial class Cache
             frame->Flags |= ObjectFlags.Dirty;
             s_dirtyCount++;
         }
+
+        SetState(frame);
     }
 
-    /// <summary>The next pending object after <paramref name="previous"/> in table order (null: from the start).</summary>
-    public static ObjectHeader* NextPending(ObjectHeader* previous)
-    {
-        uint total = s_pageFrames + s_nodeFrames;
-        for (uint i = previous == null ? 0 : previous->Index + 1; i < total; i++)
-        {
-            if (s_headers[i].IsPending)
-            {
-                return &s_headers[i];
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The next pending object after <paramref name="previous"/> in table order (null: from the start); reads the pending bitmap (I11).</summary>
+    public static ObjectHeader* NextPending(ObjectHeader* previous) => NextSet(s_pendingBits, previous);
 
     /// <summary>True when header <paramref name="frame"/> is a page frame (page frames come first in the table).</summary>
     public static bool IsPageFrame(ObjectHeader* frame) => frame->Index < s_pageFrames;

@@ -20,12 +20,12 @@ namespace CapOS.Kernel.ObjectCache;
 /// fault answers <see cref="CacheResult.CacheFullOfDirty"/>. Prepared keys
 /// (Cache.Keys.cs) point at the header of the object they designate.
 /// Memory comes from the caller, laid out by <see cref="Initialize"/>:
-/// page bodies | tag-pot pages | I/O page | headers | node bodies | hash buckets.
+/// page bodies | tag-pot pages | I/O page | headers | node bodies | hash buckets | frame bitmaps.
 /// Faults are synchronous for now (BlockIo); each load is split into "find the source",
 /// "read a disk page" and "check and install" so that an asynchronous fault can later
 /// submit the read and finish on completion.
 /// I1..I4: see <see cref="ObjectHeader"/>. I5: the frame counts never change after Initialize.
-/// I6: DirtyCount equals the number of headers with Dirty set.
+/// I6: DirtyCount equals the number of headers with Dirty set. I11 (frame bitmaps): Cache.Bitmaps.cs.
 /// </remarks>
 public static unsafe partial class Cache
 {
@@ -66,7 +66,7 @@ public static unsafe partial class Cache
         ulong pages = (ulong)pageFrames + TagPotCache.SlotCount + 1;
         ulong headers = ((ulong)pageFrames + nodeFrames) * ObjectHeader.Size;
         ulong nodes = (ulong)nodeFrames * Node.Size;
-        return (pages * PageSize) + headers + nodes + (BucketCount(pageFrames + nodeFrames) * 4UL);
+        return (pages * PageSize) + headers + nodes + (BucketCount(pageFrames + nodeFrames) * 4UL) + (3 * BitmapBytes(pageFrames + nodeFrames));
     }
 
     /// <summary>
@@ -103,6 +103,7 @@ public static unsafe partial class Cache
         s_headers = (ObjectHeader*)Machine.PhysicalToVirtual(headers);
         s_buckets = (uint*)Machine.PhysicalToVirtual(buckets);
         s_bucketMask = BucketCount(pageFrames + nodeFrames) - 1;
+        InitializeBitmaps((byte*)(s_buckets + s_bucketMask + 1), pageFrames + nodeFrames);
         TagPotCache.Initialize(tagPots);
         InitializeHeaders(physical, nodes);
         s_statistics = default;

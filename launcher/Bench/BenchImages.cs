@@ -11,6 +11,10 @@ namespace CapOS.Launcher.Bench;
 /// </summary>
 public sealed class BenchImages : IDisposable
 {
+    /// <summary>The checkpoint phase's image (system/bench.sys): plug.sys's structure with a log and ranges big
+    /// enough for about a thousand dirty objects in one checkpoint.</summary>
+    public const string CheckpointImageName = "bench.img";
+
     /// <summary>The raw disk's least size: the self-test needs 4 MiB, and a bigger disk keeps it off the volume.</summary>
     public const long RawDiskMinimumBytes = 16L * 1024 * 1024;
 

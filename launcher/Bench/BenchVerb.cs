@@ -80,6 +80,8 @@ public static class BenchVerb
 
         private string PlugImage => Path.Combine(layout.Artifacts, Plug.PlugVerb.DefaultImageName);
 
+        private string CheckpointImage => Path.Combine(layout.Artifacts, BenchImages.CheckpointImageName);
+
         public async Task RunAllAsync()
         {
             double? rawWrite = null;
@@ -93,10 +95,10 @@ public static class BenchVerb
                     rawWrite = BenchRow.MedianOf([.. raw.Select(r => r.WriteMbps)]);
                 }
             }
-            if (Present(CheckpointBench.Section, PlugImage))
+            if (Present(CheckpointBench.Section, CheckpointImage))
             {
                 List<IReadOnlyList<CheckpointSample>> samples = await PhaseAsync(CheckpointBench.Section, "checkpoint",
-                    () => CheckpointBench.RunOnceAsync(layout, _images, PlugImage, request.Deterministic, cancel)).ConfigureAwait(false);
+                    () => CheckpointBench.RunOnceAsync(layout, _images, CheckpointImage, request.Deterministic, cancel)).ConfigureAwait(false);
                 Insert(CheckpointBench.Section, samples.Count > 0 ? CheckpointBench.Rows(samples, rawWrite) : []);
             }
             if (Present(RecoveryBench.Section, PlugImage))

@@ -10,7 +10,7 @@ using CapOS.Harness;
 namespace CapOS.Launcher.Bench;
 
 /// <summary>
-/// Phase 2 (docs/bench.md): the checkpoint itself. Boots a copy of plug.img with <c>bench=checkpoint
+/// Phase 2 (docs/bench.md): the checkpoint itself. Boots a copy of bench.img (system/bench.sys) with <c>bench=checkpoint
 /// exit-when-idle</c>; the kernel takes checkpoints of several dirty-object counts and prints one
 /// <c>bench: checkpoint dirty=D ...</c> line each (snapshot pause, stabilization and migration figures).
 /// The lines end with <c>bench: checkpoint done</c>, with QEMU ending, or when none came for

@@ -1,3 +1,4 @@
+using System;
 using CapOS.Kernel.Checkpoint;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
@@ -34,7 +35,50 @@ public sealed unsafe class ConsistencyCheckTests
     {
         using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
         Cache.PageData(CheckpointerTestRig.Page(Layout.PageOid(6)))[10] = 1;
-        Expect(CheckFailure.CleanChanged, Layout.PageOid(6), rig);
+        Assert.Equal(CheckFailure.None, ConsistencyCheck.RunStructural());
+        Assert.Equal(CheckFailure.CleanChanged, ConsistencyCheck.Run());
+        Assert.Equal(Layout.PageOid(6), ConsistencyCheck.FailedOid);
+        ExpectBlockedDuringStabilization(Layout.PageOid(6), rig, corrupt: null);
+    }
+
+    /// <summary>
+    /// The clean check runs after the pause: a clean frame corrupted while the snapshot is being written
+    /// (no MarkDirty) still blocks the commit, and the line names it; the snapshot's objects go back to dirty.
+    /// </summary>
+    [Fact]
+    public void CleanFrameCorruptedDuringStabilizationBlocksTheCommit()
+    {
+        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
+        ObjectHeader* victim = CheckpointerTestRig.Node(Layout.NodeOid(4));
+        ExpectBlockedDuringStabilization(Layout.NodeOid(4), rig, corrupt: () =>
+        {
+            Assert.False(victim->IsDirty);
+            *Node.Slot(Cache.NodeBody(victim), 3) = Key.Number(77, 0, 0);
+            return true;
+        });
+    }
+
+    [Fact]
+    public void CleanCheckIsBoundedPerPumpAndHoldsTheCommitUntilItEnds()
+    {
+        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
+        for (uint i = 0; i < 20; i++)
+        {
+            CheckpointerTestRig.Page(Layout.PageOid(i));
+        }
+
+        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(0), 5));
+        ulong before = Generation.Sequence;
+        Assert.NotEqual(0UL, Checkpointer.TakeCheckpoint());
+        Assert.True(CheckpointWriter.CommitHeld);
+        Checkpointer.Pump();
+        Assert.Equal(ConsistencyCheck.CleanObjectsPerStep, ConsistencyCheck.CleanChecked);
+        Assert.Equal(before, Generation.Sequence);
+        CheckpointerTestRig.PumpUntilCommitted();
+        Assert.False(CheckpointWriter.CommitHeld);
+        Assert.True(ConsistencyCheck.CleanChecked >= 19, $"checked {ConsistencyCheck.CleanChecked}");
+        Assert.Equal(before + 1, Generation.Sequence);
+        Assert.Equal(0u, Cache.CheckBitmaps());
     }
 
     [Fact]
@@ -64,6 +108,34 @@ public sealed unsafe class ConsistencyCheckTests
         Assert.True(Cache.MarkDirty(frame));
         ((byte*)Node.Slot(Cache.NodeBody(frame), 7))[12] = 200;
         Expect(CheckFailure.IllegalKey, Layout.NodeOid(3), rig);
+    }
+
+    /// <summary>
+    /// A checkpoint of one dirty page is started (the pause passes: C2 is not in it), then
+    /// <paramref name="corrupt"/> (if any) changes a clean frame behind the cache's back; pumping must
+    /// end with nothing committed, the line naming <paramref name="oid"/>, checkpointing stopped and the
+    /// snapshot's page dirty again.
+    /// </summary>
+    private static void ExpectBlockedDuringStabilization(Oid oid, CheckpointerTestRig rig, Func<bool>? corrupt)
+    {
+        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(8), 3));
+        ulong before = Generation.Sequence;
+        Assert.Equal(before + 1, Checkpointer.TakeCheckpoint());
+        Assert.True(Checkpointer.Writing);
+        Assert.True(corrupt == null || corrupt());
+        Checkpointer.Drain();
+        Assert.True(Checkpointer.Stopped);
+        Assert.False(Checkpointer.Writing);
+        Assert.Equal(before, Generation.Sequence);
+        Assert.Equal(CheckpointPhase.Idle, CheckpointWriter.Phase);
+        Assert.Contains($"checkpoint: check failed: {ConsistencyCheck.Name(CheckFailure.CleanChanged)} oid=0x{oid.Value:x}", rig.Machine.ConsoleText);
+        Assert.True(CheckpointerTestRig.Page(Layout.PageOid(8))->IsDirty);
+        Assert.Equal(0u, Cache.PendingCount);
+        Assert.Equal(0u, Cache.CheckBitmaps());
+        Checkpointer.Request(CheckpointReason.Key);
+        Checkpointer.Pump();
+        Assert.False(Checkpointer.Writing);
+        Assert.Equal(before, Generation.Sequence);
     }
 
     private static Key* PreparePageKey(Oid node, int slot, Oid page)
