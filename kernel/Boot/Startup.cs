@@ -99,6 +99,7 @@ public static unsafe class Startup
         Panic.Assert(process != null, "process table full");
         process->KeyRegisters[1] = (byte)KeyRegisterKind.Console;
         process->KeyRegisters[2] = (byte)KeyRegisterKind.Self;
+        process->KeyRegisters[3] = (byte)KeyRegisterKind.Checkpoint;
         Log.Write("proc: ");
         Log.WriteDecimal((ulong)process->Pid);
         Log.Write(" from module ");

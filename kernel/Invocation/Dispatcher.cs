@@ -1,3 +1,4 @@
+using CapOS.Kernel.Checkpoint;
 using CapOS.Kernel.Diagnostics;
 using CapOS.Kernel.Process;
 
@@ -5,8 +6,9 @@ namespace CapOS.Kernel.Invocation;
 
 /// <summary>
 /// Key invocation, the only system call (DESIGN.md §6): decode the invoked key register,
-/// validate, then act. For now only kernel keys exist (void, console, self); the
-/// general path to start/resume keys replaces the switch in a later milestone.
+/// validate, then act. For now only kernel keys exist (void, console, self, checkpoint); the
+/// general path to start/resume keys replaces the switch in a later milestone. The checkpoint key
+/// calls Checkpointer.CheckpointNow (docs/checkpoint.md "Triggers").
 /// Validate first, then mutate (STYLE.md "Invocation handlers"). docs/boot.md "Syscall ABI".
 /// </summary>
 public static unsafe class Dispatcher
@@ -27,6 +29,8 @@ public static unsafe class Dispatcher
                 return InvokeConsole(invoker, arguments, reply);
             case KeyRegisterKind.Self:
                 return InvokeSelf(invoker, arguments, reply);
+            case KeyRegisterKind.Checkpoint:
+                return InvokeCheckpoint(arguments, reply);
             default:
                 reply->Result = InvocationResult.Void;
                 return DispatchOutcome.Reply;
@@ -110,5 +114,19 @@ public static unsafe class Dispatcher
         Log.WriteDecimal((ulong)invoker->Pid);
         Log.WriteLine(" exited");
         return DispatchOutcome.InvokerEnded;
+    }
+
+    private static DispatchOutcome InvokeCheckpoint(InvocationArguments* arguments, InvocationReply* reply)
+    {
+        if (arguments->Order != CheckpointOrder.CheckpointNow)
+        {
+            reply->Result = InvocationResult.UnknownOrder;
+            return DispatchOutcome.Reply;
+        }
+
+        ulong sequence = Checkpointer.CheckpointNow();
+        reply->Result = sequence == 0 ? InvocationResult.CheckpointFailed : InvocationResult.Ok;
+        reply->W0 = sequence;
+        return DispatchOutcome.Reply;
     }
 }

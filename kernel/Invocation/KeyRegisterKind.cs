@@ -14,6 +14,9 @@ public enum KeyRegisterKind : byte
 
     /// <summary>A process key to the invoker itself: the exit order ends it (<see cref="SelfOrder"/>).</summary>
     Self = 2,
+
+    /// <summary>The checkpoint key: asks for a global checkpoint now (<see cref="CheckpointOrder"/>; EROS's checkpoint key).</summary>
+    Checkpoint = 3,
 }
 
 /// <summary>Order codes of the console key.</summary>
@@ -36,6 +39,17 @@ public static class SelfOrder
     public const uint Exit = 1;
 }
 
+/// <summary>Order codes of the checkpoint key (docs/checkpoint.md "Triggers").</summary>
+public static class CheckpointOrder
+{
+    /// <summary>
+    /// Takes a global checkpoint now (waiting for the one being written, if any): replies Ok with W0 = the new
+    /// snapshot's sequence number (its commit follows asynchronously), or <see cref="InvocationResult.CheckpointFailed"/>
+    /// when checkpointing is stopped or the snapshot could not be taken.
+    /// </summary>
+    public const uint CheckpointNow = 1;
+}
+
 /// <summary>Result codes in the reply's result register.</summary>
 public enum InvocationResult : ulong
 {
@@ -44,4 +58,7 @@ public enum InvocationResult : ulong
     Void = 2,
     BadKeyRegister = 3,
     BadString = 4,
+
+    /// <summary>The checkpoint key could not take a checkpoint (checkpointing stopped or not running).</summary>
+    CheckpointFailed = 5,
 }

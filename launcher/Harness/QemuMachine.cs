@@ -311,7 +311,27 @@ public sealed class QemuMachine : IAsyncDisposable
         }
         catch (QmpException e)
         {
-            throw new QemuStartException($"QMP cont failed: {e.Message}\n{Describe()}", e);
+            // QEMU may have run the guest and ended before the "cont" reply reached us (a guest that exits at
+            // once): not a start failure; the exit itself is reported by WaitForExitAsync.
+            if (!await HasExitedSoonAsync().ConfigureAwait(false))
+            {
+                throw new QemuStartException($"QMP cont failed: {e.Message}\n{Describe()}", e);
+            }
+        }
+    }
+
+    /// <summary>True when QEMU ends within a short grace period (its QMP socket closes as it exits).</summary>
+    private async Task<bool> HasExitedSoonAsync()
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -84,12 +84,8 @@ public static class PlugCycleRunner
                 await DelayUnlessEndedAsync(machine, plan.Delay, cancel).ConfigureAwait(false);
                 return (false, false);
             case CutKind.AfterPhase:
-                try
-                {
-                    await machine.Serial.WaitForLineAsync(PlugLines.PhaseStart(plan.Target),
-                        PlugPlanner.PhaseWaitLimit(checkpointIntervalMs), cancel).ConfigureAwait(false);
-                }
-                catch (SerialWaitException)
+                if (!await WaitForPhaseOfWorkAsync(machine, plan.Target, PlugPlanner.PhaseWaitLimit(checkpointIntervalMs), cancel)
+                        .ConfigureAwait(false))
                 {
                     return (false, false);
                 }
@@ -106,6 +102,42 @@ public static class PlugCycleRunner
                     return (false, false);
                 }
         }
+    }
+
+    /// <summary>
+    /// Waits for the line that starts <paramref name="target"/> in a checkpoint that carries work: the snapshot
+    /// of an empty checkpoint (<c>dirty=0</c>, the first after a boot: the mutator has not stepped yet) writes
+    /// only a header, so a cut in its phases would test little; its lines are skipped. False if none came in time.
+    /// </summary>
+    private static async Task<bool> WaitForPhaseOfWorkAsync(QemuMachine machine, CheckpointPhase target, TimeSpan limit,
+        CancellationToken cancel)
+    {
+        var deadline = Stopwatch.StartNew();
+        Regex start = PlugLines.PhaseStart(target);
+        var empty = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+        while (deadline.Elapsed < limit)
+        {
+            Match line;
+            try
+            {
+                line = await machine.Serial.WaitForLineAsync(PlugLines.SnapshotOrPhaseStart(target), limit - deadline.Elapsed, cancel)
+                    .ConfigureAwait(false);
+            }
+            catch (SerialWaitException)
+            {
+                return false;
+            }
+            string seq = line.Groups["seq"].Value;
+            if (line.Groups["dirty"].Success && line.Groups["dirty"].Value == "0")
+            {
+                empty.Add(seq);
+            }
+            if (start.IsMatch(line.Value) && !empty.Contains(seq))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static async Task DelayUnlessEndedAsync(QemuMachine machine, TimeSpan delay, CancellationToken cancel)

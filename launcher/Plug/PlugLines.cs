@@ -48,6 +48,21 @@ public static partial class PlugLines
             _ => CheckpointPhase.Idle,
         };
 
+    /// <summary>A snapshot line (group dirty) or the line that starts <paramref name="phase"/>; group seq.</summary>
+    public static Regex SnapshotOrPhaseStart(CheckpointPhase phase) =>
+        new(@"^checkpoint: (snapshot seq=(?<seq>\d+) dirty=(?<dirty>\d+)|" + PhaseWord(phase) + @" seq=(?<seq>\d+))",
+            RegexOptions.CultureInvariant);
+
+    private static string PhaseWord(CheckpointPhase phase) =>
+        phase switch
+        {
+            CheckpointPhase.Snapshot => "snapshot",
+            CheckpointPhase.Stabilize => "stabilize",
+            CheckpointPhase.Commit => "committed",
+            CheckpointPhase.Migrate => "migrate",
+            _ => "migrated",
+        };
+
     /// <summary>The regular expression of the line that starts <paramref name="phase"/> (for timed cuts).</summary>
     public static Regex PhaseStart(CheckpointPhase phase) =>
         new(phase switch

@@ -7,7 +7,9 @@ namespace CapOS.Hello;
 /// <summary>
 /// Says hello through the console key, then checks one echo round trip: the kernel
 /// must reply with data derived from the request (ConsoleOrder.Echo) and the string
-/// reversed into our buffer. Also checks that key register 0 is void.
+/// reversed into our buffer. Also checks that key register 0 is void, and asks for a global checkpoint
+/// through the checkpoint key, printing the sequence number the kernel replies
+/// ("checkpoint requested seq=N", or "checkpoint request failed result=R").
 /// </summary>
 internal static unsafe class Program
 {
@@ -15,7 +17,51 @@ internal static unsafe class Program
     private static void Main()
     {
         Console.WriteLine("hello from ring 3");
+        RequestCheckpoint();
         Console.WriteLine(RoundTrip() && VoidKeyIsVoid() ? "round trip ok" : "round trip FAILED");
+    }
+
+    private static void RequestCheckpoint()
+    {
+        InvocationMessage message = default;
+        message.KeyRegister = Keys.CheckpointKey;
+        message.Order = CheckpointOrder.CheckpointNow;
+        InvocationResponse reply;
+        InvocationResult result = Keys.Invoke(&message, &reply);
+        byte* line = stackalloc byte[64];
+        ulong length = result == InvocationResult.Ok
+            ? Append(line, 0, "checkpoint requested seq=")
+            : Append(line, 0, "checkpoint request failed result=");
+        length = AppendDecimal(line, length, result == InvocationResult.Ok ? reply.W0 : (ulong)result);
+        Console.WriteLine(line, length);
+    }
+
+    private static ulong Append(byte* line, ulong at, string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            line[at++] = (byte)text[i];
+        }
+
+        return at;
+    }
+
+    private static ulong AppendDecimal(byte* line, ulong at, ulong value)
+    {
+        byte* digits = stackalloc byte[20];
+        int count = 0;
+        do
+        {
+            digits[count++] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+        while (value != 0);
+        while (count > 0)
+        {
+            line[at++] = digits[--count];
+        }
+
+        return at;
     }
 
     private static bool RoundTrip()

