@@ -1,3 +1,4 @@
+using CapOS.Kernel.Diagnostics;
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.Io;
 
@@ -9,7 +10,18 @@ namespace CapOS.Kernel.Checkpoint;
 /// </summary>
 public static unsafe partial class CheckpointWriter
 {
+    /// <summary>Consecutive failures of the header write or the flush after it before the writer gives up (I5).</summary>
+    public const uint HeaderRetryLimit = 8;
+
     private static bool s_commitHeld;
+    private static bool s_headerFailed;
+    private static uint s_headerFailures;
+
+    /// <summary>
+    /// True once the header write (or the flush after it) failed <see cref="HeaderRetryLimit"/> times in a row:
+    /// the writer stays Failed for good and refuses Abort (I5).
+    /// </summary>
+    public static bool HeaderFailed => s_headerFailed;
 
     /// <summary>True while the owner holds the commit back: the writer stays in AwaitingMigration (the clean check, docs/checkpoint.md).</summary>
     public static bool CommitHeld => s_commitHeld;
@@ -54,7 +66,8 @@ public static unsafe partial class CheckpointWriter
     /// </summary>
     public static CheckpointError Abort()
     {
-        if (s_phase != CheckpointPhase.Collecting && s_phase != CheckpointPhase.Failed && s_phase != CheckpointPhase.AwaitingMigration)
+        if ((s_phase != CheckpointPhase.Collecting && s_phase != CheckpointPhase.Failed && s_phase != CheckpointPhase.AwaitingMigration)
+            || s_headerFailed)
         {
             return CheckpointError.WrongPhase;
         }
@@ -198,6 +211,7 @@ public static unsafe partial class CheckpointWriter
             s_stats.Flushes++;
             PageSeal.Seal((byte*)s_next);
             s_headerSlot = CheckpointHeader.NextSlot(Generation.Slot);
+            s_headerFailures = 0;
             CheckpointIo.PreparePage(s_single, DiskOperation.Write, Generation.LogPage((uint)s_headerSlot), (byte*)s_next);
             s_phase = CheckpointPhase.WritingHeader;
             AdvanceWritingHeader();
@@ -232,9 +246,7 @@ public static unsafe partial class CheckpointWriter
         }
         else if (status == DiskStatus.Failed)
         {
-            s_diskError = s_single->Error;
-            s_stats.Retries++;
-            s_single->Status = DiskStatus.Idle;
+            HeaderRetry();
         }
     }
 
@@ -250,9 +262,7 @@ public static unsafe partial class CheckpointWriter
 
         if (status == DiskStatus.Failed)
         {
-            s_diskError = s_single->Error;
-            s_stats.Retries++;
-            s_single->Status = DiskStatus.Idle;
+            HeaderRetry();
             return;
         }
 
@@ -264,5 +274,34 @@ public static unsafe partial class CheckpointWriter
             s_phase = CheckpointPhase.Idle;
             Migrator.Start();
         }
+    }
+
+    /// <summary>
+    /// A failed header write or flush: retried (the header may or may not have landed, so it is never
+    /// abandoned for another), up to <see cref="HeaderRetryLimit"/> in a row; then the writer stops for good
+    /// (I5) and says so. The disk then holds the current checkpoint or this one, both committed, and no
+    /// later write can touch either: the next checkpoint would reuse this one's half.
+    /// </summary>
+    private static void HeaderRetry()
+    {
+        s_diskError = s_single->Error;
+        s_stats.Retries++;
+        s_single->Status = DiskStatus.Idle;
+        if (++s_headerFailures < HeaderRetryLimit)
+        {
+            return;
+        }
+
+        s_headerFailed = true;
+        s_error = CheckpointError.IoError;
+        s_phase = CheckpointPhase.Failed;
+        Log.Write("checkpoint: header write failed seq=");
+        Log.WriteDecimal(s_next->Sequence);
+        Log.Write(" tries=");
+        Log.WriteDecimal((ulong)s_headerFailures);
+        Log.Write(" (disk error ");
+        Log.WriteDecimal((ulong)s_diskError);
+        Log.Write("): checkpoints stopped");
+        Log.WriteLine();
     }
 }

@@ -36,6 +36,11 @@ namespace CapOS.Kernel.Checkpoint;
 /// the whole home pot and a torn home write damages all seven nodes; recovery reads named
 /// objects from the log, so every node whose home page migration may write must be named
 /// (CrashAtEveryWriteTests with torn writes fail without it).
+/// I5: once a header has been submitted, the writer never writes its half again unless that
+/// header's commit completed: a failed header write or flush is retried, and after
+/// HeaderRetryLimit failures in a row the writer stays Failed for good (HeaderFailed; Abort is
+/// refused, so no retry of the same sequence can overwrite the images of a header that may have
+/// landed). Checked by WriteErrorTests.
 /// </remarks>
 public static unsafe partial class CheckpointWriter
 {
@@ -126,6 +131,8 @@ public static unsafe partial class CheckpointWriter
         s_phase = CheckpointPhase.Idle;
         s_error = CheckpointError.None;
         s_diskError = DiskError.None;
+        s_headerFailed = false;
+        s_headerFailures = 0;
         s_stats = default;
         return true;
     }

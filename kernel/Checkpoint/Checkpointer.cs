@@ -221,6 +221,16 @@ public static unsafe partial class Checkpointer
             CheckpointWriter.HoldCommit(false);
             Snapshot.Unwind();
         }
+        else if (phase == CheckpointPhase.Failed && CheckpointWriter.HeaderFailed)
+        {
+            // The header write gave up (writer I5) and said so; it may have landed, so this sequence is never
+            // retried in the same half: checkpointing stops, the objects stay dirty, and the next boot's
+            // recovery decides which checkpoint is the newest.
+            s_writing = false;
+            s_stopped = true;
+            ConsistencyCheck.CancelClean();
+            Snapshot.Unwind();
+        }
         else if (phase == CheckpointPhase.Failed)
         {
             s_writing = false;

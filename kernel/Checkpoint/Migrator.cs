@@ -24,7 +24,12 @@ namespace CapOS.Kernel.Checkpoint;
 /// snapshot release its copy-on-write frames as soon as they are written.
 /// I1: a home page is written only with an image whose CRC equals its directory entry's.
 /// I2: the Migrated copy is submitted only after a Flush submitted after every home write completed.
-/// I/O errors are retried (a copy is idempotent); a bad directory or image is fatal (Failed).
+/// I3 (bounded retry): a failed transfer, or a directory page or image that fails its check, is
+/// read or written again (a copy is idempotent and a device may return garbage once); after
+/// <see cref="RetryLimit"/> consecutive failures with no good transfer in between migration stops
+/// (Failed: IoError, BadDirectory or BadImage) and the owner reports it. The current checkpoint
+/// then stays unmigrated, so its log is never overwritten (R2) and recovery redoes the copy:
+/// nothing committed is lost (MigrationErrorTests).
 /// </remarks>
 public static unsafe class Migrator
 {
@@ -33,6 +38,9 @@ public static unsafe class Migrator
 
     /// <summary>Workspace pages: header copy, directory page, requests, one buffer per slot.</summary>
     public const int WorkspacePages = 3 + Slots;
+
+    /// <summary>Consecutive failed or unverifiable transfers after which migration stops (I3).</summary>
+    public const uint RetryLimit = 8;
 
     private const byte SlotFree = 0;
     private const byte SlotReading = 1;
@@ -51,6 +59,8 @@ public static unsafe class Migrator
     private static uint s_lastLid;
     private static uint s_inFlight;
     private static int s_copySlot;
+    private static uint s_failures;
+    private static uint s_rereading;
 
     /// <summary>Where migration is.</summary>
     public static MigrationPhase Phase => s_phase;
@@ -76,6 +86,7 @@ public static unsafe class Migrator
         s_error = CheckpointError.None;
         s_diskError = DiskError.None;
         s_inFlight = 0;
+        s_failures = 0;
     }
 
     /// <summary>
@@ -97,11 +108,14 @@ public static unsafe class Migrator
         for (int i = 0; i < Slots; i++)
         {
             s_slots[i].State = SlotFree;
+            s_slots[i].Failures = 0;
         }
 
         s_page = 0;
         s_lastLid = DiskLayout.ZeroLid;
         s_error = CheckpointError.None;
+        s_failures = 0;
+        s_rereading = 0;
         CheckpointHeader* header = Generation.Current;
         if (header->DirectoryPageCount == 0)
         {
@@ -173,11 +187,26 @@ public static unsafe class Migrator
         else if (status == DiskStatus.Failed)
         {
             s_diskError = s_single->Error;
-            stats.Retries++;
             s_single->Status = DiskStatus.Idle;
+            Retry(CheckpointError.IoError, ref stats);
         }
 
         return status == DiskStatus.Done;
+    }
+
+    /// <summary>Counts a failed or unverifiable transfer (I3); false, and Failed with <paramref name="error"/>, at the limit.</summary>
+    private static bool Retry(CheckpointError error, ref CheckpointStats stats) => Retry(ref s_failures, error, ref stats);
+
+    private static bool Retry(ref uint failures, CheckpointError error, ref CheckpointStats stats)
+    {
+        stats.Retries++;
+        if (++failures < RetryLimit)
+        {
+            return true;
+        }
+
+        Fail(error);
+        return false;
     }
 
     private static void AdvanceReadingDirectory(ref CheckpointStats stats)
@@ -191,10 +220,16 @@ public static unsafe class Migrator
         s_single->Status = DiskStatus.Idle;
         if (DirectoryPage.Validate(s_directory, Generation.Current, s_page, Generation.LogPageCount) != FormatError.None)
         {
-            Fail(CheckpointError.BadDirectory);
+            // Read it again: a device may return garbage once; the same page again and again is fatal.
+            if (Retry(CheckpointError.BadDirectory, ref stats))
+            {
+                PrepareDirectoryRead();
+            }
+
             return;
         }
 
+        s_failures = 0;
         s_cursor = 0;
         s_phase = MigrationPhase.Copying;
         AdvanceCopying(ref stats);
@@ -235,9 +270,14 @@ public static unsafe class Migrator
             if (status == DiskStatus.Failed)
             {
                 s_diskError = slot->Request.Error;
-                stats.Retries++;
                 slot->Request.Status = DiskStatus.Idle;
                 status = DiskStatus.Idle;
+                if (!Retry(ref slot->Failures, CheckpointError.IoError, ref stats))
+                {
+                    slot->State = SlotFree;
+                    s_inFlight--;
+                    return;
+                }
             }
 
             if (status != DiskStatus.Done)
@@ -260,6 +300,7 @@ public static unsafe class Migrator
     {
         if (slot->State == SlotWriting)
         {
+            slot->Failures = 0;
             stats.HomePagesWritten++;
             slot->State = SlotFree;
             s_inFlight--;
@@ -269,12 +310,23 @@ public static unsafe class Migrator
         stats.LogPagesRead++;
         if (PageSeal.ImageCrc(buffer) != slot->ImageCrc)
         {
+            // Never written home (I1); read again, up to the limit (I3). No new copy starts meanwhile,
+            // so a log that really is bad stops migration after few home writes.
+            slot->Request.Status = DiskStatus.Idle;
+            s_rereading |= 1u << (int)(slot - s_slots);
+            if (Retry(ref slot->Failures, CheckpointError.BadImage, ref stats))
+            {
+                ResubmitSlot(slot);
+                return false;
+            }
+
             slot->State = SlotFree;
             s_inFlight--;
-            Fail(CheckpointError.BadImage);
             return false;
         }
 
+        slot->Failures = 0;
+        s_rereading &= ~(1u << (int)(slot - s_slots));
         CheckpointIo.PreparePage(&slot->Request, DiskOperation.Write, slot->HomePage, buffer);
         slot->State = SlotWriting;
         ResubmitSlot(slot);
@@ -292,7 +344,7 @@ public static unsafe class Migrator
 
     private static void StartNextCopy(CopySlot* slot, byte* buffer)
     {
-        while (s_cursor < s_directory->EntryCount)
+        while (s_rereading == 0 && s_cursor < s_directory->EntryCount)
         {
             DirectoryEntry* entry = DirectoryPage.Entry(s_directory, (int)s_cursor);
             if (entry->Lid == DiskLayout.ZeroLid || entry->Lid == s_lastLid)
@@ -346,6 +398,7 @@ public static unsafe class Migrator
             return;
         }
 
+        s_failures = 0;
         if (s_phase == MigrationPhase.Flushing)
         {
             stats.Flushes++;
@@ -400,6 +453,7 @@ public static unsafe class Migrator
         public DiskRequest Request;
         public ulong HomePage;
         public uint ImageCrc;
+        public uint Failures;
         public byte State;
     }
 }

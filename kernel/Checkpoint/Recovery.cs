@@ -18,9 +18,17 @@ namespace CapOS.Kernel.Checkpoint;
 /// when each object is faulted in (L1, P1). Nothing here writes to the disk.
 /// Every step reads into caller memory and returns a <see cref="RecoveryFault"/>; <see cref="Store"/>
 /// prints and halts.
+/// I1: a page that fails its check (a header slot, a directory page) is read again, up to
+/// <see cref="ReadAttempts"/> times, before it is judged: a device that returns garbage once must not
+/// make recovery pass over the newest header (the next commit would then overwrite that slot, losing
+/// a committed checkpoint) nor refuse to boot. A page damaged on disk fails every time and is judged
+/// as before. Checked by ReadErrorTests.
 /// </remarks>
 public static unsafe class Recovery
 {
+    /// <summary>Reads of a page that fails its check before it is judged bad (I1).</summary>
+    public const int ReadAttempts = 3;
+
     /// <summary>Reads and validates the volume header into <paramref name="volume"/> (page 0, else page 1).</summary>
     public static RecoveryFault ReadVolumeHeader(VolumeHeader* volume, ref RecoveryResult result)
     {
@@ -61,15 +69,14 @@ public static unsafe class Recovery
     public static RecoveryFault ChooseHeader(VolumeHeader* volume, CheckpointHeader* slot0, CheckpointHeader* slot1, ref RecoveryResult result)
     {
         RangeDescriptor* log = VolumeHeader.Range(volume, VolumeLayout.FindLogRange(volume));
-        uint logPages = (uint)log->PageCount;
-        if (!ReadPage(VolumeLayout.LogPage(log, DiskLayout.HeaderLid0), (byte*)slot0, ref result)
-            || !ReadPage(VolumeLayout.LogPage(log, DiskLayout.HeaderLid1), (byte*)slot1, ref result))
+        FormatError error0 = FormatError.None;
+        FormatError error1 = FormatError.None;
+        if (!ReadHeader(volume, log, DiskLayout.HeaderLid0, slot0, ref error0, ref result)
+            || !ReadHeader(volume, log, DiskLayout.HeaderLid1, slot1, ref error1, ref result))
         {
             return result.Fault;
         }
 
-        FormatError error0 = CheckpointHeader.Validate(slot0, volume->VolumeId, logPages);
-        FormatError error1 = CheckpointHeader.Validate(slot1, volume->VolumeId, logPages);
         result.Slot = CheckpointHeader.ChooseSlot(slot0, error0 == FormatError.None, slot1, error1 == FormatError.None);
         if (result.Slot < 0)
         {
@@ -83,6 +90,26 @@ public static unsafe class Recovery
         result.Migrated = (chosen->Flags & CheckpointFlags.Migrated) != 0;
         result.RestartCount = chosen->RestartCount;
         return RecoveryFault.None;
+    }
+
+    /// <summary>Reads header slot <paramref name="lid"/> until it validates, at most <see cref="ReadAttempts"/> times (I1).</summary>
+    private static bool ReadHeader(VolumeHeader* volume, RangeDescriptor* log, uint lid, CheckpointHeader* slot, ref FormatError error, ref RecoveryResult result)
+    {
+        for (int attempt = 0; attempt < ReadAttempts; attempt++)
+        {
+            if (!ReadPage(VolumeLayout.LogPage(log, lid), (byte*)slot, ref result))
+            {
+                return false;
+            }
+
+            error = CheckpointHeader.Validate(slot, volume->VolumeId, (uint)log->PageCount);
+            if (error == FormatError.None)
+            {
+                return true;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Bytes of directory memory <see cref="LoadDirectory"/> needs for <paramref name="header"/>.</summary>
@@ -110,12 +137,17 @@ public static unsafe class Recovery
         DirectoryPage* page = (DirectoryPage*)scratch;
         for (uint i = 0; i < header->DirectoryPageCount; i++)
         {
-            if (!ReadPage(VolumeLayout.LogPage(log, header->DirectoryFirst + i), scratch, ref result))
+            FormatError error = FormatError.None;
+            for (int attempt = 0; attempt < ReadAttempts && (attempt == 0 || error != FormatError.None); attempt++)
             {
-                return result.Fault;
+                if (!ReadPage(VolumeLayout.LogPage(log, header->DirectoryFirst + i), scratch, ref result))
+                {
+                    return result.Fault;
+                }
+
+                error = DirectoryPage.Validate(page, header, i, (uint)log->PageCount);
             }
 
-            FormatError error = DirectoryPage.Validate(page, header, i, (uint)log->PageCount);
             if (error != FormatError.None)
             {
                 result.Error = error;

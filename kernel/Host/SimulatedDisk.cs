@@ -70,6 +70,21 @@ public sealed unsafe class SimulatedDisk
     /// <summary>When set, write number N (1-based) fails with an I/O error and changes nothing.</summary>
     public long? FailWrite { get; set; }
 
+    /// <summary>When set, every write from number N (1-based) on fails with an I/O error: a persistent fault.</summary>
+    public long? FailWritesFrom { get; set; }
+
+    /// <summary>When set, read number N (1-based) fails with an I/O error and fills nothing.</summary>
+    public long? FailRead { get; set; }
+
+    /// <summary>When set, every read from number N (1-based) on fails with an I/O error: a persistent fault.</summary>
+    public long? FailReadsFrom { get; set; }
+
+    /// <summary>
+    /// When set, read number N (1-based) completes Done but returns garbage (seeded bytes, not the
+    /// disk's), as a misbehaving device would; the disk itself is unchanged.
+    /// </summary>
+    public long? GarbageRead { get; set; }
+
     /// <summary>What a power cut does to writes not yet flushed.</summary>
     public PowerLossModel LossModel { get; set; } = PowerLossModel.KeepCompletedWrites;
 
@@ -164,20 +179,37 @@ public sealed unsafe class SimulatedDisk
         int length = checked((int)request->SectorCount * BlockDevice.SectorSize);
         if (request->Operation == DiskOperation.Read)
         {
-            ReadCount++;
-            new ReadOnlySpan<byte>(_durable, offset, length).CopyTo(new Span<byte>(request->Buffer, length));
-            Finish(request, DiskError.None);
+            Read(request, offset, length);
             return;
         }
 
         WriteCount++;
-        if (FailWrite == WriteCount)
+        if (FailWrite == WriteCount || WriteCount >= FailWritesFrom)
         {
             Finish(request, DiskError.IoError);
             return;
         }
 
         ApplyWrite(request, offset, length);
+    }
+
+    private void Read(DiskRequest* request, int offset, int length)
+    {
+        ReadCount++;
+        var buffer = new Span<byte>(request->Buffer, length);
+        if (FailRead == ReadCount || ReadCount >= FailReadsFrom)
+        {
+            Finish(request, DiskError.IoError);
+            return;
+        }
+
+        new ReadOnlySpan<byte>(_durable, offset, length).CopyTo(buffer);
+        if (GarbageRead == ReadCount)
+        {
+            new Random((int)ReadCount).NextBytes(buffer);
+        }
+
+        Finish(request, DiskError.None);
     }
 
     private void ApplyWrite(DiskRequest* request, int offset, int length)

@@ -81,13 +81,8 @@ public static unsafe partial class Cache
         }
 
         frame->Crc = tag->DataCrc;
-        result = ReadDiskPage(location->HomePage, data);
-        if (result == CacheResult.Ok && PageSeal.ImageCrc(data) != tag->DataCrc)
-        {
-            return CacheResult.HomePageCorrupt;
-        }
-
-        return result;
+        result = ReadVerified(location->HomePage, tag->DataCrc, data);
+        return result == CacheResult.LogImageCorrupt ? CacheResult.HomePageCorrupt : result;
     }
 
     private static CacheResult LoadNode(ObjectHeader* frame, ObjectLocation* location, DirectoryEntry* entry)
@@ -135,15 +130,26 @@ public static unsafe partial class Cache
     }
 
     /// <summary>Reads log page <paramref name="lid"/> into <paramref name="buffer"/> and checks its CRC against the directory's (L1).</summary>
-    internal static CacheResult ReadLogImage(uint lid, uint imageCrc, byte* buffer)
+    internal static CacheResult ReadLogImage(uint lid, uint imageCrc, byte* buffer) =>
+        ReadVerified(s_logFirstPage + lid, imageCrc, buffer);
+
+    /// <summary>
+    /// Reads <paramref name="diskPage"/> until its CRC is <paramref name="crc"/>, at most
+    /// <see cref="Recovery.ReadAttempts"/> times: a device may return garbage once, a damaged page
+    /// fails every time (LogImageCorrupt). The bytes are never used unless they match (L1).
+    /// </summary>
+    private static CacheResult ReadVerified(ulong diskPage, uint crc, byte* buffer)
     {
-        CacheResult result = ReadDiskPage(s_logFirstPage + lid, buffer);
-        if (result == CacheResult.Ok && PageSeal.ImageCrc(buffer) != imageCrc)
+        for (int attempt = 0; attempt < Recovery.ReadAttempts; attempt++)
         {
-            return CacheResult.LogImageCorrupt;
+            CacheResult result = ReadDiskPage(diskPage, buffer);
+            if (result != CacheResult.Ok || PageSeal.ImageCrc(buffer) == crc)
+            {
+                return result;
+            }
         }
 
-        return result;
+        return CacheResult.LogImageCorrupt;
     }
 
     /// <summary>Reads disk page <paramref name="diskPage"/> (synchronously for now).</summary>

@@ -114,4 +114,38 @@ public sealed unsafe class CheckpointerTests
         Checkpointer.Drain();
         Assert.Equal(first + 1, Generation.Sequence);
     }
+
+    /// <summary>
+    /// A disk that fails every write from the k-th write of a checkpoint on, for each k: the checkpointer never
+    /// hangs; when it was the header that gave up (writer I5), checkpointing stops without the misleading
+    /// "nothing was committed" line, and CheckpointNow returns 0 at once.
+    /// </summary>
+    [Fact]
+    public void APersistentWriteErrorNeverHangsAndAGivenUpHeaderStopsCheckpointing()
+    {
+        bool headerGaveUp = false;
+        for (int k = 1; k <= 12; k++)
+        {
+            using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 1));
+            rig.Disk.FailWritesFrom = rig.Disk.WriteCount + k;
+            Assert.NotEqual(0ul, Checkpointer.TakeCheckpoint());
+            for (int i = 0; i < 10_000 && Checkpointer.Writing; i++)
+            {
+                Checkpointer.Pump();
+                CapOS.Kernel.Io.BlockDevice.Wait();
+            }
+
+            Assert.False(Checkpointer.Writing, $"k={k}: still writing after 10000 pumps");
+            if (CheckpointWriter.HeaderFailed)
+            {
+                headerGaveUp = true;
+                Assert.True(Checkpointer.Stopped);
+                Assert.DoesNotContain("checkpoint: failed seq=", rig.Machine.ConsoleText);
+                Assert.Equal(0ul, Checkpointer.CheckpointNow());
+            }
+        }
+
+        Assert.True(headerGaveUp, "no k reached the header write");
+    }
 }
