@@ -14,7 +14,8 @@ namespace CapOS.Kernel.Io;
 /// straddles two pages; the scratch area (the last 2 MiB of the disk, overwritten) written
 /// sequentially, 32 writes in flight, then a Flush, timed; the scratch area read back and
 /// compared with <see cref="PatternWord"/>; single-read latency; two out-of-range reads that
-/// must complete Failed. Every line starts "disk: "; the last is "disk: selftest ok
+/// must complete Failed. It refuses to write when page 0 or 1 holds a volume header whose volume reaches
+/// the scratch area (<see cref="ScratchOverlapsVolume"/>). Every line starts "disk: "; the last is "disk: selftest ok
 /// inflight=N" or "disk: selftest FAILED: why". Pages come from the page allocator and go back.
 /// </remarks>
 public static unsafe partial class DiskSelfTest
@@ -34,6 +35,17 @@ public static unsafe partial class DiskSelfTest
 
     /// <summary>The first sector of the scratch area the self-test overwrites.</summary>
     public static ulong ScratchSector(ulong sectorCount) => ((sectorCount / SectorsPerPage) - ScratchPages) * SectorsPerPage;
+
+    /// <summary>
+    /// True when <paramref name="header"/> (page 0 or its copy in page 1) is a valid volume header whose
+    /// volume reaches into the scratch area: the self-test must never overwrite a live store.
+    /// </summary>
+    public static bool ScratchOverlapsVolume(VolumeHeader* header)
+    {
+        ulong sectors = BlockDevice.SectorCount();
+        return VolumeHeader.Validate(header, sectors / SectorsPerPage) == FormatError.None
+            && header->VolumePageCount * SectorsPerPage > ScratchSector(sectors);
+    }
 
     /// <summary>Runs the test; true when every step passed.</summary>
     public static bool Run()
@@ -89,6 +101,11 @@ public static unsafe partial class DiskSelfTest
         Log.Write("disk: read page 0 crc=");
         Log.WriteHex(Crc32C.Compute(work->Buffer(0), PageBytes), 8);
         Log.WriteLine();
+        if (ScratchOverlapsVolume((VolumeHeader*)work->Buffer(0)) || ScratchOverlapsVolume((VolumeHeader*)work->Buffer(1)))
+        {
+            return Failed("the scratch area (the disk's last 2 MiB) lies inside a CapOS volume: attach a larger copy");
+        }
+
         for (int i = 0; i < ConcurrentReads; i++)
         {
             if (BlockIo.Read((ulong)i * SectorsPerPage, SectorsPerPage, work->Check) != DiskError.None)

@@ -105,4 +105,28 @@ public sealed unsafe class DiskSelfTestTests
             return Crc32C.Compute(data, 4096);
         }
     }
+
+    [Fact]
+    public void RefusesToWriteWhenTheScratchAreaLiesInsideAVolume()
+    {
+        using var machine = new SimulatedMachine();
+        BootInfo boot = PageAllocatorTests.TypicalMachine();
+        Assert.True(PageAllocator.Initialize(&boot));
+        byte[] image = SeededImage(8 * MiB, seed: 13);
+        byte[] volume = new CapOS.Kernel.Tests.Checkpoint.VolumeBuilder().Build();
+        volume.AsSpan(0, DiskLayout.PageSize).CopyTo(image);
+        fixed (byte* page = image)
+        {
+            ((VolumeHeader*)page)->VolumePageCount = (ulong)image.Length / DiskLayout.PageSize;
+            PageSeal.Seal(page);
+        }
+
+        var disk = new SimulatedDisk((byte[])image.Clone());
+
+        Assert.False(DiskSelfTest.Run());
+
+        Assert.Contains("disk: selftest FAILED: the scratch area (the disk's last 2 MiB) lies inside a CapOS volume", machine.ConsoleText);
+        Assert.Equal(0, disk.WriteCount);
+        Assert.Equal(image, disk.Image);
+    }
 }
