@@ -27,7 +27,7 @@ public static partial class PlugLines
     /// <summary>A line that fails the campaign: recovery refused, a broken mutator invariant, a failed
     /// consistency check or checkpoint, a kernel panic, a kernel exception. A user process's fault report
     /// (<c>fault: process ...</c>) is the kernel working as designed, not a failure.</summary>
-    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|checkpoint: check failed:|checkpoint: failed|PANIC:|EXCEPTION )")]
+    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|checkpoint: check failed:|checkpoint: failed|checkpoint: header write failed|PANIC:|EXCEPTION )")]
     public static partial Regex Failure();
 
     /// <summary>The guest's exit value when recovery is refused (<c>store: cannot boot</c>).</summary>

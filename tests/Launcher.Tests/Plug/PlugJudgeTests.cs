@@ -62,6 +62,7 @@ public class PlugJudgeTests
     [InlineData("PANIC: object cache: frame leak")]
     [InlineData("checkpoint: check failed: page 0x2000 changed while clean")]
     [InlineData("checkpoint: failed seq=4: IoError")]
+    [InlineData("checkpoint: header write failed seq=4 tries=8 (disk error 3): checkpoints stopped")]
     [InlineData("EXCEPTION 14 #PF error=0x2 rip=0xffff cr2=0x10")]
     public void FailureLinesFailAnywhere(string line)
     {
