@@ -42,7 +42,7 @@ public sealed class BenchImages : IDisposable
         return path;
     }
 
-    /// <summary>A fresh copy of <paramref name="image"/> (plug.img): a boot writes its checkpoints there.</summary>
+    /// <summary>A fresh copy of <paramref name="image"/> (plug.img or bench.img): a boot writes its checkpoints there.</summary>
     public string CopyOf(string image)
     {
         string path = NextPath(Path.GetFileNameWithoutExtension(image));

@@ -19,7 +19,7 @@ namespace CapOS.Launcher.Bench;
 public static class CheckpointBench
 {
     /// <summary>The table section.</summary>
-    public const string Section = "checkpoint (bench=checkpoint on plug.img)";
+    public const string Section = "checkpoint (bench=checkpoint on bench.img)";
 
     /// <summary>How long the first benchmark line may take.</summary>
     public static readonly TimeSpan FirstLineLimit = TimeSpan.FromSeconds(60);
