@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CapOS.Kernel.Diagnostics;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
@@ -90,13 +91,46 @@ public static unsafe class ConsistencyCheck
         s_failure = CheckFailure.None;
         s_oid = default;
         s_cleanRunning = false;
-        for (ObjectHeader* frame = Cache.NextUsed(null); frame != null && s_failure == CheckFailure.None; frame = Cache.NextUsed(frame))
+        uint words = Cache.BitmapWords;
+        for (uint word = 0; word < words && s_failure == CheckFailure.None; word++)
         {
-            s_failure = CheckObject(frame);
-            s_oid = frame->Oid;
+            ulong bits = Cache.UsedWord(word);
+            if (bits != 0)
+            {
+                CheckWord(bits, word << 6);
+            }
         }
 
         return s_failure;
+    }
+
+    /// <summary>Checks the objects whose bits are set in <paramref name="bits"/> (used map, frame <paramref name="index"/> first).</summary>
+    private static void CheckWord(ulong bits, uint index)
+    {
+        while (bits != 0)
+        {
+            if ((bits & 0xFF) == 0)
+            {
+                bits >>= 8;
+                index += 8;
+                continue;
+            }
+
+            if ((bits & 1) != 0)
+            {
+                ObjectHeader* frame = Cache.HeaderAt(index);
+                CheckFailure failure = CheckObject(frame);
+                if (failure != CheckFailure.None)
+                {
+                    s_failure = failure;
+                    s_oid = frame->Oid;
+                    return;
+                }
+            }
+
+            bits >>= 1;
+            index++;
+        }
     }
 
     /// <summary>Starts the clean check (C2) from the first frame.</summary>
@@ -140,10 +174,11 @@ public static unsafe class ConsistencyCheck
         return s_cleanRunning;
     }
 
+    /// <summary>C1, C3, C4, C5 for one object, in that order of precedence.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static CheckFailure CheckObject(ObjectHeader* frame)
     {
-        ObType kind = Cache.IsPageFrame(frame) ? ObType.Page : ObType.Node;
-        if (frame->ObType != kind || Cache.Lookup(frame->Oid) != frame)
+        if (!Cache.HoldsOwnObject(frame))
         {
             return CheckFailure.WrongType;
         }
@@ -153,24 +188,19 @@ public static unsafe class ConsistencyCheck
             return CheckFailure.NotReserved;
         }
 
-        if (Cache.CheckObjectRings(frame) != 0)
+        bool illegal = false;
+        uint violations = Cache.CheckRingQuick(frame);
+        if (frame->ObType == ObType.Node)
+        {
+            violations += Cache.CheckNodeSlots(frame, out illegal);
+        }
+
+        if (violations != 0)
         {
             return CheckFailure.BadRing;
         }
 
-        if (frame->ObType == ObType.Node)
-        {
-            Node* body = Cache.NodeBody(frame);
-            for (int s = 0; s < Node.SlotCount; s++)
-            {
-                if (!KeyTypes.IsDefined(Node.Slot(body, s)->Type))
-                {
-                    return CheckFailure.IllegalKey;
-                }
-            }
-        }
-
-        return CheckFailure.None;
+        return illegal ? CheckFailure.IllegalKey : CheckFailure.None;
     }
 
     /// <summary>Prints <c>checkpoint: check failed: &lt;invariant&gt; oid=0x..</c>.</summary>

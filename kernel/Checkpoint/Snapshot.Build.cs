@@ -65,14 +65,7 @@ public static unsafe partial class Snapshot
                 return CheckpointError.IoError;
             }
 
-            for (int slot = 0; slot < (int)pot->Count; slot++)
-            {
-                if ((pot->Mask & (1 << slot)) == 0)
-                {
-                    NativeMemory.Copy(NodePot.NodeAt((NodePot*)s_scratch, slot), NodePot.NodeAt((NodePot*)buffer, slot), DiskNode.Size);
-                }
-            }
-
+            AssembleNodePot(pot, first, (NodePot*)buffer);
             return CheckpointWriter.AddNodePot(buffer);
         }
 
@@ -83,6 +76,29 @@ public static unsafe partial class Snapshot
 
         OverlayTags(pot, (TagPot*)buffer);
         return CheckpointWriter.AddTagPot(buffer);
+    }
+
+    /// <summary>
+    /// The node pot image: a fresh pot (header, zero padding) whose slots are the snapshot's copies where
+    /// the mask names them (I2) and the current pot's (in the scratch page) elsewhere. The snapshot copied
+    /// its nodes into <paramref name="buffer"/> without initializing it (the pause stays short).
+    /// </summary>
+    private static void AssembleNodePot(PotRecord* pot, Oid first, NodePot* buffer)
+    {
+        NodePot* current = (NodePot*)s_scratch;
+        for (int slot = 0; slot < (int)pot->Count; slot++)
+        {
+            if ((pot->Mask & (1 << slot)) != 0)
+            {
+                NativeMemory.Copy(NodePot.NodeAt(buffer, slot), NodePot.NodeAt(current, slot), DiskNode.Size);
+            }
+        }
+
+        NodePot.Initialize(buffer, first, pot->Count, 0);
+        for (int slot = 0; slot < (int)pot->Count; slot++)
+        {
+            NativeMemory.Copy(NodePot.NodeAt(current, slot), NodePot.NodeAt(buffer, slot), DiskNode.Size);
+        }
     }
 
     private static void OverlayTags(PotRecord* pot, TagPot* tags)

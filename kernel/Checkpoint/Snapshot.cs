@@ -35,6 +35,7 @@ public static unsafe partial class Snapshot
     private static uint* s_mapValues;
     private static uint s_mapMask;
     private static PotRecord* s_pots;
+    private static PotRecord* s_lastPot;
     private static PageRecord* s_pages;
     private static byte* s_potBuffers;
     private static byte* s_cowPages;
@@ -88,6 +89,12 @@ public static unsafe partial class Snapshot
         s_pageCapacity = pages;
         s_cowCapacity = cowPages;
         s_imagesHeld = false;
+        for (uint i = 0; i <= s_mapMask; i++)
+        {
+            s_mapKeys[i] = 0;
+        }
+
+        s_potCount = 0;
         Clear();
     }
 
@@ -98,9 +105,11 @@ public static unsafe partial class Snapshot
     public static bool Take()
     {
         Clear();
-        for (ObjectHeader* frame = Cache.NextDirty(null); frame != null; frame = Cache.NextDirty(frame))
+        uint words = Cache.BitmapWords;
+        for (uint word = 0; word < words; word++)
         {
-            if (!Record(frame))
+            ulong bits = Cache.DirtyWord(word);
+            if (bits != 0 && !RecordWord(bits, word << 6))
             {
                 Unwind();
                 return false;
@@ -111,25 +120,43 @@ public static unsafe partial class Snapshot
         return true;
     }
 
-    private static bool Record(ObjectHeader* frame)
+    /// <summary>Records the objects whose bits are set in <paramref name="bits"/> (dirty map, frame <paramref name="index"/> first).</summary>
+    private static bool RecordWord(ulong bits, uint index)
     {
-        RangeKind kind = frame->ObType == ObType.Node ? RangeKind.NodeRange : RangeKind.PageRange;
-        if (VolumeLayout.Locate(Generation.Volume, frame->Oid, kind, out ObjectLocation location) != FormatError.None)
+        while (bits != 0)
         {
-            return false;
+            if ((bits & 0xFF) == 0)
+            {
+                bits >>= 8;
+                index += 8;
+                continue;
+            }
+
+            if ((bits & 1) != 0 && !Record(Cache.HeaderAt(index)))
+            {
+                return false;
+            }
+
+            bits >>= 1;
+            index++;
         }
 
-        ulong key = location.PotFirstOid.Value | (kind == RangeKind.NodeRange ? NodePotTag : 0);
-        PotRecord* pot = FindOrAddPot(key, location.PotFirstOid, location.PotObjectCount);
+        return true;
+    }
+
+    private static bool Record(ObjectHeader* frame)
+    {
+        bool node = frame->ObType == ObType.Node;
+        PotRecord* pot = PotOf(frame->Oid, node, out int slot);
         if (pot == null)
         {
             return false;
         }
 
-        if (kind == RangeKind.NodeRange)
+        if (node)
         {
-            CopyNode(frame, NodePot.NodeAt((NodePot*)PotBuffer(pot), location.Slot));
-            pot->Mask |= (byte)(1 << location.Slot);
+            CopyNode(frame, NodePot.NodeAt((NodePot*)PotBuffer(pot), slot));
+            pot->Mask |= (byte)(1 << slot);
             s_nodeCount++;
             Cache.Freeze(frame, 0);
             return true;
@@ -143,23 +170,65 @@ public static unsafe partial class Snapshot
         PageRecord* page = s_pages + s_pageCount;
         *page = default;
         page->Frame = frame->Index;
-        page->Slot = (uint)location.Slot;
+        page->Slot = (uint)slot;
         page->Pot = (uint)(pot - s_pots);
         Cache.Freeze(frame, s_pageCount++);
         return true;
     }
 
-    /// <summary>The disk form of a node (unprepared keys, no hazard bits) with its OID and counts.</summary>
+    /// <summary>
+    /// The disk form of a node (unprepared keys, no hazard bits) with its OID and counts. A key with no
+    /// memory-only bit is already in disk form (Key: the unprepared form is the disk form) and is copied
+    /// as two words; only prepared or hazarded keys go through Cache.DiskForm.
+    /// </summary>
     private static void CopyNode(ObjectHeader* frame, DiskNode* disk)
     {
         Node* body = Cache.NodeBody(frame);
         disk->Oid = frame->Oid;
         disk->AllocCount = frame->AllocCount;
         disk->CallCount = body->CallCount;
-        for (int i = 0; i < Node.SlotCount; i++)
+        ulong* from = (ulong*)Node.Slot(body, 0);
+        ulong* to = (ulong*)DiskNode.Slot(disk, 0);
+        for (int i = 0; i < Node.SlotCount; i++, from += 2, to += 2)
         {
-            Cache.DiskForm(Node.Slot(body, i), (Key*)DiskNode.Slot(disk, i));
+            if ((((byte*)from)[Key.TypeOffset + 1] & (byte)KeyFlags.MemoryOnly) == 0)
+            {
+                to[0] = from[0];
+                to[1] = from[1];
+            }
+            else
+            {
+                Cache.DiskForm((Key*)from, (Key*)to);
+            }
         }
+    }
+
+    /// <summary>
+    /// The pot record of <paramref name="oid"/> (added if new) and its slot in the pot; null when the OID
+    /// is unknown or the table is full. A pot holds the consecutive OIDs PotFirstOid .. PotFirstOid +
+    /// PotObjectCount - 1 at slot OID - PotFirstOid (VolumeLayout.Locate), so an object of the pot found
+    /// last is placed without locating it again (dirty objects come in frame order, mostly loaded in runs).
+    /// </summary>
+    private static PotRecord* PotOf(Oid oid, bool node, out int slot)
+    {
+        ulong tag = node ? NodePotTag : 0;
+        PotRecord* last = s_lastPot;
+        if (last != null && (last->Key & NodePotTag) == tag && oid.Value - (last->Key & ~NodePotTag) < last->Count)
+        {
+            slot = (int)(oid.Value - (last->Key & ~NodePotTag));
+            return last;
+        }
+
+        slot = 0;
+        RangeKind kind = node ? RangeKind.NodeRange : RangeKind.PageRange;
+        if (VolumeLayout.Locate(Generation.Volume, oid, kind, out ObjectLocation location) != FormatError.None)
+        {
+            return null;
+        }
+
+        slot = location.Slot;
+        s_lastPot = FindOrAddPot(location.PotFirstOid.Value | tag, location.PotFirstOid, location.PotObjectCount);
+        return s_lastPot;
     }
 
     private static PotRecord* FindOrAddPot(ulong key, Oid first, uint count)
@@ -180,17 +249,12 @@ public static unsafe partial class Snapshot
             return null;
         }
 
+        // The buffer is not cleared here: Build assembles the whole pot image (ReadCurrentPot, AssembleNodePot).
         PotRecord* pot = s_pots + s_potCount;
         *pot = default;
         pot->Key = key;
         pot->Count = count;
-        byte* buffer = PotBuffer(pot);
-        NativeMemory.Clear(buffer, DiskLayout.PageSize);
-        if ((key & NodePotTag) != 0)
-        {
-            NodePot.Initialize((NodePot*)buffer, first, count, 0);
-        }
-
+        pot->MapSlot = i;
         s_mapKeys[i] = key;
         s_mapValues[i] = s_potCount++;
         return pot;
@@ -262,14 +326,16 @@ public static unsafe partial class Snapshot
         }
     }
 
+    /// <summary>Empties the tables; only the map slots the last snapshot used are cleared (the rest are 0 already).</summary>
     private static void Clear()
     {
-        for (uint i = 0; i <= s_mapMask; i++)
+        for (uint i = 0; i < s_potCount; i++)
         {
-            s_mapKeys[i] = 0;
+            s_mapKeys[s_pots[i].MapSlot] = 0;
         }
 
         s_potCount = 0;
+        s_lastPot = null;
         s_pageCount = 0;
         s_nodeCount = 0;
         s_cowUsed = 0;
@@ -294,6 +360,7 @@ public static unsafe partial class Snapshot
     {
         public ulong Key;
         public uint Count;
+        public uint MapSlot;
         public byte Mask;
     }
 

@@ -31,7 +31,12 @@ public static unsafe partial class Cache
 
         frame->Flags = (frame->Flags & ~ObjectFlags.Dirty) | ObjectFlags.CheckpointPending;
         frame->Reserved = record + 1;
-        SetState(frame);
+
+        // SetState for this one transition (used stays set): dirty bit off, pending bit on (I11).
+        uint word = frame->Index >> 6;
+        ulong bit = 1UL << (int)(frame->Index & 63);
+        s_dirtyBits[word] &= ~bit;
+        s_pendingBits[word] |= bit;
         s_dirtyCount--;
         s_pendingCount++;
     }

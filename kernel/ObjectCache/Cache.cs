@@ -101,6 +101,7 @@ public static unsafe partial class Cache
         ulong buckets = nodes + ((ulong)nodeFrames * Node.Size);
         s_ioBuffer = Machine.PhysicalToVirtual(io);
         s_headers = (ObjectHeader*)Machine.PhysicalToVirtual(headers);
+        s_headerReference = KernelReference.From(s_headers);
         s_buckets = (uint*)Machine.PhysicalToVirtual(buckets);
         s_bucketMask = BucketCount(pageFrames + nodeFrames) - 1;
         InitializeBitmaps((byte*)(s_buckets + s_bucketMask + 1), pageFrames + nodeFrames);
@@ -230,7 +231,17 @@ public static unsafe partial class Cache
         }
     }
 
-    private static uint Hash(Oid oid) => (uint)((oid.Value * 0x9E3779B97F4A7C15UL) >> 32) & s_bucketMask;
+    /// <summary>
+    /// The bucket of <paramref name="oid"/>: the OID with its high bits folded in, so that consecutive OIDs
+    /// (a range's objects are numbered in a row) take consecutive buckets. Chains stay short (a cached run
+    /// of OIDs fills distinct buckets) and a pass over the cache in frame order - which is mostly load
+    /// order, hence OID order - reads the bucket table nearly sequentially (the consistency check, C1).
+    /// </summary>
+    private static uint Hash(Oid oid)
+    {
+        ulong v = oid.Value;
+        return (uint)(v ^ (v >> 17) ^ (v >> 34) ^ (v >> 51)) & s_bucketMask;
+    }
 
     private static uint BucketCount(uint frames)
     {

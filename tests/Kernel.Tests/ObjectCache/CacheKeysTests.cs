@@ -55,6 +55,64 @@ public sealed unsafe class CacheKeysTests
         Assert.Equal((builder.PageOid(1).Value, 5u, KeyRights.ReadOnly, false), (disk.Oid.Value, disk.AllocCount, disk.Rights, disk.IsPrepared));
     }
 
+    /// <summary>
+    /// The consistency check's quick primitives (Cache.Check.cs) answer what the general routines answer,
+    /// on a sound cache and after each corruption: wrong kind, frame missing from its hash chain, a key
+    /// naming another header (ring), an undefined key type.
+    /// </summary>
+    [Fact]
+    public void FastCheckPrimitivesAgreeWithTheGeneralOnes()
+    {
+        using var machine = TestStore.Machine();
+        VolumeBuilder builder = Graph();
+        Assert.Equal(RecoveryFault.None, TestStore.Recover(builder.Build(), 8, 8).Fault);
+        Node* body = LoadRoot(builder, out ObjectHeader* root);
+        Assert.Equal(CacheResult.Ok, Cache.PrepareKey(Node.Slot(body, 0), out ObjectHeader* page));
+        Assert.Equal(CacheResult.Ok, Cache.PrepareKey(Node.Slot(body, 3), out ObjectHeader* process));
+        AssertAgree(0, false);
+
+        Node.Slot(body, 9)->SetHazards(KeyFlags.None);
+        ((byte*)Node.Slot(body, 9))[Key.TypeOffset] = 200;
+        AssertAgree(0, true);
+        ((byte*)Node.Slot(body, 9))[Key.TypeOffset] = (byte)KeyType.Void;
+
+        uint reference = Node.Slot(body, 0)->ObjectReference;
+        Node.Slot(body, 0)->ObjectReference = KernelReference.From(process);
+        AssertAgree(2, false);
+        Node.Slot(body, 0)->ObjectReference = reference;
+
+        root->ObType = ObType.Page;
+        Assert.False(Cache.HoldsOwnObject(root));
+        root->ObType = ObType.Node;
+        Oid oid = page->Oid;
+        page->Oid = new Oid(oid.Value + 1000);
+        Assert.False(Cache.HoldsOwnObject(page));
+        page->Oid = oid;
+        AssertAgree(0, false);
+    }
+
+    /// <summary>Over every cached object: the quick answers equal the general ones; totals as expected.</summary>
+    private static void AssertAgree(uint ringViolations, bool illegal)
+    {
+        uint total = 0;
+        bool anyIllegal = false;
+        for (ObjectHeader* frame = Cache.NextUsed(null); frame != null; frame = Cache.NextUsed(frame))
+        {
+            ObType kind = Cache.IsPageFrame(frame) ? ObType.Page : ObType.Node;
+            Assert.Equal(frame->ObType == kind && Cache.Lookup(frame->Oid) == frame, Cache.HoldsOwnObject(frame));
+            bool slotIllegal = false;
+            uint quick = Cache.CheckRingQuick(frame) + (frame->ObType == ObType.Node ? Cache.CheckNodeSlots(frame, out slotIllegal) : 0);
+            Assert.Equal(Cache.CheckObjectRings(frame), quick);
+            total += quick;
+            anyIllegal |= slotIllegal;
+            Assert.True(Cache.HeaderAt(frame->Index) == frame);
+            Assert.NotEqual(0UL, Cache.UsedWord(frame->Index >> 6) & (1UL << (int)(frame->Index & 63)));
+        }
+
+        Assert.Equal(ringViolations, total);
+        Assert.Equal(illegal, anyIllegal);
+    }
+
     [Fact]
     public void KeyWithAnotherAllocCountReadsAsVoidAndStaysUnprepared()
     {
