@@ -5,7 +5,8 @@ namespace CapOS.Kernel.Checkpoint;
 
 /// <summary>
 /// Fills and submits the page-sized requests of the writer and migrator (docs/io.md I1..I4).
-/// Every transfer is one whole 4 KiB disk page from a page-aligned buffer (I2).
+/// Every transfer is whole 4 KiB disk pages from page-aligned buffers (I2): one page, or for
+/// migration a run of consecutive pages from consecutive workspace pages.
 /// </summary>
 internal static unsafe class CheckpointIo
 {
@@ -20,6 +21,17 @@ internal static unsafe class CheckpointIo
         request->Buffer = buffer;
         request->Tag = 0;
         request->Next = null;
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="request"/> to move <paramref name="count"/> consecutive disk pages from
+    /// <paramref name="page"/> to or from <paramref name="count"/> consecutive page-aligned workspace pages
+    /// (the driver maps each page on its own, io.md I2; count stays far below any seg-max).
+    /// </summary>
+    public static void PreparePages(DiskRequest* request, DiskOperation operation, ulong page, uint count, byte* buffer)
+    {
+        PreparePage(request, operation, page, buffer);
+        request->SectorCount = count * (uint)DiskLayout.SectorsPerPage;
     }
 
     /// <summary>Prepares <paramref name="request"/> as a Flush.</summary>

@@ -30,6 +30,12 @@ public struct CheckpointStats
     /// <summary>Home pages written by migration.</summary>
     public ulong HomePagesWritten;
 
+    /// <summary>Read requests of migration (a directory page, or a run of images: Migrator I4).</summary>
+    public ulong LogReads;
+
+    /// <summary>Home write requests of migration (a run of images each: Migrator I4).</summary>
+    public ulong HomeWrites;
+
     /// <summary>Flush requests completed.</summary>
     public ulong Flushes;
 

@@ -51,7 +51,8 @@ public sealed class CrashLoopTests
             writes = dry.Disk.WriteCount;
         }
 
-        Assert.True(writes > 10, $"re-migration wrote only {writes} pages");
+        // Runs of consecutive images are one home write each (Migrator I4), torn like any other.
+        Assert.True(writes > 5, $"re-migration made only {writes} writes");
         for (long cut = 1; cut <= writes; cut++)
         {
             byte[] surviving;

@@ -68,6 +68,26 @@ public sealed unsafe class MigratorTests
         Assert.Equal(CheckpointError.BadDirectory, Migrator.Error);
     }
 
+    [Fact]
+    public void ConsecutiveImagesAreCopiedInRuns()
+    {
+        var (disk, model) = CommittedNotMigrated();
+        using var rig = new WriterTestRig(disk);
+        rig.Recover(finishMigration: false);
+        long reads = rig.Disk.ReadCount;
+        long writes = rig.Disk.WriteCount;
+        CheckpointStats before = CheckpointWriter.Stats;
+        Assert.True(Migrator.RunToCompletion());
+        CheckpointStats after = CheckpointWriter.Stats;
+        ulong homePages = after.HomePagesWritten - before.HomePagesWritten;
+        ulong logPages = after.LogPagesRead - before.LogPagesRead;
+        long homeWrites = rig.Disk.WriteCount - writes - 1;
+        Assert.True(homePages > 1, $"{homePages} home pages");
+        Assert.True((ulong)homeWrites < homePages, $"{homeWrites} home writes for {homePages} pages: no run of consecutive images");
+        Assert.True((ulong)(rig.Disk.ReadCount - reads) < logPages, $"{rig.Disk.ReadCount - reads} reads for {logPages} log pages");
+        WriterTests.AssertRecovers(rig.Disk.Image, model, 2, migrated: true);
+    }
+
     private static CheckpointHeader* CurrentHeader(byte* image)
     {
         var slot0 = (CheckpointHeader*)(image + (CheckpointTestVolume.LogFirstPage * DiskLayout.PageSize));
