@@ -3,6 +3,14 @@ using CapOS.Kernel.NodeTree;
 namespace CapOS.Kernel.ObjectCache;
 
 /// <summary>Ageing and eviction: a clock over each kind of frame (docs/object-cache.md "Ageing and eviction").</summary>
+/// <remarks>
+/// I8: a dirty or pinned object is never evicted (nor a pending one, I10). Checked:
+/// CacheTests.DirtyObjectsAreNeverEvictedAndAFullCacheSaysSo.
+/// I9: before an object leaves the cache every key on its ring, and for a node every key in it, is
+/// unprepared (<see cref="Remove"/>). Checked: CacheKeysTests.EvictingATargetUnpreparesTheKeysPointingAtIt,
+/// CacheKeysTests.EvictingAHolderUnlinksItsKeysFromOtherRings,
+/// CacheKeysTests.EvictionUnderPressureUnpreparesAndReloadsNodesUnprepared.
+/// </remarks>
 public static unsafe partial class Cache
 {
     private static uint s_pageHand;

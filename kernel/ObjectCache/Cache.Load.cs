@@ -7,6 +7,12 @@ using CapOS.Kernel.NodeTree;
 namespace CapOS.Kernel.ObjectCache;
 
 /// <summary>Object faults: where an object's current image is, reading it, checking it (docs/object-cache.md "Faults").</summary>
+/// <remarks>
+/// I7: no byte of an image is used before its check passed: a log image's CRC equals its directory
+/// entry's ImageCrc (L1), a home data page's CRC equals its tag entry's DataCrc (L1), node pots and
+/// tag pots pass P1 (<see cref="ReadVerified"/>, NodePot.Validate, TagPotCache). Checked:
+/// CacheTests.DamagedLogImageIsDetectedAtFaultTime, CacheTests.DamagedHomeObjectsAreDetected.
+/// </remarks>
 public static unsafe partial class Cache
 {
     private static CacheResult Fault(ObType type, Oid oid, out ObjectHeader* frame)

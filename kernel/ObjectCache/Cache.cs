@@ -25,7 +25,9 @@ namespace CapOS.Kernel.ObjectCache;
 /// "read a disk page" and "check and install" so that an asynchronous fault can later
 /// submit the read and finish on completion.
 /// I1..I4: see <see cref="ObjectHeader"/>. I5: the frame counts never change after Initialize.
-/// I6: DirtyCount equals the number of headers with Dirty set. I11 (frame bitmaps): Cache.Bitmaps.cs.
+/// I6: DirtyCount equals the number of headers with Dirty set. I7 (images checked before use):
+/// Cache.Load.cs. I8, I9 (what may be evicted, unprepare first): Cache.Evict.cs. I10 (pending
+/// objects): Cache.Pending.cs. I11 (frame bitmaps): Cache.Bitmaps.cs.
 /// </remarks>
 public static unsafe partial class Cache
 {

@@ -14,6 +14,9 @@ public enum ObjectFlags : byte
     /// <summary>Used since the clock hand last passed (EROS age, one bit): the clock clears it before evicting.</summary>
     Referenced = 0x02,
 
-    /// <summary>Reserved for the checkpoint: part of a snapshot not yet written (copy on write).</summary>
+    /// <summary>
+    /// Part of the snapshot being written, not yet committed: set by Cache.Freeze, cleared at commit
+    /// or after a failed checkpoint; never evicted, and a page is written through copy-on-write (I10).
+    /// </summary>
     CheckpointPending = 0x04,
 }

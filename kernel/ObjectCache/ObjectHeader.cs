@@ -14,8 +14,9 @@ namespace CapOS.Kernel.ObjectCache;
 /// I2: a free frame has no flags, no pins, an empty ring and is in no hash chain.
 /// I3: an object in the cache is in exactly one hash chain, that of its Oid.
 /// I4: every key on the ring is prepared and its ObjectReference names this header (K4, K6).
-/// Fields are written only by <see cref="Cache"/>, except <see cref="ObjectFlags.CheckpointPending"/>
-/// which is reserved for the checkpoint.
+/// Fields are written only by <see cref="Cache"/>. CheckpointPending and <see cref="Reserved"/> are
+/// written there on the checkpoint's behalf: set by the snapshot (Cache.Freeze), cleared at commit or
+/// after a failed checkpoint (Cache.Pending.cs, I10).
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = Size)]
 public struct ObjectHeader
@@ -35,7 +36,11 @@ public struct ObjectHeader
     [FieldOffset(16)]
     public ulong Body;
 
-    /// <summary>The object's AllocCount as loaded (bumped only by rescind, later).</summary>
+    /// <summary>
+    /// The object's AllocCount, set when it is loaded (directory entry, tag entry or node pot) and
+    /// copied to disk by the checkpoint. Nothing changes it while cached: rescind, which will bump it, is
+    /// not implemented yet.
+    /// </summary>
     [FieldOffset(24)]
     public uint AllocCount;
 
@@ -63,6 +68,7 @@ public struct ObjectHeader
     [FieldOffset(42)]
     public ushort PinCount;
 
+    /// <summary>While CheckpointPending: the snapshot's record index + 1 (set by Cache.Freeze, read by Snapshot); 0 otherwise.</summary>
     [FieldOffset(44)]
     public uint Reserved;
 
