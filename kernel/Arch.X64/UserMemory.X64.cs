@@ -10,7 +10,18 @@ namespace CapOS.Kernel.Invocation;
 /// </summary>
 public static unsafe partial class UserMemory
 {
-    private static partial bool CopyFromUser(ulong userAddress, byte* destination, ulong length)
+    private static partial bool CopyFromUser(ulong userAddress, byte* destination, ulong length) =>
+        Copy(userAddress, destination, length, toUser: false);
+
+    private static partial bool CopyToUser(byte* source, ulong userAddress, ulong length) =>
+        Copy(userAddress, source, length, toUser: true);
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes between the current process's <paramref name="userAddress"/> and
+    /// <paramref name="kernel"/>, a page at a time; false (nothing promised about a partial copy) when a page
+    /// is not mapped, or not writable when <paramref name="toUser"/>.
+    /// </summary>
+    private static bool Copy(ulong userAddress, byte* kernel, ulong length, bool toUser)
     {
         ProcessEntry* process = ProcessTable.Current;
         if (process == null)
@@ -22,40 +33,23 @@ public static unsafe partial class UserMemory
         while (done < length)
         {
             ulong address = userAddress + done;
-            ulong physical = AddressSpace.TranslateUser(process->AddressSpace, address, false);
+            ulong physical = AddressSpace.TranslateUser(process->AddressSpace, address, toUser);
             if (physical == ulong.MaxValue)
             {
                 return false;
             }
 
             ulong chunk = System.Math.Min(length - done, Paging.PageSize - (address & 0xFFF));
-            System.Runtime.InteropServices.NativeMemory.Copy(Paging.PhysicalToVirtual(physical), destination + done, (nuint)chunk);
-            done += chunk;
-        }
-
-        return true;
-    }
-
-    private static partial bool CopyToUser(byte* source, ulong userAddress, ulong length)
-    {
-        ProcessEntry* process = ProcessTable.Current;
-        if (process == null)
-        {
-            return false;
-        }
-
-        ulong done = 0;
-        while (done < length)
-        {
-            ulong address = userAddress + done;
-            ulong physical = AddressSpace.TranslateUser(process->AddressSpace, address, true);
-            if (physical == ulong.MaxValue)
+            byte* user = Paging.PhysicalToVirtual(physical);
+            if (toUser)
             {
-                return false;
+                System.Runtime.InteropServices.NativeMemory.Copy(kernel + done, user, (nuint)chunk);
+            }
+            else
+            {
+                System.Runtime.InteropServices.NativeMemory.Copy(user, kernel + done, (nuint)chunk);
             }
 
-            ulong chunk = System.Math.Min(length - done, Paging.PageSize - (address & 0xFFF));
-            System.Runtime.InteropServices.NativeMemory.Copy(source + done, Paging.PhysicalToVirtual(physical), (nuint)chunk);
             done += chunk;
         }
 

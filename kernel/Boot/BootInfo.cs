@@ -134,19 +134,8 @@ public unsafe struct BootInfo
     public readonly bool HasOption(string option)
     {
         int i = 0;
-        while (i < CommandLineLength)
+        while (NextWord(ref i, out int start))
         {
-            while (i < CommandLineLength && _commandLine[i] == (byte)' ')
-            {
-                i++;
-            }
-
-            int start = i;
-            while (i < CommandLineLength && _commandLine[i] != (byte)' ')
-            {
-                i++;
-            }
-
             if (i - start == option.Length && WordEquals(start, option))
             {
                 return true;
@@ -165,19 +154,8 @@ public unsafe struct BootInfo
     {
         value = 0;
         int i = 0;
-        while (i < CommandLineLength)
+        while (NextWord(ref i, out int start))
         {
-            while (i < CommandLineLength && _commandLine[i] == (byte)' ')
-            {
-                i++;
-            }
-
-            int start = i;
-            while (i < CommandLineLength && _commandLine[i] != (byte)' ')
-            {
-                i++;
-            }
-
             int valueStart = start + name.Length + 1;
             if (valueStart <= i && WordEquals(start, name) && _commandLine[valueStart - 1] == (byte)'=')
             {
@@ -186,6 +164,26 @@ public unsafe struct BootInfo
         }
 
         return OptionStatus.Absent;
+    }
+
+    /// <summary>
+    /// Finds the next space-separated word of the command line at or after <paramref name="i"/>: on true it
+    /// spans [<paramref name="start"/>, <paramref name="i"/>); false when only spaces are left.
+    /// </summary>
+    private readonly bool NextWord(ref int i, out int start)
+    {
+        while (i < CommandLineLength && _commandLine[i] == (byte)' ')
+        {
+            i++;
+        }
+
+        start = i;
+        while (i < CommandLineLength && _commandLine[i] != (byte)' ')
+        {
+            i++;
+        }
+
+        return i > start;
     }
 
     /// <summary>Total bytes of usable memory in the map.</summary>
