@@ -47,7 +47,7 @@ public static class KvmProbe
 
     /// <summary>
     /// Boots the kernel under KVM and returns the verdict. The kernel refuses to boot without its disk, so
-    /// the probe attaches a temporary copy of artifacts/capos.img (never the persistent disk itself).
+    /// the probe attaches a temporary copy of the pristine artifacts/images/capos.img (never the persistent disk).
     /// </summary>
     public static async Task<KvmVerdict> RunAsync(RepositoryLayout layout, string host)
     {
@@ -55,10 +55,10 @@ public static class KvmProbe
         try
         {
             string? disk = null;
-            if (File.Exists(layout.DiskImage))
+            if (File.Exists(layout.PristineSystemImage))
             {
                 disk = Path.Combine(scratch.FullName, "disk.img");
-                File.Copy(layout.DiskImage, disk);
+                File.Copy(layout.PristineSystemImage, disk);
             }
             return await ProbeAsync(layout, host, disk).ConfigureAwait(false);
         }

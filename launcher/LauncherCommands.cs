@@ -65,11 +65,12 @@ public static class LauncherCommands
         var noBuild = new Option<bool>("--no-build") { Description = "Boot what is in artifacts/ without building first." };
         var deterministic = new Option<bool>("--deterministic") { Description = "Instruction counting, virtual clock: repeatable runs (QEMU -icount shift=0)." };
         var debugLog = new Option<string?>("--debug-log") { Description = "Log interrupts and CPU resets to this file (QEMU -d int,cpu_reset).", HelpName = "file" };
-        var disk = new Option<string?>("--disk") { Description = "Attach this raw disk image as the virtio-blk disk (default: artifacts/capos.img when it exists).", HelpName = "img" };
-        var noDisk = new Option<bool>("--no-disk") { Description = "Boot without a disk, even when artifacts/capos.img exists." };
+        var disk = new Option<string?>("--disk") { Description = "Boot this raw disk image in place (default: the persistent disk, disk/capos.img).", HelpName = "img" };
+        var noDisk = new Option<bool>("--no-disk") { Description = "Boot without a disk (the kernel refuses: boot is recovery)." };
+        var fresh = new Option<bool>("--fresh") { Description = "Start afresh: replace disk/capos.img with a new copy of the pristine image (the old disk is kept as disk/capos.img.previous)." };
         var command = new Command("run", "Build if needed, then boot CapOS in QEMU with the serial console here. Exit code = the guest's exit value.")
         {
-            gdb, iso, append, timeout, accel, noBuild, deterministic, debugLog, disk, noDisk,
+            gdb, iso, append, timeout, accel, noBuild, deterministic, debugLog, disk, noDisk, fresh,
         };
         command.Validators.Add(result =>
         {
@@ -80,6 +81,10 @@ public static class LauncherCommands
             if (result.GetValue(disk) is not null && result.GetValue(noDisk))
             {
                 result.AddError("--disk and --no-disk exclude each other");
+            }
+            if (result.GetValue(fresh) && (result.GetValue(disk) is not null || result.GetValue(noDisk)))
+            {
+                result.AddError("--fresh renews the persistent disk; it excludes --disk and --no-disk");
             }
             if (result.GetValue(timeout) is double seconds && !(seconds > 0))
             {
@@ -97,7 +102,8 @@ public static class LauncherCommands
                 Deterministic: result.GetValue(deterministic),
                 DebugLog: result.GetValue(debugLog),
                 Disk: result.GetValue(disk),
-                NoDisk: result.GetValue(noDisk)),
+                NoDisk: result.GetValue(noDisk),
+                Fresh: result.GetValue(fresh)),
             cancel));
         return command;
     }

@@ -9,8 +9,9 @@ namespace CapOS.Launcher;
 /// <param name="NoBuild">Skip the build step.</param>
 /// <param name="Deterministic">Instruction counting and a virtual clock (repeatable runs).</param>
 /// <param name="DebugLog">QEMU's interrupt and reset log file, or null.</param>
-/// <param name="Disk">The disk image to attach (<c>--disk</c>); null means artifacts/capos.img when it exists.</param>
-/// <param name="NoDisk">Boot without a disk even when artifacts/capos.img exists.</param>
+/// <param name="Disk">The disk image to attach (<c>--disk</c>); null means the persistent disk, disk/capos.img.</param>
+/// <param name="NoDisk">Boot without a disk.</param>
+/// <param name="Fresh">Replace the persistent disk with a fresh copy of the pristine image first (the old one is kept).</param>
 public sealed record RunRequest(
     bool Gdb,
     bool Iso,
@@ -21,4 +22,5 @@ public sealed record RunRequest(
     bool Deterministic,
     string? DebugLog,
     string? Disk = null,
-    bool NoDisk = false);
+    bool NoDisk = false,
+    bool Fresh = false);

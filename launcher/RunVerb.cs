@@ -33,13 +33,14 @@ public static class RunVerb
             LauncherConsole.Failure($"{missing} is missing: run ./capos build and read its errors");
             return LauncherExitCodes.BuildFailed;
         }
-        if (request.Disk is string chosen && !File.Exists(chosen))
+        DiskChoice disk = ChooseDisk(layout, request);
+        if (disk.Error is not null)
         {
-            LauncherConsole.Failure($"disk image {chosen} does not exist");
-            return LauncherExitCodes.Usage;
+            LauncherConsole.Failure(disk.Error);
+            return disk.ErrorCode;
         }
-        string? diskImage = DiskImage(layout, request);
-        LauncherConsole.Info(diskImage is null ? "disk: none" : $"disk: {Path.GetRelativePath(layout.Root, diskImage)} (virtio-blk)");
+        LauncherConsole.Info(disk.Message);
+        string? diskImage = disk.Path;
         Accelerator accelerator = await ChooseAcceleratorAsync(layout, request.Accelerator).ConfigureAwait(false);
         QemuOptions options = (request.Iso
             ? CapOSBoot.Iso(layout, accelerator, diskImage)
@@ -53,8 +54,16 @@ public static class RunVerb
         {
             LauncherConsole.Hint($"QEMU waits for gdb on :1234; in another terminal: {GdbLine}");
         }
-        return await BootAsync(options, request.TimeoutSeconds, cancel).ConfigureAwait(false);
+        int code = await BootAsync(options, request.TimeoutSeconds, cancel).ConfigureAwait(false);
+        if (code == Plug.PlugLines.CannotBootExitValue && request.Disk is null && diskImage is not null)
+        {
+            LauncherConsole.Hint($"the store on {Path.GetRelativePath(layout.Root, diskImage)} was refused (the line above names the fault); "
+                + "./capos run --fresh starts afresh from the pristine image and keeps this disk as "
+                + Path.GetRelativePath(layout.Root, diskImage + PersistentDisk.PreviousSuffix));
+        }
+        return code;
     }
+
 
     private static async Task<int> BuildAsync(RepositoryLayout layout, RunRequest request, CancellationToken cancel)
     {
@@ -74,18 +83,39 @@ public static class RunVerb
         return 0;
     }
 
-    /// <summary>The image to attach: <c>--disk</c>, else artifacts/capos.img when it exists, never with <c>--no-disk</c>.</summary>
-    public static string? DiskImage(RepositoryLayout layout, RunRequest request)
+    /// <summary>
+    /// The disk to attach: <c>--disk</c> (never a pristine build image: those are only ever copied), none with
+    /// <c>--no-disk</c>, else the persistent disk, made or renewed first (<see cref="PersistentDisk"/>).
+    /// </summary>
+    public static DiskChoice ChooseDisk(RepositoryLayout layout, RunRequest request)
     {
         if (request.NoDisk)
         {
-            return null;
+            return DiskChoice.Attach(null, "disk: none");
         }
-        if (request.Disk is not null)
+        if (request.Disk is string chosen)
         {
-            return Path.GetFullPath(request.Disk);
+            string path = Path.GetFullPath(chosen);
+            if (!File.Exists(path))
+            {
+                return DiskChoice.Refuse($"disk image {chosen} does not exist", LauncherExitCodes.Usage);
+            }
+            if (layout.IsPristine(path))
+            {
+                return DiskChoice.Refuse($"{chosen} is a pristine build image, which nothing boots in place (the tests copy it); "
+                    + "boot a copy of it, or the persistent disk with ./capos run", LauncherExitCodes.Usage);
+            }
+            return DiskChoice.Attach(path, $"disk: {Path.GetRelativePath(layout.Root, path)} (virtio-blk)");
         }
-        return File.Exists(layout.DiskImage) ? layout.DiskImage : null;
+        var persistent = new PersistentDisk(layout);
+        try
+        {
+            return DiskChoice.Attach(persistent.Path, "disk: " + persistent.Prepare(request.Fresh));
+        }
+        catch (FileNotFoundException e)
+        {
+            return DiskChoice.Refuse(e.Message, LauncherExitCodes.BuildFailed);
+        }
     }
 
     private static string? MissingArtifact(RepositoryLayout layout, RunRequest request)

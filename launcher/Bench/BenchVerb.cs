@@ -78,14 +78,14 @@ public static class BenchVerb
 
         public bool BootFailed { get; private set; }
 
-        private string PlugImage => Path.Combine(layout.Artifacts, Plug.PlugVerb.DefaultImageName);
+        private string PlugImage => layout.PristineImage(Plug.PlugVerb.DefaultImageName);
 
-        private string CheckpointImage => Path.Combine(layout.Artifacts, BenchImages.CheckpointImageName);
+        private string CheckpointImage => layout.PristineImage(BenchImages.CheckpointImageName);
 
         public async Task RunAllAsync()
         {
             double? rawWrite = null;
-            if (Present(RawDiskBench.Section, layout.DiskImage))
+            if (Present(RawDiskBench.Section, layout.PristineSystemImage))
             {
                 List<RawDiskRun> raw = await PhaseAsync(RawDiskBench.Section, "raw-disk",
                     () => RawDiskBench.RunOnceAsync(layout, _images, request.Deterministic, cancel)).ConfigureAwait(false);

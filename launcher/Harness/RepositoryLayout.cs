@@ -41,8 +41,37 @@ public sealed class RepositoryLayout
     /// <summary>The GRUB (Multiboot2) boot CD.</summary>
     public string Iso => Path.Combine(Artifacts, "capos.iso");
 
-    /// <summary>The disk image imagegen writes; <c>./capos run</c> attaches it when it exists.</summary>
-    public string DiskImage => Path.Combine(Artifacts, "capos.img");
+    /// <summary>
+    /// The pristine images imagegen writes from system/*.sys during the build (docs/imagegen.md "Build
+    /// integration"). Nothing boots them in place: <c>run</c>, the tests, <c>plug</c> and <c>bench</c> boot copies.
+    /// </summary>
+    public string Images => Path.Combine(Artifacts, "images");
+
+    /// <summary>The pristine image <paramref name="name"/> (for example <c>capos.img</c>, <c>plug.img</c>).</summary>
+    public string PristineImage(string name) => Path.Combine(Images, name);
+
+    /// <summary>The pristine image of the default system (system/capos.sys).</summary>
+    public string PristineSystemImage => PristineImage(SystemImageName);
+
+    /// <summary>The file name of the default system's image.</summary>
+    public const string SystemImageName = "capos.img";
+
+    /// <summary>
+    /// The system's persistent disk, which <c>./capos run</c> boots in place: a copy of the pristine image made
+    /// on the first run and kept across builds (docs/launcher.md "The persistent disk"). Outside artifacts/,
+    /// so that cleaning the build output never throws away the system's state.
+    /// </summary>
+    public string PersistentDisk => Path.Combine(Root, "disk", SystemImageName);
+
+    /// <summary>Where the persistent disk lived before it moved out of artifacts/ (adopted by the first run).</summary>
+    public string LegacyPersistentDisk => Path.Combine(Artifacts, SystemImageName);
+
+    /// <summary>True when <paramref name="path"/> lies in the pristine images' folder.</summary>
+    public bool IsPristine(string path)
+    {
+        string folder = Path.GetFullPath(Images) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(path).StartsWith(folder, StringComparison.Ordinal);
+    }
 
     /// <summary>The cached verdict of the KVM probe boot.</summary>
     public string KvmProbeCache => Path.Combine(Artifacts, "kvm-probe.json");

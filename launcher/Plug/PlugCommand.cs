@@ -14,7 +14,7 @@ public static class PlugCommand
     {
         var cycles = new Option<int>("--cycles") { Description = "Boots to run.", DefaultValueFactory = _ => 10, HelpName = "n" };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the cut instants, modes and crash images.", DefaultValueFactory = _ => 1, HelpName = "s" };
-        var image = new Option<string?>("--image") { Description = "The disk image (default artifacts/plug.img); only a copy is written.", HelpName = "img" };
+        var image = new Option<string?>("--image") { Description = "The disk image (default artifacts/images/plug.img); only a copy is written.", HelpName = "img" };
         var keepLogs = new Option<string?>("--keep-logs") { Description = "Where a failing cycle's serial log, report and images go (default artifacts/plug/seed-<s>-<mode>/).", HelpName = "dir" };
         var mode = new Option<PlugMode>("--mode")
         {

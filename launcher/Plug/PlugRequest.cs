@@ -3,7 +3,7 @@ namespace CapOS.Launcher.Plug;
 /// <summary>The options of <c>capos plug</c>, as parsed.</summary>
 /// <param name="Cycles">Boots to run.</param>
 /// <param name="Seed">Seeds every random choice.</param>
-/// <param name="Image">The disk image, or null for artifacts/plug.img.</param>
+/// <param name="Image">The disk image, or null for artifacts/images/plug.img.</param>
 /// <param name="KeepLogs">Where a failing cycle is kept, or null for artifacts/plug/seed-S-mode/.</param>
 /// <param name="Mode">Kill, power, write or mixed.</param>
 /// <param name="CheckpointIntervalMs">The guest's checkpoint interval.</param>

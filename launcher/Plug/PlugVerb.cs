@@ -30,7 +30,7 @@ public static class PlugVerb
             LauncherConsole.Failure("build failed");
             return LauncherExitCodes.BuildFailed;
         }
-        string image = Path.GetFullPath(request.Image ?? Path.Combine(layout.Artifacts, DefaultImageName));
+        string image = Path.GetFullPath(request.Image ?? layout.PristineImage(DefaultImageName));
         if (!File.Exists(image))
         {
             LauncherConsole.Failure($"{image} is missing: build it with imagegen from system/plug.sys (./capos build)");

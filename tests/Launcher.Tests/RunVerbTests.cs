@@ -4,38 +4,74 @@ using Xunit;
 
 namespace CapOS.Launcher.Tests;
 
-/// <summary>Which disk <c>capos run</c> attaches.</summary>
-public class RunVerbTests
+/// <summary>Which disk <c>capos run</c> attaches (<see cref="RunVerb.ChooseDisk"/>).</summary>
+public sealed class RunVerbTests : System.IDisposable
 {
     private static readonly RunRequest Defaults = new(false, false, null, null, AcceleratorRequest.Auto, false, false, null);
+    private readonly TemporaryRepository _repository = new();
+
+    private RepositoryLayout Layout => _repository.Layout;
 
     [Fact]
-    public void AttachesArtifactsCaposImgOnlyWhenItExists()
+    public void DefaultIsThePersistentDiskMadeFromThePristineImage()
     {
-        DirectoryInfo directory = Directory.CreateTempSubdirectory("capos-run-disk-test-");
-        try
-        {
-            File.WriteAllText(Path.Combine(directory.FullName, "CapOS.sln"), "");
-            Directory.CreateDirectory(Path.Combine(directory.FullName, "artifacts"));
-            RepositoryLayout layout = RepositoryLayout.Locate(directory.FullName);
-            Assert.Null(RunVerb.DiskImage(layout, Defaults));
+        _repository.WritePristine([1, 2, 3]);
 
-            File.WriteAllBytes(layout.DiskImage, new byte[512]);
+        DiskChoice choice = RunVerb.ChooseDisk(Layout, Defaults);
 
-            Assert.Equal(Path.Combine(directory.FullName, "artifacts", "capos.img"), RunVerb.DiskImage(layout, Defaults));
-            Assert.Null(RunVerb.DiskImage(layout, Defaults with { NoDisk = true }));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Null(choice.Error);
+        Assert.Equal(Layout.PersistentDisk, choice.Path);
+        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(Layout.PersistentDisk));
+    }
+
+    [Fact]
+    public void WithoutAPristineImageTheDefaultRefusesNamingTheBuild()
+    {
+        DiskChoice choice = RunVerb.ChooseDisk(Layout, Defaults);
+
+        Assert.Equal(LauncherExitCodes.BuildFailed, choice.ErrorCode);
+        Assert.Contains("artifacts/images/capos.img is missing", choice.Error, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoDiskAttachesNothingAndMakesNothing()
+    {
+        _repository.WritePristine([1]);
+
+        Assert.Null(RunVerb.ChooseDisk(Layout, Defaults with { NoDisk = true }).Path);
+        Assert.False(File.Exists(Layout.PersistentDisk));
     }
 
     [Fact]
     public void ExplicitDiskWinsAndIsMadeAbsolute()
     {
-        RepositoryLayout layout = RepositoryLayout.Locate();
+        string other = Path.Combine(Layout.Root, "other.img");
+        File.WriteAllBytes(other, [7]);
 
-        Assert.Equal(Path.GetFullPath("other.img"), RunVerb.DiskImage(layout, Defaults with { Disk = "other.img" }));
+        DiskChoice choice = RunVerb.ChooseDisk(Layout, Defaults with { Disk = other });
+
+        Assert.Equal(other, choice.Path);
+        Assert.False(File.Exists(Layout.PersistentDisk));
     }
+
+    [Fact]
+    public void APristineImageIsNeverBootedInPlace()
+    {
+        _repository.WritePristine([1]);
+
+        DiskChoice choice = RunVerb.ChooseDisk(Layout, Defaults with { Disk = Layout.PristineSystemImage });
+
+        Assert.Equal(LauncherExitCodes.Usage, choice.ErrorCode);
+        Assert.Contains("pristine build image", choice.Error, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMissingExplicitDiskIsAUsageError()
+    {
+        DiskChoice choice = RunVerb.ChooseDisk(Layout, Defaults with { Disk = Path.Combine(Layout.Root, "nope.img") });
+
+        Assert.Equal(LauncherExitCodes.Usage, choice.ErrorCode);
+    }
+
+    public void Dispose() => _repository.Dispose();
 }

@@ -55,7 +55,7 @@ public sealed class DiskTests : IDisposable
         int scratch = ImageBytes - ((int)ScratchPages * 4096);
         // The volume is the store's to write (the boot redoes checkpoint 1's migration); the padding between
         // the volume's end and the scratch area belongs to nobody and must be untouched.
-        int volume = (int)new FileInfo(Layout.DiskImage).Length;
+        int volume = (int)new FileInfo(Layout.PristineSystemImage).Length;
         Assert.True(before.AsSpan(volume, scratch - volume).SequenceEqual(after.AsSpan(volume, scratch - volume)),
             "the self-test (or the store) wrote between the volume's end and the scratch area");
         for (int offset = scratch; offset < ImageBytes; offset += 8)

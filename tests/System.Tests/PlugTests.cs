@@ -12,7 +12,7 @@ namespace CapOS.SystemTests;
 
 /// <summary>
 /// A short pull-the-plug campaign against the real kernel, run through <see cref="PlugCampaign"/> exactly as
-/// <c>./capos plug</c> runs it (docs/plug.md), over a temporary copy of artifacts/plug.img: every cycle must
+/// <c>./capos plug</c> runs it (docs/plug.md), over a temporary copy of artifacts/images/plug.img: every cycle must
 /// recover to at least the floor with the mutator's invariant intact (issue #4 "How it will be checked": the
 /// test command runs a short plug campaign).
 /// </summary>

@@ -8,8 +8,9 @@ using Xunit;
 namespace CapOS.SystemTests;
 
 /// <summary>
-/// The disk one boot owns: a temporary copy of a shipped image (artifacts/ is never modified, and a boot may
-/// write to its disk once checkpoints exist) or of bytes a test made, deleted afterwards. The store tests
+/// The disk one boot owns: a temporary copy of a pristine build image (artifacts/images/, which nothing boots
+/// in place: never the user's persistent disk, disk/capos.img, which <c>./capos run</c> boots and moves on) or
+/// of bytes a test made, deleted afterwards. So a test's result does not depend on what the user's system did. The store tests
 /// damage it through the disk format's own structures (kernel/DiskFormat, host build), so every offset comes
 /// from the code the kernel reads with, never from a hard-coded number (docs/disk-format.md).
 /// </summary>
@@ -28,7 +29,7 @@ internal sealed unsafe class ScratchDisk : IDisposable
     /// <summary>The copy's path, for <see cref="QemuOptions.DiskImage"/>.</summary>
     public string Path { get; }
 
-    /// <summary>A copy of artifacts/<paramref name="name"/> (capos.img, walk.img), which the solution build writes.</summary>
+    /// <summary>A copy of artifacts/images/<paramref name="name"/> (capos.img, walk.img), which the solution build writes.</summary>
     public static ScratchDisk Of(string name)
     {
         string image = ArtifactImage(name);
@@ -41,8 +42,8 @@ internal sealed unsafe class ScratchDisk : IDisposable
     /// <summary>The path of a shipped image; a missing one fails the test with the reason (never a skip).</summary>
     public static string ArtifactImage(string name)
     {
-        string image = System.IO.Path.Combine(Layout.Artifacts, name);
-        Assert.True(File.Exists(image), $"boot test needs artifacts/{name}, which imagegen's CapOSSystemImages target writes "
+        string image = Layout.PristineImage(name);
+        Assert.True(File.Exists(image), $"boot test needs artifacts/images/{name}, which imagegen's CapOSSystemImages target writes "
             + "during the solution build (dotnet build CapOS.sln); it is missing");
         return image;
     }

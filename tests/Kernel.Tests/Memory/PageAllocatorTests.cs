@@ -8,7 +8,7 @@ namespace CapOS.Kernel.Tests.Memory;
 
 public sealed unsafe class PageAllocatorTests
 {
-    private const ulong MiB = 1024 * 1024;
+    internal const ulong MiB = 1024 * 1024;
 
     /// <summary>16 MiB like a PC: low RAM, a BIOS hole, RAM with a reserved hole, a kernel image and a module.</summary>
     internal static BootInfo TypicalMachine()

@@ -63,8 +63,8 @@ public class RawDiskBenchTests
     public async Task OneRealBootMeasuresTheRawDisk()
     {
         RepositoryLayout layout = RepositoryLayout.Locate();
-        Assert.True(layout.MissingKernelArtifacts().Count == 0 && System.IO.File.Exists(layout.DiskImage),
-            "needs artifacts/kernel, artifacts/user and artifacts/capos.img: build the solution");
+        Assert.True(layout.MissingKernelArtifacts().Count == 0 && System.IO.File.Exists(layout.PristineSystemImage),
+            "needs artifacts/kernel, artifacts/user and artifacts/images/capos.img: build the solution");
         using var images = new BenchImages();
 
         BootReading<RawDiskRun> reading = await RawDiskBench.RunOnceAsync(layout, images, deterministic: false, default)
