@@ -176,6 +176,14 @@ public static class RunVerb
         }
     }
 
+    /// <summary>
+    /// True when QEMU ended on the terminal's Ctrl-C itself: it shares the launcher's process group, so SIGINT
+    /// reaches it too and it may exit ("terminating on signal 2") before the launcher's own cancellation asks it
+    /// to quit. That is the user stopping the system, not a guest that shut down.
+    /// </summary>
+    public static bool InterruptedByTerminal(QemuExit exit, string qemuOutput) =>
+        exit.Kind != QemuExitKind.GuestExit && qemuOutput.Contains("terminating on signal 2", StringComparison.Ordinal);
+
     /// <summary>QEMU's output without its "waiting for connection" notice about our own serial socket.</summary>
     private static string QemuMessages(string output) =>
         string.Join('\n', output.Split('\n').Where(line => !line.Contains("waiting for connection", StringComparison.OrdinalIgnoreCase)));
@@ -197,6 +205,11 @@ public static class RunVerb
         catch (OperationCanceledException)
         {
             await machine.QuitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            LauncherConsole.Info("interrupted; QEMU stopped");
+            return LauncherExitCodes.Interrupted;
+        }
+        if (InterruptedByTerminal(exit, machine.QemuOutput))
+        {
             LauncherConsole.Info("interrupted; QEMU stopped");
             return LauncherExitCodes.Interrupted;
         }

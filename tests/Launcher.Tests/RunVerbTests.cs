@@ -75,3 +75,25 @@ public sealed class RunVerbTests : System.IDisposable
 
     public void Dispose() => _repository.Dispose();
 }
+
+/// <summary>Ctrl-C in a terminal reaches QEMU too (<see cref="RunVerb.InterruptedByTerminal"/>).</summary>
+public sealed class RunVerbInterruptTests
+{
+    [Fact]
+    public void QemuEndedBySigintIsTheUserStoppingIt()
+    {
+        var exit = new CapOS.Harness.QemuExit(CapOS.Harness.QemuExitKind.NoGuestValue, 0, 0, "no guest value");
+
+        Assert.True(RunVerb.InterruptedByTerminal(exit, "qemu-system-x86_64: terminating on signal 2 from pid 10815 (bash)\n"));
+        Assert.False(RunVerb.InterruptedByTerminal(exit, "qemu-system-x86_64: terminating on signal 15 from pid 1\n"));
+        Assert.False(RunVerb.InterruptedByTerminal(exit, ""));
+    }
+
+    [Fact]
+    public void AGuestExitValueIsNeverTakenForCtrlC()
+    {
+        var exit = new CapOS.Harness.QemuExit(CapOS.Harness.QemuExitKind.GuestExit, 7, 3, "guest exit 3");
+
+        Assert.False(RunVerb.InterruptedByTerminal(exit, "terminating on signal 2"));
+    }
+}
