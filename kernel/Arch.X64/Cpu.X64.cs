@@ -103,6 +103,10 @@ internal static unsafe class Cpu
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_double_fault_stack_top")]
     public static extern ulong DoubleFaultStackTop();
 
+    /// <summary>Where the trap path saves and restores the user's FXSAVE image (Traps.X64.asm); 16-byte aligned.</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "set_user_fpu_area")]
+    public static extern void SetUserFpuArea(byte* area);
+
     /// <summary>Continues from a saved trap frame (iretq); never returns.</summary>
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "trap_resume")]
     public static extern void Resume(TrapFrame* frame);

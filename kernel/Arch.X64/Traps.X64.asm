@@ -4,6 +4,9 @@
 ; stack and calls C#; C# either returns (resume where the trap came from) or calls
 ; trap_resume with another saved frame. There is no per-process kernel stack:
 ; every entry from ring 3 starts at kernel_stack_top (EROS: no kernel continuations).
+; Every entry from ring 3 saves the user's x87/SSE state (FXSAVE) to user_fpu_area, and every return to
+; ring 3 restores it from there: the kernel's own C# code uses SSE registers freely. UserMode.Enter points
+; user_fpu_area at the process's context before it resumes one (docs/process.md, the register annex).
 ; docs/boot.md "Traps" and "Syscall ABI".
 
 bits 64
@@ -15,10 +18,13 @@ extern kernel_stack_top
 global trap_stub_table
 global trap_resume
 global syscall_entry
+global user_fpu_area
+global set_user_fpu_area
 
 SYSCALL_VECTOR equ 256
 USER_CS        equ 0x23
 USER_SS        equ 0x1B
+FRAME_CS       equ 18 * 8           ; offset of the saved CS from the frame's start (TrapFrame.Cs)
 
 section .text
 
@@ -40,8 +46,17 @@ section .text
     push r15
 %endmacro
 
+%macro SAVE_USER_FPU 0               ; after SAVE_REGISTERS: rax is saved, so it may be used
+    test qword [rsp + FRAME_CS], 3
+    jz %%kernel
+    mov rax, [rel user_fpu_area]
+    fxsave64 [rax]
+%%kernel:
+%endmacro
+
 trap_common:
     SAVE_REGISTERS
+    SAVE_USER_FPU
     cld
     mov rdi, rsp
     call CapOSTrap
@@ -51,6 +66,11 @@ trap_common:
 trap_resume:
     mov rsp, rdi
 restore_and_return:
+    test qword [rsp + FRAME_CS], 3
+    jz .registers
+    mov rax, [rel user_fpu_area]
+    fxrstor64 [rax]
+.registers:
     pop r15
     pop r14
     pop r13
@@ -69,6 +89,11 @@ restore_and_return:
     add rsp, 16                     ; vector, error code
     iretq
 
+; void set_user_fpu_area(void* area): the 16-byte-aligned FXSAVE area of the process about to run.
+set_user_fpu_area:
+    mov [rel user_fpu_area], rdi
+    ret
+
 ; syscall: rcx = user rip, r11 = user rflags; interrupts masked by IA32_FMASK.
 syscall_entry:
     mov [rel syscall_user_rsp], rsp
@@ -81,6 +106,7 @@ syscall_entry:
     push 0
     push SYSCALL_VECTOR
     SAVE_REGISTERS
+    SAVE_USER_FPU
     cld
     mov rdi, rsp
     call CapOSSyscall
@@ -99,6 +125,15 @@ trap_stub_%+vector:
     jmp trap_common
 %assign vector vector + 1
 %endrep
+
+section .data
+align 8
+; Where the user's FXSAVE image goes on entry and comes from on return to ring 3 (16-byte aligned).
+user_fpu_area: dq initial_fpu_area
+
+section .bss
+alignb 16
+initial_fpu_area: resb 512
 
 section .rodata
 align 8

@@ -91,6 +91,7 @@ internal static unsafe class Traps
         ProcessEntry* current = ProcessTable.Current;
         Panic.Assert(current != null, "timer from ring 3 with no current process");
         *(TrapFrame*)current->Context = *frame;
+        current->Flags |= ProcessFlags.ContextChanged;
         Scheduler.RunNext();
     }
 
@@ -103,13 +104,16 @@ internal static unsafe class Traps
         Log.Write(" ");
         Log.Write(Mnemonic(frame->Vector));
         Log.Write(" rip=");
-        WriteHex(frame->Rip);
+        Log.WriteHexShort(frame->Rip);
         Log.Write(" cr2=");
-        WriteHex(frame->Vector == PageFault ? Cpu.ReadCr2() : 0);
+        Log.WriteHexShort(frame->Vector == PageFault ? Cpu.ReadCr2() : 0);
         Log.Write(" error=");
-        WriteHex(frame->ErrorCode);
+        Log.WriteHexShort(frame->ErrorCode);
         Log.WriteLine("; process stopped");
-        ProcessTable.End(process, ProcessState.Faulted);
+        *(TrapFrame*)process->Context = *frame;
+        process->Flags |= ProcessFlags.ContextChanged;
+        ProcessTable.Park(process, frame->Vector == PageFault ? FaultCode.InvalidAddress : FaultCode.Exception,
+            frame->Vector == PageFault ? Cpu.ReadCr2() : frame->Vector);
         Scheduler.RunNext();
     }
 
@@ -120,11 +124,11 @@ internal static unsafe class Traps
         Log.Write(" ");
         Log.Write(Mnemonic(frame->Vector));
         Log.Write(" error=");
-        WriteHex(frame->ErrorCode);
+        Log.WriteHexShort(frame->ErrorCode);
         Log.Write(" rip=");
-        WriteHex(frame->Rip);
+        Log.WriteHexShort(frame->Rip);
         Log.Write(" cr2=");
-        WriteHex(Cpu.ReadCr2());
+        Log.WriteHexShort(Cpu.ReadCr2());
         Log.WriteLine();
         WriteRegister("rax", frame->Rax, false);
         WriteRegister("rbx", frame->Rbx, false);
@@ -161,18 +165,6 @@ internal static unsafe class Traps
         {
             Log.Write(" ");
         }
-    }
-
-    /// <summary>"0x" and the shortest hex form of <paramref name="value"/>.</summary>
-    private static void WriteHex(ulong value)
-    {
-        int digits = 1;
-        while (digits < 16 && (value >> (digits * 4)) != 0)
-        {
-            digits++;
-        }
-
-        Log.WriteHex(value, digits);
     }
 
     private static string Mnemonic(ulong vector) => vector switch

@@ -17,6 +17,9 @@ public static unsafe class Startup
     /// <summary>Timer ticks at which a "timer: tick=" line is printed.</summary>
     public const ulong TickReportInterval = 5;
 
+    /// <summary>Pages of the process table: 56 entries (ProcessEntry is 1152 bytes).</summary>
+    public const int ProcessTablePages = 16;
+
     public static void Run(BootInfo* boot)
     {
         WriteBootLine(boot);
@@ -51,7 +54,8 @@ public static unsafe class Startup
             Io.DiskSelfTest.Run();
         }
 
-        Panic.Assert(ProcessTable.Initialize(1), "no memory for the process table");
+        Panic.Assert(ProcessTable.Initialize(ProcessTablePages), "no memory for the process table");
+        ProcessTable.Restart(Checkpoint.Generation.Current); // boot is recovery: every process resumes (docs/process.md)
         for (int i = 0; i < boot->ModuleCount; i++)
         {
             CreateProcess(boot, i);
@@ -95,11 +99,11 @@ public static unsafe class Startup
 
     private static void CreateProcess(BootInfo* boot, int module)
     {
-        ProcessEntry* process = ProcessTable.Create(0);
+        ProcessEntry* process = ProcessTable.CreateModule();
         Panic.Assert(process != null, "process table full");
-        process->KeyRegisters[1] = (byte)KeyRegisterKind.Console;
-        process->KeyRegisters[2] = (byte)KeyRegisterKind.Self;
-        process->KeyRegisters[3] = (byte)KeyRegisterKind.Checkpoint;
+        process->ModuleKeyRegisters[1] = (byte)KeyRegisterKind.Console;
+        process->ModuleKeyRegisters[2] = (byte)KeyRegisterKind.Self;
+        process->ModuleKeyRegisters[3] = (byte)KeyRegisterKind.Checkpoint;
         Log.Write("proc: ");
         Log.WriteDecimal((ulong)process->Pid);
         Log.Write(" from module ");
@@ -115,7 +119,7 @@ public static unsafe class Startup
             Log.Write("proc: ");
             Log.WriteDecimal((ulong)process->Pid);
             Log.WriteLine(" not loadable; stopped");
-            ProcessTable.End(process, ProcessState.Faulted);
+            ProcessTable.Park(process, FaultCode.Malformed, 0);
         }
     }
 }

@@ -157,11 +157,21 @@ public static unsafe partial class Checkpointer
         s_reason = CheckpointReason.None;
         s_lastTick = Machine.TimerTicks();
         ulong start = Machine.CycleCounter();
+        bool written = Process.ProcessTable.WriteBackAll(); // P3: the snapshot captures every process
         bool sound = ConsistencyCheck.RunStructural() == CheckFailure.None;
         s_lastCheckCycles = Machine.CycleCounter() - start;
         if (!sound)
         {
             ConsistencyCheck.Report();
+            s_stopped = true;
+            return 0;
+        }
+
+        if (!written)
+        {
+            // Reservation I3 keeps room for every write-back, so this is a kernel bug; a snapshot without every
+            // process would be inconsistent, so none is taken (and the check's failure stops checkpointing).
+            CheckpointMessages.Failed(Generation.Sequence + 1, "process write-back: ", CheckpointError.LogFull, DiskError.None);
             s_stopped = true;
             return 0;
         }
@@ -172,6 +182,8 @@ public static unsafe partial class Checkpointer
         }
 
         ulong sequence = CheckpointWriter.Sequence;
+        Diagnostics.Panic.Assert(Process.ProcessTable.FillRestartList(CheckpointWriter.PendingHeader),
+            "checkpoint: the process table outgrew the restart list");
         Reservation.CloseGeneration();
         bool taken = Snapshot.Take();
         s_lastPauseCycles = Machine.CycleCounter() - start;

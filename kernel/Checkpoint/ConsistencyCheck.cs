@@ -24,6 +24,9 @@ public enum CheckFailure : byte
 
     /// <summary>C5: a node slot holds a key of an undefined type.</summary>
     IllegalKey = 5,
+
+    /// <summary>C6: a loaded process disagrees with its nodes (docs/process.md "Consistency check").</summary>
+    ProcessInconsistent = 6,
 }
 
 /// <summary>
@@ -85,7 +88,7 @@ public static unsafe class ConsistencyCheck
         return s_failure;
     }
 
-    /// <summary>The pause's part: C1, C3, C4, C5 over every cached object; the first broken invariant.</summary>
+    /// <summary>The pause's part: C1, C3, C4, C5 over every cached object, then C6 over every loaded process; the first broken invariant.</summary>
     public static CheckFailure RunStructural()
     {
         s_failure = CheckFailure.None;
@@ -98,6 +101,16 @@ public static unsafe class ConsistencyCheck
             if (bits != 0)
             {
                 CheckWord(bits, word << 6);
+            }
+        }
+
+        if (s_failure == CheckFailure.None)
+        {
+            Oid process = Process.ProcessTable.Check();
+            if (!process.IsNull)
+            {
+                s_failure = CheckFailure.ProcessInconsistent;
+                s_oid = process;
             }
         }
 
@@ -209,13 +222,7 @@ public static unsafe class ConsistencyCheck
         Log.Write("checkpoint: check failed: ");
         Log.Write(Name(s_failure));
         Log.Write(" oid=");
-        int digits = 1;
-        while (digits < 16 && (s_oid.Value >> (digits * 4)) != 0)
-        {
-            digits++;
-        }
-
-        Log.WriteHex(s_oid.Value, digits);
+        Log.WriteHexShort(s_oid.Value);
         Log.WriteLine();
     }
 
@@ -227,6 +234,7 @@ public static unsafe class ConsistencyCheck
         CheckFailure.NotReserved => "C3 dirty object without reservation",
         CheckFailure.BadRing => "C4 key ring",
         CheckFailure.IllegalKey => "C5 illegal key type in node",
+        CheckFailure.ProcessInconsistent => "C6 process disagrees with its nodes",
         _ => "none",
     };
 }

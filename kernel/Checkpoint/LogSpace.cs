@@ -14,6 +14,9 @@ namespace CapOS.Kernel.Checkpoint;
 /// &lt;= image capacity and ReservedEntries &lt;= entry capacity, so a reserved checkpoint always
 /// fits (TryReserve; LogSpaceTests). Reinstate (after an aborted checkpoint) may break it; then
 /// TryReserve refuses everything and ShouldForceCheckpoint is true until the next snapshot.
+/// I2: ordinary reservations leave <see cref="HeadroomPages"/> and <see cref="HeadroomEntries"/> free: the
+/// room the process table's write-back of every loaded process needs (docs/process.md "Write-back"), which
+/// only a write-back reservation may use, so a snapshot can always capture every process (LogSpaceTests).
 /// </remarks>
 public static class LogSpace
 {
@@ -23,6 +26,14 @@ public static class LogSpace
     private static uint s_thresholdPercent;
     private static uint s_reservedPages;
     private static uint s_reservedEntries;
+    private static uint s_headroomPages;
+    private static uint s_headroomEntries;
+
+    /// <summary>Log pages kept free for process write-back (I2).</summary>
+    public static uint HeadroomPages => s_headroomPages;
+
+    /// <summary>Directory entries kept free for process write-back (I2).</summary>
+    public static uint HeadroomEntries => s_headroomEntries;
 
     /// <summary>LIDs in each half.</summary>
     public static uint HalfPages => s_halfPages;
@@ -45,6 +56,31 @@ public static class LogSpace
         s_thresholdPercent = thresholdPercent == 0 || thresholdPercent > 100 ? DiskLayout.DefaultLogThresholdPercent : thresholdPercent;
         s_reservedPages = 0;
         s_reservedEntries = 0;
+        s_headroomPages = 0;
+        s_headroomEntries = 0;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="pages"/> and <paramref name="entries"/> more free for write-back (a process is
+    /// loaded); false, changing nothing, when the generation's reservations and the headroom would not fit.
+    /// </summary>
+    public static bool TryAddHeadroom(uint pages, uint entries)
+    {
+        if (!Fits((ulong)s_reservedPages + s_headroomPages + pages, (ulong)s_reservedEntries + s_headroomEntries + entries))
+        {
+            return false;
+        }
+
+        s_headroomPages += pages;
+        s_headroomEntries += entries;
+        return true;
+    }
+
+    /// <summary>Gives back headroom (a process is unloaded).</summary>
+    public static void RemoveHeadroom(uint pages, uint entries)
+    {
+        s_headroomPages -= pages <= s_headroomPages ? pages : s_headroomPages;
+        s_headroomEntries -= entries <= s_headroomEntries ? entries : s_headroomEntries;
     }
 
     /// <summary>First LID of the half checkpoint <paramref name="sequence"/> writes in.</summary>
@@ -63,11 +99,19 @@ public static class LogSpace
     /// <paramref name="entries"/> more directory entries. False, reserving nothing, when they
     /// would not fit: the caller must take a checkpoint before dirtying the object.
     /// </summary>
-    public static bool TryReserve(uint pages, uint entries)
+    public static bool TryReserve(uint pages, uint entries) => TryReserve(pages, entries, useHeadroom: false);
+
+    /// <summary>
+    /// <see cref="TryReserve(uint, uint)"/>; with <paramref name="useHeadroom"/> (process write-back only)
+    /// the headroom counts as free (I2).
+    /// </summary>
+    public static bool TryReserve(uint pages, uint entries, bool useHeadroom)
     {
         ulong newPages = (ulong)s_reservedPages + pages;
         ulong newEntries = (ulong)s_reservedEntries + entries;
-        if (!Fits(newPages, newEntries))
+        ulong keptPages = useHeadroom ? 0 : s_headroomPages;
+        ulong keptEntries = useHeadroom ? 0 : s_headroomEntries;
+        if (!Fits(newPages + keptPages, newEntries + keptEntries))
         {
             return false;
         }

@@ -19,6 +19,9 @@ namespace CapOS.Kernel.Checkpoint;
 /// I2: charged pots &lt;= PotCapacity and charged pages &lt;= PageCapacity (the snapshot's tables),
 /// except after Reinstate. A refusal asks for a checkpoint (CheckpointReason.LogFull); crossing the
 /// threshold asks too (CheckpointReason.Threshold).
+/// I3: ordinary charges leave room for the write-back of every loaded process (<see cref="TryAddWriteBackHeadroom"/>:
+/// its root's node pot, its annex page and the annex's cluster; LogSpace I2), so the snapshot can always
+/// capture every process (docs/process.md "Write-back"; ReservationTests).
 /// </remarks>
 public static unsafe class Reservation
 {
@@ -33,6 +36,48 @@ public static unsafe class Reservation
     private static uint s_pots;
     private static uint s_pages;
     private static bool s_active;
+    private static uint s_headroomProcesses;
+
+    /// <summary>Log pages one process's write-back may need: its root's node pot, its annex page, the annex's tag pot.</summary>
+    public const uint WriteBackLogPages = 3;
+
+    /// <summary>Directory entries one process's write-back may need: a node pot's, the annex page's, its tag pot's.</summary>
+    public const uint WriteBackEntries = NodePot.NodeCapacity + 2;
+
+    /// <summary>Processes whose write-back room is kept (I3).</summary>
+    public static uint HeadroomProcesses => s_headroomProcesses;
+
+    /// <summary>
+    /// Keeps room for one more loaded process's write-back (I3); false, changing nothing, when the generation's
+    /// charges leave none. Always true when not active.
+    /// </summary>
+    public static bool TryAddWriteBackHeadroom()
+    {
+        if (!s_active)
+        {
+            return true;
+        }
+
+        uint processes = s_headroomProcesses + 1;
+        if (s_pots + (2 * processes) > s_potCapacity || s_pages + processes > s_pageCapacity
+            || !LogSpace.TryAddHeadroom(WriteBackLogPages, WriteBackEntries))
+        {
+            return false;
+        }
+
+        s_headroomProcesses = processes;
+        return true;
+    }
+
+    /// <summary>Gives back one process's write-back room (the process is unloaded).</summary>
+    public static void RemoveWriteBackHeadroom()
+    {
+        if (s_active && s_headroomProcesses != 0)
+        {
+            s_headroomProcesses--;
+            LogSpace.RemoveHeadroom(WriteBackLogPages, WriteBackEntries);
+        }
+    }
 
     /// <summary>True once <see cref="Initialize"/> ran: the cache's TryReserve goes through here.</summary>
     public static bool Active => s_active;
@@ -53,6 +98,7 @@ public static unsafe class Reservation
         s_slots = SlotsFor(potCapacity + pageCapacity);
         s_potCapacity = potCapacity;
         s_pageCapacity = pageCapacity;
+        s_headroomProcesses = 0;
         s_active = true;
         CloseGeneration();
     }
@@ -73,7 +119,15 @@ public static unsafe class Reservation
     /// The cache, before <paramref name="frame"/> is first dirtied: charges what it costs, or refuses (and
     /// asks for a checkpoint) when the generation would not fit. Always true when not active.
     /// </summary>
-    public static bool TryCharge(ObjectHeader* frame)
+    public static bool TryCharge(ObjectHeader* frame) => TryCharge(frame, useHeadroom: false);
+
+    /// <summary>
+    /// <see cref="TryCharge(ObjectHeader*)"/> for the process table's write-back, which may use the log
+    /// headroom kept for it (LogSpace I2): refused only when even that does not fit.
+    /// </summary>
+    public static bool TryChargeWriteBack(ObjectHeader* frame) => TryCharge(frame, useHeadroom: true);
+
+    private static bool TryCharge(ObjectHeader* frame, bool useHeadroom)
     {
         if (!s_active)
         {
@@ -86,8 +140,10 @@ public static unsafe class Reservation
         }
 
         uint newPots = pot != 0 ? 1u : 0u;
-        bool fits = s_pots + newPots <= s_potCapacity && s_pages + (page != 0 ? 1u : 0u) <= s_pageCapacity
-            && s_charged.Count + 2 <= (s_slots / 4 * 3) && LogSpace.TryReserve(pages, entries);
+        uint keptPots = useHeadroom ? 0 : 2 * s_headroomProcesses;
+        uint keptPages = useHeadroom ? 0 : s_headroomProcesses;
+        bool fits = s_pots + newPots + keptPots <= s_potCapacity && s_pages + (page != 0 ? 1u : 0u) + keptPages <= s_pageCapacity
+            && s_charged.Count + 2 <= (s_slots / 4 * 3) && LogSpace.TryReserve(pages, entries, useHeadroom);
         if (!fits)
         {
             Checkpointer.Request(CheckpointReason.LogFull);

@@ -59,6 +59,18 @@ public static class Log
         }
     }
 
+    /// <summary>Writes <paramref name="value"/> as "0x" and its shortest hex form (at least one digit).</summary>
+    public static void WriteHexShort(ulong value)
+    {
+        int digits = 1;
+        while (digits < 16 && (value >> (digits * 4)) != 0)
+        {
+            digits++;
+        }
+
+        WriteHex(value, digits);
+    }
+
     /// <summary>Writes <paramref name="value"/> as "0x" and <paramref name="digits"/> hex digits (1..16).</summary>
     public static void WriteHex(ulong value, int digits = 16)
     {

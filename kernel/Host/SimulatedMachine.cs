@@ -28,6 +28,7 @@ public sealed unsafe class SimulatedMachine : IDisposable
         CycleCounterHz = cycleCounterHz;
         Current = this;
         SimulatedDisk.Current = null;
+        Process.ProcessTable.Forget(); // a new machine has no process table until the kernel makes one
     }
 
     /// <summary>The machine the kernel's seam calls reach; set by the constructor.</summary>

@@ -11,4 +11,21 @@ public static unsafe partial class UserMode
     public static partial void Enter(ProcessEntry* process) => Entered.Add(process->Pid);
 
     public static partial void Release(ProcessEntry* process) => process->AddressSpace = 0;
+
+    /// <summary>The simulated context is the annex's register file itself (RegisterAnnex layout, first 1024 bytes).</summary>
+    public static partial void LoadRegisters(ProcessEntry* process, byte* annex) =>
+        System.Runtime.InteropServices.NativeMemory.Copy(annex, process->Context, ProcessEntry.ContextSize);
+
+    public static partial void SaveRegisters(ProcessEntry* process, byte* annex) =>
+        System.Runtime.InteropServices.NativeMemory.Copy(process->Context, annex, ProcessEntry.ContextSize);
+
+    public static partial ulong ProgramCounter(ProcessEntry* process) => ((Arch.X64.RegisterAnnex*)process->Context)->Rip;
+
+    /// <summary>The simulated CPU runs <paramref name="process"/>: its registers change (tests stand in for user code).</summary>
+    public static void Run(ProcessEntry* process, ulong rip, ulong rax)
+    {
+        ((Arch.X64.RegisterAnnex*)process->Context)->Rip = rip;
+        ((Arch.X64.RegisterAnnex*)process->Context)->Rax = rax;
+        process->Flags |= ProcessFlags.ContextChanged;
+    }
 }

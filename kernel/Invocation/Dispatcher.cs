@@ -17,13 +17,13 @@ public static unsafe class Dispatcher
     public static DispatchOutcome Dispatch(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {
         *reply = default;
-        if (arguments->KeyRegister >= ProcessEntry.KeyRegisterCount)
+        if (arguments->KeyRegister >= (invoker->IsModule ? ProcessEntry.ModuleKeyRegisterCount : NodeTree.Node.SlotCount))
         {
             reply->Result = InvocationResult.BadKeyRegister;
             return DispatchOutcome.Reply;
         }
 
-        switch (invoker->KeyRegister(arguments->KeyRegister))
+        switch (KindOf(invoker, arguments->KeyRegister))
         {
             case KeyRegisterKind.Console:
                 return InvokeConsole(invoker, arguments, reply);
@@ -36,6 +36,37 @@ public static unsafe class Dispatcher
                 return DispatchOutcome.Reply;
         }
     }
+
+    /// <summary>
+    /// What the invoked key register holds, as the demo's kinds: a stored process's real key by its type (key
+    /// register 0 and a rescinded key read as void), a module process's demo kind. The general invocation path
+    /// over every key type replaces this switch (issue 11).
+    /// </summary>
+    private static KeyRegisterKind KindOf(ProcessEntry* invoker, int register)
+    {
+        if (invoker->IsModule)
+        {
+            return invoker->ModuleKeyRegister(register);
+        }
+
+        NodeTree.Key* key = invoker->KeyRegister(register);
+        if (key == null)
+        {
+            return KeyRegisterKind.Void;
+        }
+
+        return key->Type switch
+        {
+            NodeTree.KeyType.Console => KeyRegisterKind.Console,
+            NodeTree.KeyType.Checkpoint => KeyRegisterKind.Checkpoint,
+            NodeTree.KeyType.Process => DesignatesItself(invoker, key) ? KeyRegisterKind.Self : KeyRegisterKind.Void,
+            _ => KeyRegisterKind.Void,
+        };
+    }
+
+    /// <summary>True when process key <paramref name="key"/> designates the invoker's own root (not rescinded).</summary>
+    private static bool DesignatesItself(ProcessEntry* invoker, NodeTree.Key* key) =>
+        ObjectCache.Cache.PrepareKey(key, out ObjectCache.ObjectHeader* target) == ObjectCache.CacheResult.Ok && target == invoker->RootFrame;
 
     private static DispatchOutcome InvokeConsole(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {
@@ -109,10 +140,10 @@ public static unsafe class Dispatcher
             return DispatchOutcome.Reply;
         }
 
-        ProcessTable.End(invoker, ProcessState.Exited);
         Log.Write("proc: ");
         Log.WriteDecimal((ulong)invoker->Pid);
         Log.WriteLine(" exited");
+        ProcessTable.Park(invoker, FaultCode.Halted, 0);
         return DispatchOutcome.InvokerEnded;
     }
 

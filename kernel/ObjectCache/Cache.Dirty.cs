@@ -14,14 +14,22 @@ public static unsafe partial class Cache
     /// on refusal nothing changes and the answer is false: the caller must not modify the object
     /// and should request a checkpoint, then retry.
     /// </summary>
-    public static bool MarkDirty(ObjectHeader* frame)
+    public static bool MarkDirty(ObjectHeader* frame) => MarkDirty(frame, writeBack: false);
+
+    /// <summary>
+    /// <see cref="MarkDirty(ObjectHeader*)"/> for the process table's write-back of a loaded process's root
+    /// and register annex: the reservation may use the log headroom kept for it (Checkpoint.LogSpace I2).
+    /// </summary>
+    public static bool MarkDirtyForWriteBack(ObjectHeader* frame) => MarkDirty(frame, writeBack: true);
+
+    private static bool MarkDirty(ObjectHeader* frame, bool writeBack)
     {
         if (frame->IsDirty)
         {
             return true;
         }
 
-        if (frame->IsFree || !TryReserve(frame))
+        if (frame->IsFree || !TryReserve(frame, writeBack))
         {
             return false;
         }

@@ -21,6 +21,7 @@ public static unsafe partial class Cache
 
     /// <summary>Reserves what writing <paramref name="frame"/> in the next checkpoint needs; false refuses the dirtying.</summary>
     /// <remarks>Once the checkpoint is running, <see cref="Checkpoint.Reservation.TryCharge"/> accounts per pot and cluster.</remarks>
-    private static bool TryReserve(ObjectHeader* frame) =>
-        frame != null && s_dirtyCount < s_dirtyLimit && Checkpoint.Reservation.TryCharge(frame);
+    private static bool TryReserve(ObjectHeader* frame, bool writeBack) =>
+        frame != null && s_dirtyCount < s_dirtyLimit
+        && (writeBack ? Checkpoint.Reservation.TryChargeWriteBack(frame) : Checkpoint.Reservation.TryCharge(frame));
 }

@@ -1,35 +1,82 @@
+using System.Runtime.InteropServices;
+using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.ObjectCache;
+
 namespace CapOS.Kernel.Process;
 
 /// <summary>
-/// The process table entry of the ring-3 demo (issue #2): an id, a state, the key
-/// registers, the address space and the saved machine context. The full EROS process
-/// (a cache of process root nodes, DESIGN.md §6) replaces it in a later milestone.
-/// docs/boot.md "Ring 3".
+/// One entry of the process table: the cached form of a process whose root node is in the object cache
+/// (docs/process.md "Definitions"; EROS process cache, KeyKOS domain cache).
 /// </summary>
 /// <remarks>
-/// Fields are written only by <see cref="ProcessTable"/> (Pid, State), the loader
-/// (AddressSpace, KeyRegisters) and the trap path (Context).
+/// Fields are written only by <see cref="ProcessTable"/> (everything but the context) and the trap path
+/// (the context, through the user-mode seam, which then sets <see cref="ProcessFlags.ContextChanged"/>).
+/// I1 <see cref="Context"/> is at offset 0 and the entry size (1152) is a multiple of 64 (ProcessTableTests), so the machine half may
+///    keep 16-byte-aligned state in it (x86-64: FXSAVE) when the table is page-aligned (ProcessTable I4).
+/// I2 A loaded entry pins <see cref="RootFrame"/>, <see cref="KeyRegistersFrame"/> and <see cref="AnnexFrame"/>
+///    (docs/process.md P2); a module entry (the boot-module demo, going away) has none of them.
 /// </remarks>
+[StructLayout(LayoutKind.Sequential)]
 public unsafe struct ProcessEntry
 {
-    public const int KeyRegisterCount = 16;
+    /// <summary>Bytes of machine context (the saved user registers), laid out by the machine half.</summary>
+    public const int ContextSize = 1024;
 
-    /// <summary>Machine context bytes (the Arch trap frame); opaque to portable code.</summary>
-    public const int ContextSize = 192;
+    /// <summary>Key registers of a boot-module demo process (no key registers node).</summary>
+    public const int ModuleKeyRegisterCount = 16;
 
-    /// <summary>Process id, 1-based; 0 in a free entry.</summary>
-    public uint Pid;
-
-    public ProcessState State;
-
-    /// <summary>Root of the hardware address space: a physical address whose meaning the machine half defines.</summary>
-    public ulong AddressSpace;
-
-    /// <summary>Kind of key in each key register; register 0 is always void (I1 of ProcessTable).</summary>
-    public fixed byte KeyRegisters[KeyRegisterCount];
-
-    /// <summary>Saved registers while the process is not on the CPU; laid out by Arch.X64.</summary>
+    /// <summary>The saved user registers while the process is off the CPU (I1).</summary>
     public fixed byte Context[ContextSize];
 
-    public readonly Invocation.KeyRegisterKind KeyRegister(int index) => (Invocation.KeyRegisterKind)KeyRegisters[index];
+    /// <summary>The process root's OID; null for a boot-module demo process.</summary>
+    public Oid Root;
+
+    /// <summary>The root node's frame (pinned while loaded).</summary>
+    public ObjectHeader* RootFrame;
+
+    /// <summary>The key registers node's frame (pinned while loaded).</summary>
+    public ObjectHeader* KeyRegistersFrame;
+
+    /// <summary>The register annex page's frame (pinned while loaded).</summary>
+    public ObjectHeader* AnnexFrame;
+
+    /// <summary>Root of the hardware address space (a physical address the machine half defines); 0 = none yet.</summary>
+    public ulong AddressSpace;
+
+    /// <summary>The fault info of the last fault (root slot 9), e.g. the faulting address.</summary>
+    public ulong FaultInfo;
+
+    /// <summary>1-based table index, for console lines; 0 in a free entry.</summary>
+    public uint Pid;
+
+    /// <summary>Run state (root slot 8 word0).</summary>
+    public RunState State;
+
+    /// <summary>Fault code (root slot 8 word1): nonzero parks the process.</summary>
+    public uint FaultCode;
+
+    /// <summary>Loaded, changed since the last write-back, demo.</summary>
+    public ProcessFlags Flags;
+
+    /// <summary>Kind of key in each key register of a boot-module demo process (register 0 void).</summary>
+    public fixed byte ModuleKeyRegisters[ModuleKeyRegisterCount];
+
+    private fixed byte _padding[51];
+
+    /// <summary>True when the entry holds a process (loaded from nodes, or a module demo).</summary>
+    public readonly bool InUse => (Flags & (ProcessFlags.Loaded | ProcessFlags.Module)) != 0;
+
+    /// <summary>True when the scheduler may run it: in use, Running, no fault.</summary>
+    public readonly bool Runnable => InUse && State == RunState.Running && FaultCode == 0;
+
+    /// <summary>True for a boot-module demo process (no nodes behind it).</summary>
+    public readonly bool IsModule => (Flags & ProcessFlags.Module) != 0;
+
+    /// <summary>Key register <paramref name="index"/> of a loaded process; null for register 0 (always void, P1) or a bad index.</summary>
+    public readonly Key* KeyRegister(int index) =>
+        index <= 0 || index >= Node.SlotCount || KeyRegistersFrame == null ? null : Node.Slot(Cache.NodeBody(KeyRegistersFrame), index);
+
+    /// <summary>The demo key kind of register <paramref name="index"/> of a module process.</summary>
+    public readonly Invocation.KeyRegisterKind ModuleKeyRegister(int index) =>
+        index <= 0 || index >= ModuleKeyRegisterCount ? Invocation.KeyRegisterKind.Void : (Invocation.KeyRegisterKind)ModuleKeyRegisters[index];
 }

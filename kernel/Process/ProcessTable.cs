@@ -1,80 +1,60 @@
 using System.Runtime.InteropServices;
 using CapOS.Kernel.Diagnostics;
-using CapOS.Kernel.Invocation;
 using CapOS.Kernel.Memory;
 
 namespace CapOS.Kernel.Process;
 
 /// <summary>
-/// The process table: a fixed array of <see cref="ProcessEntry"/> records in pages from the
-/// page allocator, and a round-robin choice of the next runnable one.
+/// The process table: a cache of processes whose truth is their nodes (docs/process.md; EROS process cache).
+/// Entries live in pages from the page allocator, sized at boot. Loading (ProcessTable.Load.cs), write-back
+/// and restart (ProcessTable.WriteBack.cs) are the other halves of this class.
 /// </summary>
 /// <remarks>
-/// Invariants: (I1) key register 0 of every process holds the void key;
-/// (I2) s_current is -1 or the index of a Runnable entry while that process runs;
-/// (I3) Pid == index + 1 for every non-free entry.
+/// I1 Key register 0 reads as void (P1): <see cref="ProcessEntry.KeyRegister"/> never yields slot 0.
+/// I2 s_current is -1 or the index of a Runnable entry while that process runs.
+/// I3 Pid == index + 1 for every entry in use.
+/// I4 The table starts page-aligned, so every entry's context is 64-byte aligned (ProcessEntry I1).
+/// I5 A Running process stays loaded: entries are reclaimed only when a process stops being Running
+///    (the restart list is made from the table; docs/process.md "Open questions").
+/// Tested by ProcessTableTests.
 /// </remarks>
-public static unsafe class ProcessTable
+public static unsafe partial class ProcessTable
 {
     private static ProcessEntry* s_entries;
     private static int s_capacity;
     private static int s_current;
     private static int s_lastRun;
 
+    /// <summary>Entries in the table.</summary>
     public static int Capacity => s_capacity;
 
-    /// <summary>Takes <paramref name="pages"/> pages from the page allocator for the table.</summary>
+    /// <summary>Takes up to <paramref name="pages"/> contiguous pages from the page allocator for the table (I4).</summary>
     public static bool Initialize(int pages)
+    {
+        Forget();
+        ulong physical = PageAllocator.AllocateRun((ulong)pages);
+        if (physical == 0)
+        {
+            return false;
+        }
+
+        NativeMemory.Clear(Machine.PhysicalToVirtual(physical), (nuint)((ulong)pages * PageAllocator.PageSize));
+        s_entries = (ProcessEntry*)Machine.PhysicalToVirtual(physical);
+        s_capacity = (int)((ulong)pages * PageAllocator.PageSize / (ulong)sizeof(ProcessEntry));
+        return s_capacity > 0;
+    }
+
+    /// <summary>No table: every query sees an empty one until <see cref="Initialize"/> (a new machine).</summary>
+    public static void Forget()
     {
         s_entries = null;
         s_capacity = 0;
         s_current = -1;
         s_lastRun = -1;
-        ulong first = 0;
-        for (int i = 0; i < pages; i++)
-        {
-            // Contiguous in the direct map only if the frames are; take one page when that fails.
-            ulong page = PageAllocator.AllocateZeroedPage();
-            if (page == 0)
-            {
-                return false;
-            }
-
-            if (i == 0)
-            {
-                first = page;
-            }
-            else if (page != first + ((ulong)i * PageAllocator.PageSize))
-            {
-                PageAllocator.FreePage(page);
-                pages = i;
-                break;
-            }
-        }
-
-        s_entries = (ProcessEntry*)Machine.PhysicalToVirtual(first);
-        s_capacity = (int)((ulong)pages * PageAllocator.PageSize / (ulong)sizeof(ProcessEntry));
-        return s_capacity > 0;
     }
 
-    /// <summary>Creates a runnable process with a void key everywhere but the registers the caller fills.</summary>
-    public static ProcessEntry* Create(ulong addressSpace)
-    {
-        for (int i = 0; i < s_capacity; i++)
-        {
-            ProcessEntry* process = &s_entries[i];
-            if (process->State == ProcessState.Free)
-            {
-                NativeMemory.Clear(process, (nuint)sizeof(ProcessEntry));
-                process->Pid = (uint)(i + 1);
-                process->State = ProcessState.Runnable;
-                process->AddressSpace = addressSpace;
-                return process;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>Entry <paramref name="index"/> (0-based), in use or not.</summary>
+    public static ProcessEntry* Entry(int index) => index >= 0 && index < s_capacity ? &s_entries[index] : null;
 
     /// <summary>The process on the CPU, or null in the kernel's idle loop.</summary>
     public static ProcessEntry* Current => s_current < 0 ? null : &s_entries[s_current];
@@ -85,9 +65,8 @@ public static unsafe class ProcessTable
         for (int n = 1; n <= s_capacity; n++)
         {
             int index = (s_lastRun + n + s_capacity) % s_capacity;
-            if (s_entries[index].State == ProcessState.Runnable)
+            if (s_entries[index].Runnable)
             {
-                Panic.Assert(s_entries[index].KeyRegister(0) == KeyRegisterKind.Void, "ProcessTable: key register 0 not void (I1)");
                 s_current = index;
                 s_lastRun = index;
                 return &s_entries[index];
@@ -98,16 +77,63 @@ public static unsafe class ProcessTable
         return null;
     }
 
-    /// <summary>Marks <paramref name="process"/> ended with <paramref name="state"/> and frees its address space; it never runs again.</summary>
-    public static void End(ProcessEntry* process, ProcessState state)
+    /// <summary>
+    /// Parks <paramref name="process"/> with <paramref name="faultCode"/> and <paramref name="faultInfo"/>: it
+    /// does not run again until the fault is cleared, and the next snapshot records the fault in its root.
+    /// </summary>
+    public static void Park(ProcessEntry* process, uint faultCode, ulong faultInfo)
     {
-        Panic.Assert(state == ProcessState.Faulted || state == ProcessState.Exited, "ProcessTable.End: not an end state");
-        process->State = state;
+        Panic.Assert(faultCode != FaultCode.None, "ProcessTable.Park: no fault");
+        process->FaultCode = faultCode;
+        process->FaultInfo = faultInfo;
+        process->Flags |= ProcessFlags.StateChanged;
+        LeaveCpu(process);
+        if (process->IsModule)
+        {
+            UserMode.Release(process);
+            process->Flags = ProcessFlags.None;
+        }
+    }
+
+    /// <summary>The process gave up the CPU for good or for now: it is no longer current.</summary>
+    private static void LeaveCpu(ProcessEntry* process)
+    {
         if (s_current >= 0 && &s_entries[s_current] == process)
         {
             s_current = -1;
         }
+    }
 
-        UserMode.Release(process);
+    /// <summary>A free entry, cleared, with its Pid set (I3); null when the table is full.</summary>
+    private static ProcessEntry* Allocate()
+    {
+        for (int i = 0; i < s_capacity; i++)
+        {
+            ProcessEntry* entry = &s_entries[i];
+            if (!entry->InUse)
+            {
+                NativeMemory.Clear(entry, (nuint)sizeof(ProcessEntry));
+                entry->Pid = (uint)(i + 1);
+                return entry;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A boot-module demo process: Running, no nodes behind it, its image loaded by the caller. Goes away when
+    /// the kernel runs only what the store holds (issue 10 item 5).
+    /// </summary>
+    public static ProcessEntry* CreateModule()
+    {
+        ProcessEntry* entry = Allocate();
+        if (entry != null)
+        {
+            entry->Flags = ProcessFlags.Module;
+            entry->State = RunState.Running;
+        }
+
+        return entry;
     }
 }

@@ -19,4 +19,13 @@ public static unsafe partial class UserMode
 
     /// <summary>Returns the frames of <paramref name="process"/>'s address space (the process has ended).</summary>
     public static partial void Release(ProcessEntry* process);
+
+    /// <summary>Fills <paramref name="process"/>'s context from its register annex page <paramref name="annex"/> (docs/process.md).</summary>
+    public static partial void LoadRegisters(ProcessEntry* process, byte* annex);
+
+    /// <summary>Writes <paramref name="process"/>'s context into its register annex page <paramref name="annex"/>.</summary>
+    public static partial void SaveRegisters(ProcessEntry* process, byte* annex);
+
+    /// <summary>The program counter in <paramref name="process"/>'s context (console lines).</summary>
+    public static partial ulong ProgramCounter(ProcessEntry* process);
 }

@@ -52,6 +52,9 @@ internal sealed unsafe class VolumeBuilder
 
     public uint RestartCount { get; set; }
 
+    /// <summary>Processes on the restart list (root OID, AllocCount), written after <see cref="RestartCount"/> bare entries.</summary>
+    public System.Collections.Generic.List<(Oid Root, uint AllocCount)> Restarts { get; } = [];
+
     public ulong PagePages => VolumeLayout.PagesFor(RangeKind.PageRange, PageOids);
     public ulong NodePages => VolumeLayout.PagesFor(RangeKind.NodeRange, NodeOids);
     public ulong NodeFirstPage => DiskLayout.FirstRangePage + PagePages;
@@ -327,7 +330,14 @@ internal sealed unsafe class VolumeBuilder
         header->DirectoryFirst = DirectoryFirst;
         header->DirectoryPageCount = DirectoryPageCount;
         header->DirectoryEntryCount = DirectoryEntryCount;
-        header->RestartCount = RestartCount;
+        header->RestartCount = RestartCount + (uint)Restarts.Count;
+        for (int i = 0; i < Restarts.Count; i++)
+        {
+            RestartEntry* restart = CheckpointHeader.Restart(header, (int)RestartCount + i);
+            restart->Oid = Restarts[i].Root;
+            restart->AllocCount = Restarts[i].AllocCount;
+        }
+
         header->Flags = migrated ? CheckpointFlags.Migrated : CheckpointFlags.None;
         PageSeal.Seal((byte*)header);
     }

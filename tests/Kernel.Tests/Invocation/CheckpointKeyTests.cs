@@ -70,7 +70,8 @@ public sealed unsafe class CheckpointKeyTests
     private static InvocationReply Invoke(uint order)
     {
         ProcessEntry invoker = default;
-        invoker.KeyRegisters[CheckpointRegister] = (byte)KeyRegisterKind.Checkpoint;
+        invoker.Flags = ProcessFlags.Module;
+        invoker.ModuleKeyRegisters[CheckpointRegister] = (byte)KeyRegisterKind.Checkpoint;
         InvocationArguments arguments = default;
         arguments.KeyRegister = CheckpointRegister;
         arguments.Order = order;

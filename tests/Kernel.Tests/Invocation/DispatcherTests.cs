@@ -18,10 +18,10 @@ public sealed unsafe class DispatcherTests : System.IDisposable
     {
         BootInfo boot = PageAllocatorTests.TypicalMachine();
         Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(1));
-        _invoker = ProcessTable.Create(0);
-        _invoker->KeyRegisters[1] = (byte)KeyRegisterKind.Console;
-        _invoker->KeyRegisters[2] = (byte)KeyRegisterKind.Self;
+        Assert.True(ProcessTable.Initialize(4));
+        _invoker = ProcessTable.CreateModule();
+        _invoker->ModuleKeyRegisters[1] = (byte)KeyRegisterKind.Console;
+        _invoker->ModuleKeyRegisters[2] = (byte)KeyRegisterKind.Self;
         SimulatedUserWindow.Address = WindowAddress;
         SimulatedUserWindow.Bytes = new byte[8192];
     }
@@ -94,7 +94,7 @@ public sealed unsafe class DispatcherTests : System.IDisposable
     }
 
     [Theory]
-    [InlineData(ProcessEntry.KeyRegisterCount)]
+    [InlineData(ProcessEntry.ModuleKeyRegisterCount)]
     [InlineData(255)]
     public void KeyRegisterOutOfRangeIsRefused(int register)
     {
@@ -141,7 +141,7 @@ public sealed unsafe class DispatcherTests : System.IDisposable
         arguments.Order = SelfOrder.Exit;
         InvocationReply reply;
         Assert.Equal(DispatchOutcome.InvokerEnded, Dispatcher.Dispatch(_invoker, &arguments, &reply));
-        Assert.Equal(ProcessState.Exited, _invoker->State);
+        Assert.Equal(FaultCode.Halted, _invoker->FaultCode);
         Assert.Equal("proc: 1 exited\n", _machine.ConsoleText);
     }
 

@@ -16,10 +16,10 @@ public sealed unsafe class SchedulerTests
         using var machine = new SimulatedMachine();
         BootInfo boot = PageAllocatorTests.TypicalMachine();
         Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(1));
+        Assert.True(ProcessTable.Initialize(4));
         UserMode.Entered.Clear();
-        ProcessEntry* first = ProcessTable.Create(0);
-        ProcessEntry* second = ProcessTable.Create(0);
+        ProcessEntry* first = ProcessTable.CreateModule();
+        ProcessEntry* second = ProcessTable.CreateModule();
         Assert.Equal(1u, first->Pid);
         Assert.Equal(2u, second->Pid);
 
@@ -27,42 +27,41 @@ public sealed unsafe class SchedulerTests
         Assert.Equal([1u], UserMode.Entered);
         Assert.True(ProcessTable.Current == first);
 
-        ProcessTable.End(first, ProcessState.Exited);
+        ProcessTable.Park(first, FaultCode.Halted, 0);
         Scheduler.RunNext();
         Assert.Equal([1u, 2u], UserMode.Entered);
 
-        ProcessTable.End(second, ProcessState.Faulted);
+        ProcessTable.Park(second, FaultCode.Exception, 13);
         var halted = Assert.Throws<MachineHaltedException>(Scheduler.RunNext);
         Assert.Equal(0, halted.ExitCode);
         Assert.EndsWith("kernel: idle\n", machine.ConsoleText);
     }
 
     [Fact]
-    public void KeyRegisterZeroMustBeVoid()
+    public void KeyRegisterZeroReadsAsVoid()
     {
         using var machine = new SimulatedMachine();
         BootInfo boot = PageAllocatorTests.TypicalMachine();
         Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(1));
-        ProcessEntry* process = ProcessTable.Create(0);
-        process->KeyRegisters[0] = (byte)KeyRegisterKind.Console;
-        Assert.Throws<MachineHaltedException>(() => ProcessTable.SelectNext());
-        Assert.Contains("(I1)", machine.ConsoleText);
+        Assert.True(ProcessTable.Initialize(4));
+        ProcessEntry* process = ProcessTable.CreateModule();
+        process->ModuleKeyRegisters[0] = (byte)KeyRegisterKind.Console;
+        Assert.Equal(KeyRegisterKind.Void, process->ModuleKeyRegister(0)); // P1
     }
 
     [Fact]
-    public void TableHoldsAtLeastADozenProcessesPerPage()
+    public void TableHoldsAtLeastADozenProcessesInFourPages()
     {
         using var machine = new SimulatedMachine();
         BootInfo boot = PageAllocatorTests.TypicalMachine();
         Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(1));
+        Assert.True(ProcessTable.Initialize(4));
         Assert.True(ProcessTable.Capacity >= 12);
         for (int i = 0; i < ProcessTable.Capacity; i++)
         {
-            Assert.True(ProcessTable.Create(0) != null);
+            Assert.True(ProcessTable.CreateModule() != null);
         }
 
-        Assert.True(ProcessTable.Create(0) == null);
+        Assert.True(ProcessTable.CreateModule() == null);
     }
 }
