@@ -16,6 +16,9 @@ internal static unsafe class Traps
 {
     public const int PageFault = 14;
 
+    /// <summary>Bytes of the <c>syscall</c> instruction (0F 05).</summary>
+    private const ulong SyscallLength = 2;
+
     [UnmanagedCallersOnly(EntryPoint = "CapOSTrap")]
     private static void OnTrap(TrapFrame* frame)
     {
@@ -34,6 +37,11 @@ internal static unsafe class Traps
         if (vector == VirtioBlk.Vector)
         {
             VirtioBlk.OnInterrupt();
+            if (frame->FromUser)
+            {
+                Preempt(frame); // the checkpoint's writes progress while processes run
+            }
+
             return;
         }
 
@@ -71,7 +79,17 @@ internal static unsafe class Traps
         arguments.ReceiveAddress = frame->R15;
         arguments.ReceiveCapacity = frame->Rbx;
         InvocationReply reply;
-        if (Dispatcher.Dispatch(invoker, &arguments, &reply) == DispatchOutcome.InvokerEnded)
+        DispatchOutcome outcome = Dispatcher.Dispatch(invoker, &arguments, &reply);
+        if (outcome == DispatchOutcome.Stalled)
+        {
+            // Abandoned with no effect: back up over the 2-byte syscall instruction, so that the process
+            // executes the invocation again when it is woken, or after a restart (docs/process.md).
+            frame->Rip -= SyscallLength;
+            *(TrapFrame*)invoker->Context = *frame;
+            invoker->Flags |= ProcessFlags.ContextChanged;
+        }
+
+        if (outcome != DispatchOutcome.Reply)
         {
             Scheduler.RunNext();
             return;
@@ -85,14 +103,14 @@ internal static unsafe class Traps
         frame->R9 = reply.StringLength;
     }
 
-    /// <summary>Round robin on every tick taken in ring 3: save the frame, run the next runnable process.</summary>
+    /// <summary>An interrupt taken in ring 3 (timer tick, disk completion): save the frame, then the portable side.</summary>
     private static void Preempt(TrapFrame* frame)
     {
         ProcessEntry* current = ProcessTable.Current;
-        Panic.Assert(current != null, "timer from ring 3 with no current process");
+        Panic.Assert(current != null, "interrupt from ring 3 with no current process");
         *(TrapFrame*)current->Context = *frame;
         current->Flags |= ProcessFlags.ContextChanged;
-        Scheduler.RunNext();
+        Scheduler.OnUserInterrupt();
     }
 
     private static void StopFaultingProcess(TrapFrame* frame)

@@ -15,22 +15,26 @@ public static unsafe partial class CheckpointWriter
         && (s_phase != CheckpointPhase.Stabilizing || item < s_nextItem);
 
     /// <summary>
-    /// Waits (polling the device) until no write of image <paramref name="item"/> is in flight: after it
-    /// the image's buffer may change. The slot is reaped by the next Pump as usual.
+    /// True when image <paramref name="item"/> was submitted and no write of it is in flight: its buffer may
+    /// change. Never waits (docs/process.md: nothing waits in place); the slot is reaped by the next Pump.
     /// </summary>
-    public static void WaitForImage(uint item)
+    public static bool ImageWritten(uint item)
     {
+        if (!ImageSubmitted(item))
+        {
+            return false;
+        }
+
         for (int i = 0; i < WriterSlots; i++)
         {
             WriterSlot* slot = s_slots + i;
-            while (slot->Busy && slot->Item == item && slot->Request.Status == DiskStatus.Pending)
+            if (slot->Busy && slot->Item == item && slot->Request.Status == DiskStatus.Pending)
             {
-                if (BlockDevice.Poll() == 0 && slot->Request.Status == DiskStatus.Pending)
-                {
-                    BlockDevice.Wait();
-                }
+                return false;
             }
         }
+
+        return true;
     }
 
     /// <summary>

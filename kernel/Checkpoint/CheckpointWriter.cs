@@ -136,6 +136,7 @@ public static unsafe partial class CheckpointWriter
         s_diskError = DiskError.None;
         s_headerFailed = false;
         s_headerFailures = 0;
+        s_commitHeld = false; // a fresh writer holds nothing back (whatever an earlier owner left)
         s_stats = default;
         return true;
     }

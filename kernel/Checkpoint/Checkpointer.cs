@@ -118,21 +118,52 @@ public static unsafe partial class Checkpointer
         {
             TakeCheckpoint();
         }
+
+        WakeStalled();
     }
 
     /// <summary>
-    /// The checkpoint key's "checkpoint now": waits (pumping) until the writer is Idle, takes the
-    /// snapshot and returns its sequence; 0 when checkpointing is stopped or the snapshot failed.
+    /// Wakes the processes whose reason to wait is gone (docs/process.md "stall queues"): the checkpoint key's
+    /// invokers once no checkpoint is being written (or checkpointing stopped: they get their answer at once);
+    /// writers of pending pages once the images are written.
     /// </summary>
-    public static ulong CheckpointNow()
+    private static void WakeStalled()
     {
-        while (s_ready && !s_stopped && (s_writing || CheckpointWriter.Phase != CheckpointPhase.Idle))
+        if (!Busy || s_stopped)
         {
-            Pump();
-            BlockDevice.Wait();
+            Process.Stall.Wake(Process.StallReason.Checkpoint);
         }
 
-        return s_ready && !s_stopped ? TakeCheckpoint() : 0;
+        if (!Snapshot.ImagesHeld)
+        {
+            Process.Stall.Wake(Process.StallReason.ImageWrite);
+        }
+    }
+
+    /// <summary>True while a checkpoint is being written or its writer is not Idle: no snapshot can be taken now.</summary>
+    public static bool Busy => s_writing || CheckpointWriter.Phase != CheckpointPhase.Idle;
+
+    /// <summary>
+    /// The checkpoint key's "checkpoint now", as one atomic kernel operation that never waits: takes the
+    /// snapshot when the writer is Idle (<paramref name="sequence"/> = its sequence, 0 if it failed); Busy when
+    /// one is being written (the invoker stalls until it ends, then invokes again: docs/process.md); Stopped
+    /// when checkpointing is stopped or not running.
+    /// </summary>
+    public static CheckpointNowResult TryCheckpointNow(out ulong sequence)
+    {
+        sequence = 0;
+        if (!s_ready || s_stopped)
+        {
+            return CheckpointNowResult.Stopped;
+        }
+
+        if (Busy)
+        {
+            return CheckpointNowResult.Busy;
+        }
+
+        sequence = TakeCheckpoint();
+        return CheckpointNowResult.Taken;
     }
 
     /// <summary>Pumps until nothing is being written or migrated (tests, the benchmark, shutdown).</summary>
@@ -185,6 +216,7 @@ public static unsafe partial class Checkpointer
         Diagnostics.Panic.Assert(Process.ProcessTable.FillRestartList(CheckpointWriter.PendingHeader),
             "checkpoint: the process table outgrew the restart list");
         Reservation.CloseGeneration();
+        Process.Stall.Wake(Process.StallReason.LogSpace); // the new generation has the whole reservation
         bool taken = Snapshot.Take();
         s_lastPauseCycles = Machine.CycleCounter() - start;
         s_lastDirty = Snapshot.ObjectCount;

@@ -261,20 +261,23 @@ public static unsafe partial class Snapshot
     }
 
     /// <summary>
-    /// A kernel write to pending page <paramref name="frame"/> is about to happen (Cache.MarkDirty).
-    /// Keeps the snapshot's image intact (I1): wait for its submitted write, or copy it aside.
+    /// Copy-on-write before a write to pending page <paramref name="frame"/> (Cache.MarkDirty): if the writer
+    /// has not submitted its image and a spare page is free, the frame is copied there and the writer pointed
+    /// at the copy; if the image's write has completed, the frame is free to change. False, changing nothing,
+    /// when the image is not written yet and cannot be copied: the caller must not write, and the process
+    /// waits (Stall, ImageWrite) until the images are written. Nothing waits in place (docs/process.md).
     /// </summary>
-    public static void CopyOnWrite(ObjectHeader* frame)
+    public static bool TryCopyOnWrite(ObjectHeader* frame)
     {
         if (!s_imagesHeld || frame->ObType != ObType.Page || frame->Reserved == 0 || frame->Reserved > s_pageCount)
         {
-            return;
+            return true;
         }
 
         PageRecord* page = s_pages + (frame->Reserved - 1);
         if (page->Item == 0 || page->Copy != 0)
         {
-            return;
+            return true;
         }
 
         uint item = page->Item - 1;
@@ -285,17 +288,11 @@ public static unsafe partial class Snapshot
             if (CheckpointWriter.RedirectImage(item, copy))
             {
                 page->Copy = ++s_cowUsed;
-                return;
+                return true;
             }
         }
 
-        // No spare page: the write waits until the device has the image (EROS would block the process).
-        while (!CheckpointWriter.ImageSubmitted(item))
-        {
-            CheckpointWriter.Pump();
-        }
-
-        CheckpointWriter.WaitForImage(item);
+        return CheckpointWriter.ImageWritten(item);
     }
 
     /// <summary>The writer has every image: the frames need no copy-on-write any more; spare pages are free.</summary>

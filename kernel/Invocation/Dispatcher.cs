@@ -8,7 +8,8 @@ namespace CapOS.Kernel.Invocation;
 /// Key invocation, the only system call (DESIGN.md §6): decode the invoked key register,
 /// validate, then act. For now only kernel keys exist (void, console, self, checkpoint); the
 /// general path to start/resume keys replaces the switch in a later milestone. The checkpoint key
-/// calls Checkpointer.CheckpointNow (docs/checkpoint.md "Triggers").
+/// takes a snapshot when none is being written, else stalls its invoker until the one being written
+/// ends (<see cref="DispatchOutcome.Stalled"/>: the invocation is re-executed; docs/process.md).
 /// Validate first, then mutate (STYLE.md "Invocation handlers"). docs/boot.md "Syscall ABI".
 /// </summary>
 public static unsafe class Dispatcher
@@ -30,7 +31,7 @@ public static unsafe class Dispatcher
             case KeyRegisterKind.Self:
                 return InvokeSelf(invoker, arguments, reply);
             case KeyRegisterKind.Checkpoint:
-                return InvokeCheckpoint(arguments, reply);
+                return InvokeCheckpoint(invoker, arguments, reply);
             default:
                 reply->Result = InvocationResult.Void;
                 return DispatchOutcome.Reply;
@@ -147,7 +148,7 @@ public static unsafe class Dispatcher
         return DispatchOutcome.InvokerEnded;
     }
 
-    private static DispatchOutcome InvokeCheckpoint(InvocationArguments* arguments, InvocationReply* reply)
+    private static DispatchOutcome InvokeCheckpoint(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {
         if (arguments->Order != CheckpointOrder.CheckpointNow)
         {
@@ -155,7 +156,14 @@ public static unsafe class Dispatcher
             return DispatchOutcome.Reply;
         }
 
-        ulong sequence = Checkpointer.CheckpointNow();
+        CheckpointNowResult result = Checkpointer.TryCheckpointNow(out ulong sequence);
+        if (result == CheckpointNowResult.Busy)
+        {
+            // One is being written: wait for its end, then invoke again (docs/process.md "stall queues").
+            Stall.Add(invoker, StallReason.Checkpoint);
+            return DispatchOutcome.Stalled;
+        }
+
         reply->Result = sequence == 0 ? InvocationResult.CheckpointFailed : InvocationResult.Ok;
         reply->W0 = sequence;
         return DispatchOutcome.Reply;

@@ -21,4 +21,10 @@ public enum DispatchOutcome : byte
 
     /// <summary>The invoker has ended; run the next process.</summary>
     InvokerEnded = 1,
+
+    /// <summary>
+    /// The invoker waits on a stall queue with no visible effect: its saved context must point back at the
+    /// invocation so that it is executed again when the process is woken (docs/process.md); run the next process.
+    /// </summary>
+    Stalled = 2,
 }

@@ -4,15 +4,20 @@ namespace CapOS.Kernel.ObjectCache;
 public static unsafe partial class Cache
 {
     private static uint s_dirtyCount;
+    private static DirtyRefusal s_lastRefusal;
+
+    /// <summary>Why the last refused <see cref="MarkDirty(ObjectHeader*)"/> refused: which stall queue its process waits on.</summary>
+    public static DirtyRefusal LastRefusal => s_lastRefusal;
 
     /// <summary>Objects now dirty (I6).</summary>
     public static uint DirtyCount => s_dirtyCount;
 
     /// <summary>
     /// Marks <paramref name="frame"/> dirty before the caller changes it. The first dirtying of an
-    /// object first asks <see cref="TryReserve"/> for its log and directory space (issue #4 item 1);
-    /// on refusal nothing changes and the answer is false: the caller must not modify the object
-    /// and should request a checkpoint, then retry.
+    /// object first asks <see cref="TryReserve"/> for its log and directory space (issue #4 item 1),
+    /// and a pending page goes through copy-on-write first (I10). On refusal nothing changes, the answer is
+    /// false and <see cref="LastRefusal"/> says why: the caller must not modify the object; a process waits
+    /// (NoLogSpace: for the next snapshot, which is requested; ImageInFlight: for the images) and retries.
     /// </summary>
     public static bool MarkDirty(ObjectHeader* frame) => MarkDirty(frame, writeBack: false);
 
@@ -29,15 +34,24 @@ public static unsafe partial class Cache
             return true;
         }
 
-        if (frame->IsFree || !TryReserve(frame, writeBack))
+        if (frame->IsFree)
         {
+            s_lastRefusal = DirtyRefusal.NotCached;
             return false;
         }
 
-        if (frame->IsPending)
+        if (frame->IsPending && !Checkpoint.Snapshot.TryCopyOnWrite(frame))
         {
-            // The frozen content still belongs to the checkpoint being written (Cache.Pending.cs).
-            Checkpoint.Snapshot.CopyOnWrite(frame);
+            // The frozen content still belongs to the checkpoint being written (Cache.Pending.cs), whose
+            // image is not written yet and cannot be copied aside: the writer must get further first.
+            s_lastRefusal = DirtyRefusal.ImageInFlight;
+            return false;
+        }
+
+        if (!TryReserve(frame, writeBack))
+        {
+            s_lastRefusal = DirtyRefusal.NoLogSpace;
+            return false;
         }
 
         frame->Flags |= ObjectFlags.Dirty;

@@ -55,19 +55,25 @@ public unsafe struct ProcessEntry
     /// <summary>Fault code (root slot 8 word1): nonzero parks the process.</summary>
     public uint FaultCode;
 
+    /// <summary>The next process on the same stall queue (a Pid; 0 ends it). Kernel state only (Stall).</summary>
+    public uint StallNext;
+
     /// <summary>Loaded, changed since the last write-back, demo.</summary>
     public ProcessFlags Flags;
+
+    /// <summary>The stall queue this process is on (None: runnable if Running). Kernel state only, never written back.</summary>
+    public StallReason Stalled;
 
     /// <summary>Kind of key in each key register of a boot-module demo process (register 0 void).</summary>
     public fixed byte ModuleKeyRegisters[ModuleKeyRegisterCount];
 
-    private fixed byte _padding[51];
+    private fixed byte _padding[46];
 
     /// <summary>True when the entry holds a process (loaded from nodes, or a module demo).</summary>
     public readonly bool InUse => (Flags & (ProcessFlags.Loaded | ProcessFlags.Module)) != 0;
 
     /// <summary>True when the scheduler may run it: in use, Running, no fault.</summary>
-    public readonly bool Runnable => InUse && State == RunState.Running && FaultCode == 0;
+    public readonly bool Runnable => InUse && State == RunState.Running && FaultCode == 0 && Stalled == StallReason.None;
 
     /// <summary>True for a boot-module demo process (no nodes behind it).</summary>
     public readonly bool IsModule => (Flags & ProcessFlags.Module) != 0;

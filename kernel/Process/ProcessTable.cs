@@ -47,6 +47,7 @@ public static unsafe partial class ProcessTable
     /// <summary>No table: every query sees an empty one until <see cref="Initialize"/> (a new machine).</summary>
     public static void Forget()
     {
+        Stall.Forget();
         s_entries = null;
         s_capacity = 0;
         s_current = -1;

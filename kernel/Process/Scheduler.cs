@@ -21,6 +21,18 @@ public static unsafe class Scheduler
         RunNext();
     }
 
+    /// <summary>
+    /// An interrupt taken in ring 3, after the machine half saved the interrupted process's registers in its
+    /// context: the kernel's background work runs at this safe point (the checkpoint's pump: triggers,
+    /// stabilization, commit, migration, waking stalled processes), then the next runnable process (round
+    /// robin). Without it a system whose processes never idle would never checkpoint.
+    /// </summary>
+    public static void OnUserInterrupt()
+    {
+        Checkpoint.Checkpointer.Pump();
+        RunNext();
+    }
+
     /// <summary>Runs the next runnable process, or idles. Never returns on metal.</summary>
     public static void RunNext()
     {

@@ -104,21 +104,26 @@ public sealed unsafe class CheckpointerTests
     }
 
     [Fact]
-    public void CheckpointNowReturnsTheSnapshotsSequenceEvenWhileOneIsBeingWritten()
+    public void CheckpointNowNeverWaitsWhileOneIsBeingWritten()
     {
         using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
         Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 1));
         ulong first = Checkpointer.TakeCheckpoint();
-        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 2));
-        Assert.Equal(first + 1, Checkpointer.CheckpointNow());
+        long writes = rig.Disk.WriteCount;
+
+        Assert.Equal(CheckpointNowResult.Busy, Checkpointer.TryCheckpointNow(out ulong none));
+
+        Assert.Equal(0ul, none);
+        Assert.Equal(writes, rig.Disk.WriteCount); // nothing was pumped in place
         Checkpointer.Drain();
-        Assert.Equal(first + 1, Generation.Sequence);
+        Assert.Equal(CheckpointNowResult.Taken, Checkpointer.TryCheckpointNow(out ulong second));
+        Assert.Equal(first + 1, second);
     }
 
     /// <summary>
     /// A disk that fails every write from the k-th write of a checkpoint on, for each k: the checkpointer never
     /// hangs; when it was the header that gave up (writer I5), checkpointing stops without the misleading
-    /// "nothing was committed" line, and CheckpointNow returns 0 at once.
+    /// "nothing was committed" line, and the checkpoint key answers Stopped at once.
     /// </summary>
     [Fact]
     public void APersistentWriteErrorNeverHangsAndAGivenUpHeaderStopsCheckpointing()
@@ -142,7 +147,7 @@ public sealed unsafe class CheckpointerTests
                 headerGaveUp = true;
                 Assert.True(Checkpointer.Stopped);
                 Assert.DoesNotContain("checkpoint: failed seq=", rig.Machine.ConsoleText);
-                Assert.Equal(0ul, Checkpointer.CheckpointNow());
+                Assert.Equal(CheckpointNowResult.Stopped, Checkpointer.TryCheckpointNow(out _));
             }
         }
 

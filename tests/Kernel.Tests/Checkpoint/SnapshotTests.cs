@@ -92,7 +92,7 @@ public sealed unsafe class SnapshotTests
     }
 
     [Fact]
-    public void WriteAfterTheImageWasSubmittedWaitsForItInsteadOfCopying()
+    public void WriteAfterTheImageWasSubmittedIsRefusedUntilItsWriteCompletesAndNeverCopies()
     {
         byte[] image;
         ulong s;
@@ -102,7 +102,14 @@ public sealed unsafe class SnapshotTests
             s = Checkpointer.TakeCheckpoint();
             CheckpointWriter.Pump(); // submits every image (the simulated device completes on the next poll)
             Assert.True(CheckpointWriter.ImageSubmitted(0));
-            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32));
+            Assert.False(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32)); // in flight: nothing waits in place
+            Assert.Equal(DirtyRefusal.ImageInFlight, Cache.LastRefusal);
+            for (int i = 0; i < 1000 && !CheckpointWriter.ImageWritten(0); i++)
+            {
+                CheckpointWriter.Pump();
+            }
+
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32)); // written: free to change
             Assert.Equal(0u, Snapshot.CopiesMade);
             CheckpointerTestRig.PumpUntilCommitted();
             image = rig.Disk.SurvivingImage();

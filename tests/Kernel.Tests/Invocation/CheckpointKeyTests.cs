@@ -35,6 +35,26 @@ public sealed unsafe class CheckpointKeyTests
     }
 
     [Fact]
+    public void WhileOneIsBeingWrittenTheInvokerStallsAndIsWokenWhenItEnds()
+    {
+        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
+        ProcessEntry* invoker = ModuleProcess();
+        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 7));
+        ulong first = Checkpointer.TakeCheckpoint();
+
+        Assert.Equal(DispatchOutcome.Stalled, Dispatch(invoker, CheckpointOrder.CheckpointNow, out _));
+
+        Assert.Equal(StallReason.Checkpoint, invoker->Stalled);
+        Assert.False(invoker->Runnable);
+        Assert.Equal(1, Stall.Count(StallReason.Checkpoint));
+        Checkpointer.Drain();
+        Assert.Equal(StallReason.None, invoker->Stalled); // woken when the checkpoint being written ended
+        Assert.True(invoker->Runnable);
+        Assert.Equal(DispatchOutcome.Reply, Dispatch(invoker, CheckpointOrder.CheckpointNow, out InvocationReply again));
+        Assert.Equal(first + 1, again.W0);
+    }
+
+    [Fact]
     public void BadOrderIsRefusedAndTakesNoCheckpoint()
     {
         using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
@@ -65,6 +85,29 @@ public sealed unsafe class CheckpointKeyTests
         Assert.Equal(InvocationResult.CheckpointFailed, reply.Result);
         Assert.Equal(0UL, reply.W0);
         Assert.Equal(before, Generation.Sequence);
+    }
+
+    /// <summary>A module process in a real process table (stall queues link table entries) holding the checkpoint key.</summary>
+    private static ProcessEntry* ModuleProcess()
+    {
+        CapOS.Kernel.Boot.BootInfo boot = default;
+        boot.AddRegion(24UL * 1024 * 1024, 8UL * 1024 * 1024, CapOS.Kernel.Boot.MemoryKind.Usable);
+        Assert.True(CapOS.Kernel.Memory.PageAllocator.Initialize(&boot));
+        Assert.True(ProcessTable.Initialize(4));
+        ProcessEntry* process = ProcessTable.CreateModule();
+        process->ModuleKeyRegisters[CheckpointRegister] = (byte)KeyRegisterKind.Checkpoint;
+        return process;
+    }
+
+    private static DispatchOutcome Dispatch(ProcessEntry* invoker, uint order, out InvocationReply reply)
+    {
+        InvocationArguments arguments = default;
+        arguments.KeyRegister = CheckpointRegister;
+        arguments.Order = order;
+        InvocationReply result;
+        DispatchOutcome outcome = Dispatcher.Dispatch(invoker, &arguments, &result);
+        reply = result;
+        return outcome;
     }
 
     private static InvocationReply Invoke(uint order)

@@ -1,0 +1,88 @@
+namespace CapOS.Kernel.Process;
+
+/// <summary>
+/// The stall queues (docs/process.md "Atomic kernel operations and stall queues"; EROS SOSP'99 §3.4, §4.4):
+/// a kernel operation that must wait is abandoned with no visible effect, its process is queued here by
+/// reason, and when the reason goes away every process on that queue becomes runnable again and restarts
+/// the operation from its saved registers. Nothing waits in place in the kernel.
+/// </summary>
+/// <remarks>
+/// I1 A process is on at most one queue: <see cref="ProcessEntry.Stalled"/> names it (None: on none), and
+///    the scheduler never selects a stalled process (ProcessEntry.Runnable).
+/// I2 Waking is a broadcast per reason: every process queued for it becomes runnable, in queue order.
+/// The queues are threaded through the table (<see cref="ProcessEntry.StallNext"/>, a Pid; 0 ends a queue).
+/// Tested by StallTests.
+/// </remarks>
+public static unsafe class Stall
+{
+    private const int Reasons = 4;
+    private static Queues s_queues;
+
+    /// <summary>Processes on <paramref name="reason"/>'s queue.</summary>
+    public static int Count(StallReason reason)
+    {
+        int count = 0;
+        for (uint pid = s_queues.Head[(int)reason]; pid != 0; pid = ProcessTable.Entry((int)pid - 1)->StallNext)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Queues <paramref name="process"/> for <paramref name="reason"/> (I1: it must be on none).</summary>
+    public static void Add(ProcessEntry* process, StallReason reason)
+    {
+        Diagnostics.Panic.Assert(process->Stalled == StallReason.None && reason != StallReason.None, "Stall.Add: already stalled (I1)");
+        process->Stalled = reason;
+        process->StallNext = 0;
+        int queue = (int)reason;
+        if (s_queues.Tail[queue] == 0)
+        {
+            s_queues.Head[queue] = process->Pid;
+        }
+        else
+        {
+            ProcessTable.Entry((int)s_queues.Tail[queue] - 1)->StallNext = process->Pid;
+        }
+
+        s_queues.Tail[queue] = process->Pid;
+    }
+
+    /// <summary>Makes every process queued for <paramref name="reason"/> runnable again (I2); returns how many.</summary>
+    public static int Wake(StallReason reason)
+    {
+        int queue = (int)reason;
+        int woken = 0;
+        uint pid = s_queues.Head[queue];
+        s_queues.Head[queue] = 0;
+        s_queues.Tail[queue] = 0;
+        while (pid != 0)
+        {
+            ProcessEntry* process = ProcessTable.Entry((int)pid - 1);
+            pid = process->StallNext;
+            process->StallNext = 0;
+            process->Stalled = StallReason.None;
+            woken++;
+        }
+
+        return woken;
+    }
+
+    /// <summary>Empties every queue (a new process table).</summary>
+    public static void Forget()
+    {
+        for (int i = 0; i < Reasons; i++)
+        {
+            s_queues.Head[i] = 0;
+            s_queues.Tail[i] = 0;
+        }
+    }
+
+    /// <summary>First and last Pid of each reason's queue (0: empty).</summary>
+    private struct Queues
+    {
+        public fixed uint Head[Reasons];
+        public fixed uint Tail[Reasons];
+    }
+}

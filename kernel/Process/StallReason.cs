@@ -1,0 +1,21 @@
+namespace CapOS.Kernel.Process;
+
+/// <summary>
+/// Why a process waits on a stall queue (docs/process.md "Atomic kernel operations and stall queues"). A
+/// stalled process is Running in its nodes: the stall is kernel state only, never written back, and the
+/// process re-executes the trapping instruction when woken (or, after a restart, at once).
+/// </summary>
+public enum StallReason : byte
+{
+    /// <summary>Not stalled.</summary>
+    None = 0,
+
+    /// <summary>Invoked the checkpoint key while a checkpoint was being written; woken when it ends.</summary>
+    Checkpoint = 1,
+
+    /// <summary>Wrote to a page whose checkpoint image is being written; woken when the writer's images are written.</summary>
+    ImageWrite = 2,
+
+    /// <summary>Dirtied an object and the log had no room; woken when a checkpoint ends (log space freed).</summary>
+    LogSpace = 3,
+}
