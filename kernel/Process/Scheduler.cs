@@ -36,29 +36,33 @@ public static unsafe class Scheduler
     /// <summary>Runs the next runnable process, or idles. Never returns on metal.</summary>
     public static void RunNext()
     {
-        ProcessEntry* next = ProcessTable.SelectNext();
-        if (next != null)
-        {
-            UserMode.Enter(next);
-            return;
-        }
-
-        if (!s_idleReported)
-        {
-            s_idleReported = true;
-            Log.WriteLine("kernel: idle");
-        }
-
-        if (s_exitWhenIdle)
-        {
-            Machine.Halt(0);
-            return;
-        }
-
         for (;;)
         {
+            ProcessEntry* next = ProcessTable.SelectNext();
+            if (next != null)
+            {
+                UserMode.Enter(next);
+                return;
+            }
+
+            if (!s_idleReported)
+            {
+                s_idleReported = true;
+                Log.WriteLine("kernel: idle");
+            }
+
+            if (s_exitWhenIdle && !Stall.Any)
+            {
+                Machine.Halt(0);
+                return;
+            }
+
+            // Idle: the background work may wake a stalled process (a commit, written images), which then runs.
             Boot.CheckpointBoot.Idle();
-            Machine.WaitForInterrupt();
+            if (ProcessTable.SelectNext() == null)
+            {
+                Machine.WaitForInterrupt();
+            }
         }
     }
 }

@@ -18,6 +18,23 @@ public static unsafe class Stall
     private const int Reasons = 4;
     private static Queues s_queues;
 
+    /// <summary>True when any process waits on any queue.</summary>
+    public static bool Any
+    {
+        get
+        {
+            for (int i = 1; i < Reasons; i++)
+            {
+                if (s_queues.Head[i] != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Processes on <paramref name="reason"/>'s queue.</summary>
     public static int Count(StallReason reason)
     {

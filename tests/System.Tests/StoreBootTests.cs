@@ -28,6 +28,7 @@ public sealed class StoreBootTests(ITestOutputHelper output)
     {
         using ScratchDisk disk = ScratchDisk.Of("capos.img");
         ulong pages = (ulong)new FileInfo(disk.Path).Length / DiskLayout.PageSize;
+        int objects = disk.DirectoryEntries().Count; // read before the boot: its checkpoints may reuse that log half
         await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
 
         Match volume = await machine.WaitForLineAsync(StoreContract.Volume, Boot.Timeout);
@@ -39,7 +40,7 @@ public sealed class StoreBootTests(ITestOutputHelper output)
         string log = Boot.Failure(machine);
         Assert.True(volume.Groups["pages"].Value == pages.ToString(CultureInfo.InvariantCulture), log);
         Assert.True(recovered.Groups["seq"].Value == "1" && recovered.Groups["slot"].Value == "0", log);
-        Assert.True(recovered.Groups["objects"].Value == disk.DirectoryEntries().Count.ToString(CultureInfo.InvariantCulture), log);
+        Assert.True(recovered.Groups["objects"].Value == objects.ToString(CultureInfo.InvariantCulture), log);
         Assert.True(!log.Contains("volume header copy used", StringComparison.Ordinal), log);
         output.WriteLine($"capos.img: {time.Value}");
     }
