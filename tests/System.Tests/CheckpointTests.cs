@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
@@ -73,6 +74,11 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         foreach ((int index, Match commit) in CheckpointContract.All(lines, CheckpointContract.Committed))
         {
             string n = commit.Groups["seq"].Value;
+            if (long.Parse(n, CultureInfo.InvariantCulture) > seq)
+            {
+                continue; // committed after the last one waited for, before the kill: its migration may be cut
+            }
+
             Assert.True(migrated.Any(m => m.Index > index && m.Match.Groups["seq"].Value == n),
                 $"checkpoint {n} was committed but never migrated\n{log}");
         }
