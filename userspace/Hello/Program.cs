@@ -30,38 +30,10 @@ internal static unsafe class Program
         InvocationResult result = Keys.Invoke(&message, &reply);
         byte* line = stackalloc byte[64];
         ulong length = result == InvocationResult.Ok
-            ? Append(line, 0, "checkpoint requested seq=")
-            : Append(line, 0, "checkpoint request failed result=");
-        length = AppendDecimal(line, length, result == InvocationResult.Ok ? reply.W0 : (ulong)result);
+            ? Text.Append(line, 0, "checkpoint requested seq=")
+            : Text.Append(line, 0, "checkpoint request failed result=");
+        length = Text.AppendDecimal(line, length, result == InvocationResult.Ok ? reply.W0 : (ulong)result);
         Console.WriteLine(line, length);
-    }
-
-    private static ulong Append(byte* line, ulong at, string text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            line[at++] = (byte)text[i];
-        }
-
-        return at;
-    }
-
-    private static ulong AppendDecimal(byte* line, ulong at, ulong value)
-    {
-        byte* digits = stackalloc byte[20];
-        int count = 0;
-        do
-        {
-            digits[count++] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
-        while (value != 0);
-        while (count > 0)
-        {
-            line[at++] = digits[--count];
-        }
-
-        return at;
     }
 
     private static bool RoundTrip()
