@@ -172,7 +172,21 @@ public static class RunVerb
         }
         await using (machine.ConfigureAwait(false))
         {
-            return await WaitAsync(machine, timeoutSeconds, cancel).ConfigureAwait(false);
+            var watch = new StoreWatch();
+            machine.Serial.LineReceived += line =>
+            {
+                if (watch.Observe(line) is string warning)
+                {
+                    LauncherConsole.Failure(warning);
+                }
+            };
+            int code = await WaitAsync(machine, timeoutSeconds, cancel).ConfigureAwait(false);
+            if (watch.Warning is string stopped)
+            {
+                LauncherConsole.Failure(stopped);
+            }
+
+            return code;
         }
     }
 
