@@ -14,8 +14,9 @@ namespace CapOS.Kernel.Checkpoint;
 /// (LIDs 0 and 1) are validated (C1) and CheckpointHeader.ChooseSlot keeps the newest valid one.
 /// (3) Unless that header is Migrated, its directory pages are validated (D1) and loaded into
 /// <see cref="CheckpointDirectory"/>; a damaged directory is refused, never worked around
-/// (docs/recovery.md "Why a damaged directory is refused"). Object images are checked later,
-/// when each object is faulted in (L1, P1). Nothing here writes to the disk.
+/// (docs/recovery.md "Why a damaged directory is refused"). (4) Every log image the directory names is
+/// read and checked against its ImageCrc before anything resumes (Recovery.Verify.cs, I2); each object
+/// is checked again when it is faulted in (L1, P1). Nothing here writes to the disk.
 /// Every step reads into caller memory and returns a <see cref="RecoveryFault"/>; <see cref="Store"/>
 /// prints and halts.
 /// I1: a page that fails its check (a header slot, a directory page) is read again, up to
@@ -24,7 +25,7 @@ namespace CapOS.Kernel.Checkpoint;
 /// a committed checkpoint) nor refuse to boot. A page damaged on disk fails every time and is judged
 /// as before. Checked by ReadErrorTests.
 /// </remarks>
-public static unsafe class Recovery
+public static unsafe partial class Recovery
 {
     /// <summary>Reads of a page that fails its check before it is judged bad (I1).</summary>
     public const int ReadAttempts = 3;

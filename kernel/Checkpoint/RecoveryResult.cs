@@ -28,6 +28,9 @@ public enum RecoveryFault : byte
 
     /// <summary>The memory given is too small for the directory or the cache.</summary>
     OutOfMemory,
+
+    /// <summary>A log image of the chosen checkpoint fails its CRC (<see cref="RecoveryResult.FaultOid"/>, LID in Page).</summary>
+    LogImageCorrupt,
 }
 
 /// <summary>What recovery found: the chosen checkpoint, or the fault that stopped it.</summary>
@@ -62,4 +65,10 @@ public struct RecoveryResult
     public uint LogObjects;
 
     public uint RestartCount;
+
+    /// <summary>With <see cref="RecoveryFault.LogImageCorrupt"/>: the object whose image is damaged, and its type.</summary>
+    public ulong FaultOid;
+
+    /// <summary>The type of <see cref="FaultOid"/>'s directory entry.</summary>
+    public NodeTree.ObType FaultType;
 }

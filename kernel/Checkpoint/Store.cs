@@ -120,7 +120,8 @@ public static unsafe class Store
         }
 
         byte* directory = Machine.PhysicalToVirtual(physical);
-        if (Recovery.LoadDirectory(s_volume, chosen, directory, directoryBytes, s_scratch, ref *result) != RecoveryFault.None)
+        if (Recovery.LoadDirectory(s_volume, chosen, directory, directoryBytes, s_scratch, ref *result) != RecoveryFault.None
+            || Recovery.VerifyImages(s_volume, s_scratch, ref *result) != RecoveryFault.None)
         {
             return;
         }

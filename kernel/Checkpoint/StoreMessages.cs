@@ -74,6 +74,22 @@ internal static unsafe class StoreMessages
             return;
         }
 
+        if (result->Fault == RecoveryFault.LogImageCorrupt)
+        {
+            Log.Write("checkpoint ");
+            Log.WriteDecimal(result->Sequence);
+            Log.Write(" slot ");
+            Log.WriteDecimal((ulong)result->Slot);
+            Log.Write(": log image of ");
+            Log.Write(result->FaultType == NodeTree.ObType.Node ? "node" : result->FaultType == NodeTree.ObType.Page ? "page" : "tag pot");
+            Log.Write(" ");
+            Log.WriteHexShort(result->FaultOid);
+            Log.Write(" at LID ");
+            Log.WriteDecimal(result->Page);
+            Log.Write(" fails its CRC; its migration may have begun, so no older checkpoint is consistent");
+            return;
+        }
+
         Log.Write("checkpoint ");
         Log.WriteDecimal(result->Sequence);
         Log.Write(" slot ");

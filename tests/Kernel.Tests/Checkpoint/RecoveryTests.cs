@@ -44,6 +44,36 @@ public sealed unsafe class RecoveryTests
     }
 
     [Fact]
+    public void ADamagedLogImageRefusesTheBootNamingTheObject()
+    {
+        using SimulatedMachine machine = TestStore.Machine();
+        VolumeBuilder builder = Sample();
+        byte[] image = builder.Build();
+        uint lid = builder.LidOf(builder.PageOid(2), ObType.Page)!.Value;
+        image[(builder.DiskPageOfLid(lid) * PageSize) + 77] ^= 0x10;
+        _ = new SimulatedDisk(image);
+
+        var halt = Assert.Throws<MachineHaltedException>(() => Store.Boot(TestStore.MemoryAt, TestStore.MemoryBytes, 8, 8));
+
+        Assert.Equal(Store.CannotBootExitCode, halt.ExitCode); // Recovery I2: never resumed on silently
+        Assert.EndsWith($"store: cannot boot: checkpoint 1 slot 0: log image of page 0x1002 at LID {lid} fails its CRC; "
+            + "its migration may have begun, so no older checkpoint is consistent\n", machine.ConsoleText);
+    }
+
+    [Fact]
+    public void AGarbageReadOfALogImageIsReadAgainBeforeItIsJudged()
+    {
+        using SimulatedMachine machine = TestStore.Machine();
+        VolumeBuilder builder = Sample();
+        var disk = new SimulatedDisk(builder.Build());
+        disk.GarbageRead = disk.ReadCount + 5; // lands among the verification's reads (after headers and directory)
+
+        RecoveryResult result = Store.Recover(TestStore.MemoryAt, TestStore.MemoryBytes, 8, 8);
+
+        Assert.Equal(RecoveryFault.None, result.Fault); // Recovery I1 for images too
+    }
+
+    [Fact]
     public void NoDiskStopsWithExitCodeFour()
     {
         using SimulatedMachine machine = TestStore.Machine();

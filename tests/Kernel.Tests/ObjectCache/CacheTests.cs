@@ -117,9 +117,10 @@ public sealed unsafe class CacheTests
         builder.LogPage(builder.PageOid(1), Pattern(1)).LogPage(builder.PageOid(2), Pattern(2));
         builder.LogNode(builder.NodeOid(1), new VolumeBuilder.NodeModel { AllocCount = 1 });
         byte[] image = builder.Build();
-        image[(builder.DiskPageOfLid(builder.LidOf(builder.PageOid(1), ObType.Page)!.Value) * PageSize) + 999] ^= 4;
-        image[(builder.DiskPageOfLid(builder.LidOf(builder.NodeOid(1), ObType.Node)!.Value) * PageSize) + 3000] ^= 4;
-        Boot(image);
+        Boot(image); // recovery verified every image (Recovery I2); the damage comes after it
+        byte[] disk = SimulatedDisk.Current!.Image;
+        disk[(builder.DiskPageOfLid(builder.LidOf(builder.PageOid(1), ObType.Page)!.Value) * PageSize) + 999] ^= 4;
+        disk[(builder.DiskPageOfLid(builder.LidOf(builder.NodeOid(1), ObType.Node)!.Value) * PageSize) + 3000] ^= 4;
         Assert.Equal(CacheResult.LogImageCorrupt, Cache.GetPage(builder.PageOid(1), out ObjectHeader* bad));
         Assert.True(bad == null);
         Assert.True(Cache.Lookup(builder.PageOid(1)) == null);
