@@ -27,6 +27,9 @@ public enum CheckFailure : byte
 
     /// <summary>C6: a loaded process disagrees with its nodes (docs/process.md "Consistency check").</summary>
     ProcessInconsistent = 6,
+
+    /// <summary>C7: a hardware mapping allows writes to a page that is clean or frozen by a snapshot (process P5).</summary>
+    WritableMapping = 7,
 }
 
 /// <summary>
@@ -34,8 +37,9 @@ public enum CheckFailure : byte
 /// consistency of the kernel's data structures"; issue #4 item 1; docs/checkpoint.md "Consistency check").
 /// </summary>
 /// <remarks>
-/// Two parts. The structural check (<see cref="RunStructural"/>: C1, C3, C4, C5) runs inside the
-/// snapshot pause over every cached object (the used-frame bitmap, Cache I11), first violation wins.
+/// Two parts. The structural check (<see cref="RunStructural"/>: C1, C3, C4, C5 over every cached object
+/// (the used-frame bitmap, Cache I11), C6 over every loaded process, C7 over the writable-mapping list,
+/// docs/process.md P5) runs inside the snapshot pause, first violation wins.
 /// The clean check (C2: a clean object's content still has the CRC taken at load or last commit) runs
 /// after the pause, during stabilization and before the commit: <see cref="BeginClean"/> at the
 /// snapshot, then <see cref="AdvanceClean"/> from the pump, a bounded number of objects per call, in
@@ -88,7 +92,7 @@ public static unsafe class ConsistencyCheck
         return s_failure;
     }
 
-    /// <summary>The pause's part: C1, C3, C4, C5 over every cached object, then C6 over every loaded process; the first broken invariant.</summary>
+    /// <summary>The pause's part: C1, C3, C4, C5 over every cached object, then C6 over every loaded process, C7 over the writable mappings; the first broken invariant.</summary>
     public static CheckFailure RunStructural()
     {
         s_failure = CheckFailure.None;
@@ -112,6 +116,12 @@ public static unsafe class ConsistencyCheck
                 s_failure = CheckFailure.ProcessInconsistent;
                 s_oid = process;
             }
+        }
+
+        if (s_failure == CheckFailure.None && !Process.AddressSpaces.CheckWritableMappings(out ObjectHeader* page))
+        {
+            s_failure = CheckFailure.WritableMapping;
+            s_oid = page != null ? page->Oid : default;
         }
 
         return s_failure;
@@ -235,6 +245,7 @@ public static unsafe class ConsistencyCheck
         CheckFailure.BadRing => "C4 key ring",
         CheckFailure.IllegalKey => "C5 illegal key type in node",
         CheckFailure.ProcessInconsistent => "C6 process disagrees with its nodes",
+        CheckFailure.WritableMapping => "C7 writable mapping of a clean or frozen page",
         _ => "none",
     };
 }

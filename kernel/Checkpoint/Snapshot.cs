@@ -104,6 +104,8 @@ public static unsafe partial class Snapshot
     /// </summary>
     public static bool Take()
     {
+        // P5: from here on every user write re-faults and dirties its page first (docs/process.md "Snapshot").
+        Process.AddressSpaces.WriteProtectAll();
         Clear();
         uint words = Cache.BitmapWords;
         for (uint word = 0; word < words; word++)

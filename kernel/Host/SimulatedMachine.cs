@@ -46,6 +46,9 @@ public sealed unsafe class SimulatedMachine : IDisposable
     /// <summary>Cycle counter; advanced by <see cref="AdvanceCycles"/> and with each tick.</summary>
     public ulong Cycles { get; private set; }
 
+    /// <summary>The simulated MMU and its TLB (mapping seam, Host/MappingTable.Sim.cs).</summary>
+    public SimulatedMmu Mmu { get; } = new();
+
     /// <summary>Everything the kernel wrote to its console.</summary>
     public string ConsoleText => _console.ToString();
 

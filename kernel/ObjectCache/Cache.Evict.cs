@@ -92,9 +92,13 @@ public static unsafe partial class Cache
         return true;
     }
 
-    /// <summary>Unprepares every key pointing at the object (and, for a node, every key in it), then frees the frame.</summary>
+    /// <summary>
+    /// Removes every hardware mapping built from the object (P7: the mapping layer's depend entries and
+    /// products), unprepares every key pointing at it (and, for a node, every key in it), then frees the frame.
+    /// </summary>
     private static void Remove(ObjectHeader* frame)
     {
+        Process.AddressSpaces.ObjectLeaving(frame);
         UnprepareRing(frame);
         if (frame->ObType == ObType.Node)
         {

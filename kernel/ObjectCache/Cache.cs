@@ -112,6 +112,7 @@ public static unsafe partial class Cache
         s_statistics = default;
         s_dirtyLimit = uint.MaxValue;
         Checkpoint.Reservation.Deactivate();
+        Process.AddressSpaces.Deactivate();
         s_lastFormatError = FormatError.None;
         s_lastDiskError = Io.DiskError.None;
         ResetClock();
@@ -150,6 +151,43 @@ public static unsafe partial class Cache
 
     /// <summary>The body (slots, CallCount) of a node frame.</summary>
     public static Node* NodeBody(ObjectHeader* frame) => (Node*)Machine.PhysicalToVirtual(frame->Body);
+
+    /// <summary>The header of the page frame whose body is at physical <paramref name="body"/>, or null (not a page frame, or free).</summary>
+    public static ObjectHeader* PageFrameAt(ulong body)
+    {
+        ulong first = s_headers[0].Body;
+        if (!s_initialized || body < first || (body - first) % PageSize != 0 || (body - first) / PageSize >= s_pageFrames)
+        {
+            return null;
+        }
+
+        ObjectHeader* frame = &s_headers[(body - first) / PageSize];
+        return frame->IsFree ? null : frame;
+    }
+
+    /// <summary>
+    /// The cached node whose slot <paramref name="key"/> is (and the slot's number), or null when the key
+    /// lives elsewhere (a kernel table). The mapping layer finds a prepared key's slot this way.
+    /// </summary>
+    public static ObjectHeader* SlotHolder(Key* key, out int slot)
+    {
+        slot = -1;
+        if (!s_initialized)
+        {
+            return null;
+        }
+
+        byte* first = (byte*)NodeBody(&s_headers[s_pageFrames]);
+        ulong offset = (ulong)((byte*)key - first);
+        if ((byte*)key < first || offset >= (ulong)s_nodeFrames * Node.Size || (offset % Node.Size) >= Node.CallCountOffset)
+        {
+            return null;
+        }
+
+        ObjectHeader* node = &s_headers[s_pageFrames + (uint)(offset / Node.Size)];
+        slot = (int)(offset % Node.Size / 16);
+        return node->IsFree ? null : node;
+    }
 
     /// <summary>Gets the page <paramref name="oid"/>, faulting it in on a miss.</summary>
     public static CacheResult GetPage(Oid oid, out ObjectHeader* frame) => Get(ObType.Page, oid, out frame);
