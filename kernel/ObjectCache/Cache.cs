@@ -155,8 +155,13 @@ public static unsafe partial class Cache
     /// <summary>The header of the page frame whose body is at physical <paramref name="body"/>, or null (not a page frame, or free).</summary>
     public static ObjectHeader* PageFrameAt(ulong body)
     {
+        if (!s_initialized)
+        {
+            return null;
+        }
+
         ulong first = s_headers[0].Body;
-        if (!s_initialized || body < first || (body - first) % PageSize != 0 || (body - first) / PageSize >= s_pageFrames)
+        if (body < first || (body - first) % PageSize != 0 || (body - first) / PageSize >= s_pageFrames)
         {
             return null;
         }

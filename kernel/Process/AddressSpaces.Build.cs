@@ -17,7 +17,8 @@ namespace CapOS.Kernel.Process;
 /// which is why walks that reach the producer the same way can share it.
 /// An entry of a table whose producer is step i, pointing at a table whose producer is step j (or at
 /// the page: j = step count), was built from the slots read at steps i..j-1 (step -1 = the holder's
-/// slot): those are its depend records. Root entries always depend on the holder's slot.
+/// slot): those are its depend records. The root's producer is the holder (step -1), so every root entry
+/// depends on the address-space slot, and so does every entry of a holder-produced table.
 /// </remarks>
 public static unsafe partial class AddressSpaces
 {
@@ -49,7 +50,7 @@ public static unsafe partial class AddressSpaces
                 }
 
                 MappingTable.SetEntry(physical, level, index, MappingPool.Physical((uint)child), writable: true, user: true);
-                RecordDepends(holder, holderSlot, ref walk, tableProducer, childProducer, table, index, table == root);
+                RecordDepends(holder, holderSlot, ref walk, tableProducer, childProducer, table, index);
             }
 
             table = (uint)child;
@@ -71,7 +72,7 @@ public static unsafe partial class AddressSpaces
             MappingTable.InvalidatePage(address);
         }
 
-        RecordDepends(holder, holderSlot, ref walk, tableProducer, walk.StepCount, table, entry, false);
+        RecordDepends(holder, holderSlot, ref walk, tableProducer, walk.StepCount, table, entry);
         if (writable)
         {
             WritableMappings.Add(table, entry);
@@ -118,9 +119,9 @@ public static unsafe partial class AddressSpaces
     }
 
     /// <summary>Depend records for entry <paramref name="entry"/> of <paramref name="table"/>: the slots of steps [from, to) (-1: the holder's).</summary>
-    private static void RecordDepends(ObjectHeader* holder, int holderSlot, ref SegmentWalk.Result walk, int from, int to, uint table, int entry, bool root)
+    private static void RecordDepends(ObjectHeader* holder, int holderSlot, ref SegmentWalk.Result walk, int from, int to, uint table, int entry)
     {
-        if (from < 0 || root)
+        if (from < 0)
         {
             DependTable.Record(holder, holderSlot, table, entry);
         }

@@ -118,7 +118,7 @@ public static unsafe class MappingPool
         return (int)table;
     }
 
-    /// <summary>Registers table <paramref name="table"/> (a Product) as produced by <paramref name="producer"/> (null: the address-space slot's holder walk with no node).</summary>
+    /// <summary>Registers table <paramref name="table"/> (a Product) as produced by node <paramref name="producer"/> (a segment node, or the holder of a page-key address space).</summary>
     public static void SetProducer(uint table, ObjectHeader* producer, int height, ulong offset, bool readOnly)
     {
         Descriptor* d = &s_descriptors[table];

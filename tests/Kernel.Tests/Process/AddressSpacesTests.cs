@@ -20,7 +20,8 @@ public sealed unsafe class AddressSpacesTests
 
     /// <summary>
     /// Space A: holder 0 -> h3 node X(1), X.0 = h2 Z(4). Space B: holder 2 -> h3 Y(3), Y.1 = h2 Z. Space C:
-    /// holder 7 -> h2 Z. Z.0 = h1 L(5) (pages 0..3), Z.1 = h1 M(6) (page 4). Pages 5, 6 are spare.
+    /// holder 7 -> h2 Z. Space D: holder 8 -> Z as a height-3 segment (slot 0's h1 node then covers only the
+    /// low 128 KiB of a 4 MiB slot). Z.0 = h1 L(5) (pages 0..3), Z.1 = h1 M(6) (page 4). Pages 5, 6 are spare.
     /// </summary>
     private static VolumeBuilder Tree()
     {
@@ -46,6 +47,7 @@ public sealed unsafe class AddressSpacesTests
         b.Node(b.NodeOid(5), leaves);
         b.Node(b.NodeOid(6), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(0, SpaceRig.PageKey(b.PageOid(4))));
         b.Node(b.NodeOid(7), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(4), 2)));
+        b.Node(b.NodeOid(8), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(4), 3)));
         return b;
     }
 
@@ -123,6 +125,19 @@ public sealed unsafe class AddressSpacesTests
         Assert.Null(rig.Mmu.Access(c.Root, 2 * Page, write: false));
         Assert.Equal(Body(rig, 3), rig.Mmu.Access(b.Root, H2 + (3 * Page), write: false));
         rig.Judge([a, b, c], s_addresses);
+    }
+
+    [Fact]
+    public void ANodeEnteredAtTwoHeightsProducesTwoSetsOfTables()
+    {
+        using var rig = new SpaceRig(Tree());
+        var c = SpaceRig.Space(rig.Builder.NodeOid(7));
+        var d = SpaceRig.Space(rig.Builder.NodeOid(8));
+        Assert.Equal(Body(rig, 4), rig.Touch(c, 128 * 1024, write: false));
+        Assert.Equal(Body(rig, 0), rig.Touch(d, 0, write: false));
+        Assert.Null(rig.Touch(d, 128 * 1024, write: false));
+        Assert.NotEqual(SpaceRig.LeafTable(c.Root, 0), SpaceRig.LeafTable(d.Root, 0));
+        rig.Judge([c, d], s_addresses);
     }
 
     [Fact]
@@ -296,7 +311,17 @@ public sealed unsafe class AddressSpacesTests
 
         Assert.True(DependTable.Evictions > 0);
         Assert.True(WritableMappings.Count <= 2);
-        SpaceRig.SetSlot(rig.Builder.NodeOid(5), 3, Key.Void);
+
+        // Whatever records were evicted, their entries went with them: no change can leave a stale translation.
+        for (int s = 3; s >= 0; s--)
+        {
+            SpaceRig.SetSlot(rig.Builder.NodeOid(5), s, SpaceRig.PageKey(rig.Builder.PageOid(6)));
+            rig.Judge([a, b], s_addresses);
+            rig.Touch(a, (ulong)s * Page, write: false);
+            rig.Touch(b, H2 + ((ulong)s * Page), write: false);
+        }
+
+        SpaceRig.SetSlot(rig.Builder.NodeOid(4), 0, Key.Void);
         rig.Judge([a, b], s_addresses);
     }
 
