@@ -44,7 +44,7 @@ public enum PageFaultResult : byte
 /// succeeded, and notes the entry on <see cref="WritableMappings"/>; the snapshot write-protects all of
 /// them in its pause (<see cref="WriteProtectAll"/>). When the pool runs out, everything is dropped
 /// (<see cref="DropAll"/>) and the fault goes on.
-/// Invariants (docs/process.md): P5 (checked by C6, <see cref="CheckWritableMappings"/>), P6 (DependTable
+/// Invariants (docs/process.md): P5 (checked by C7, <see cref="CheckWritableMappings"/>), P6 (DependTable
 /// D1), P7 (<see cref="ObjectLeaving"/>), P8 (<see cref="DropAll"/>); the tests named there check them.
 /// State is set up by <see cref="Initialize"/> after the object cache (Cache.Initialize deactivates it).
 /// </remarks>
@@ -287,7 +287,7 @@ public static unsafe partial class AddressSpaces
         s_drops++;
     }
 
-    /// <summary>C6 (P5): no writable mapping of a page that is not dirty. False with the page (null: not a cached page) on the first violation.</summary>
+    /// <summary>C7 (P5): no writable mapping of a page that is not dirty. False with the page (null: not a cached page) on the first violation.</summary>
     public static bool CheckWritableMappings(out ObjectHeader* page)
     {
         page = null;

@@ -5,7 +5,7 @@ namespace CapOS.Kernel.Process;
 /// <summary>
 /// The writable-mapping list: every level-0 entry that allows writes, so that the snapshot can
 /// write-protect them all in its pause (P5; docs/process.md "Snapshot") and the consistency check can
-/// verify them (C6) without scanning every table.
+/// verify them (C7) without scanning every table.
 /// </summary>
 /// <remarks>
 /// W1: every present writable level-0 entry is on the list (<see cref="Add"/> is called by every install
@@ -89,7 +89,7 @@ public static unsafe class WritableMappings
     }
 
     /// <summary>
-    /// C6 (P5): no entry on the list maps writable a page that is not dirty (clean, or frozen by a snapshot
+    /// C7 (P5): no entry on the list maps writable a page that is not dirty (clean, or frozen by a snapshot
     /// and not dirtied since). False with the page on the first violation.
     /// </summary>
     public static bool Check(out ObjectHeader* page)

@@ -212,7 +212,7 @@ public sealed unsafe class AddressSpacesTests
     }
 
     [Fact]
-    public void ConsistencyCheckC6FindsAWritableMappingOfACleanPage()
+    public void ConsistencyCheckC7FindsAWritableMappingOfACleanPage()
     {
         using var rig = new SpaceRig(Tree());
         var a = SpaceRig.Space(rig.Builder.NodeOid(0));
