@@ -25,6 +25,9 @@ public enum PageFaultResult : byte
 
     /// <summary>The pool cannot hold one walk's tables even after dropping all mappings (pool too small).</summary>
     NoTables = 5,
+
+    /// <summary>The page is frozen by a snapshot and its image is being written (Cache.MarkDirty refused, ImageInFlight): stall (StallReason.ImageWrite), retry.</summary>
+    StallImageWrite = 6,
 }
 
 /// <summary>
@@ -54,6 +57,7 @@ public static unsafe partial class AddressSpaces
     private static ulong s_faults;
     private static ulong s_drops;
     private static CacheResult s_lastCause;
+    private static ulong s_reinstalls;
 
     /// <summary>True between <see cref="Initialize"/> and the next Cache.Initialize.</summary>
     public static bool Initialized => s_initialized;
@@ -64,8 +68,18 @@ public static unsafe partial class AddressSpaces
     /// <summary>Times every mapping was dropped (pool exhausted, or asked).</summary>
     public static ulong Drops => s_drops;
 
+    /// <summary>Installs repeated because a depend record evicted during the install cleared an entry of the same path.</summary>
+    public static ulong Reinstalls => s_reinstalls;
+
     /// <summary>The cache's answer behind the last StallObject.</summary>
     public static CacheResult LastCause => s_lastCause;
+
+    /// <summary>
+    /// Fewest depend records: one install records at most one per slot it read (MaxHeight + 1), and the clock
+    /// must never evict a record made in the same install round (it would clear an entry just made, round
+    /// after round); twice that is enough. Records of earlier faults may still go (InstallCompletely).
+    /// </summary>
+    public const uint MinimumDepends = 2 * (SegmentWalk.MaxHeight + 1);
 
     /// <summary>Bytes <see cref="Initialize"/> takes: the table frames, then descriptors, depend records and the writable list.</summary>
     public static ulong RequiredBytes(uint tables, uint depends, uint writables)
@@ -77,13 +91,14 @@ public static unsafe partial class AddressSpaces
     /// <summary>
     /// Lays the layer out in physical [<paramref name="physical"/>, + <see cref="RequiredBytes"/>) (page
     /// aligned): <paramref name="tables"/> mapping tables (roots and products), <paramref name="depends"/>
-    /// depend records, <paramref name="writables"/> writable-list records. Call after the object cache is
-    /// initialized. False when the memory is too small or a count is out of range.
+    /// depend records (at least <see cref="MinimumDepends"/>), <paramref name="writables"/> writable-list
+    /// records. Call after the object cache is initialized. False when the memory is too small or a count is
+    /// out of range.
     /// </summary>
     public static bool Initialize(ulong physical, ulong bytes, uint tables, uint depends, uint writables)
     {
         s_initialized = false;
-        if (tables < 4 || tables >= (1U << 22) || depends == 0 || writables == 0 || (physical & (MappingTable.TableBytes - 1)) != 0
+        if (tables < 4 || tables >= (1U << 22) || depends < MinimumDepends || writables == 0 || (physical & (MappingTable.TableBytes - 1)) != 0
             || bytes < RequiredBytes(tables, depends, writables))
         {
             return false;
@@ -97,6 +112,7 @@ public static unsafe partial class AddressSpaces
         WritableMappings.Initialize(rest, writables);
         s_faults = 0;
         s_drops = 0;
+        s_reinstalls = 0;
         s_lastCause = CacheResult.Ok;
         s_initialized = true;
         return true;
@@ -156,7 +172,7 @@ public static unsafe partial class AddressSpaces
     /// root and <see cref="ProcessRoot.AddressSpace"/>), translated by root table <paramref name="root"/>
     /// (<see cref="CreateRoot"/>). Mapped: retry the access. Any other answer installed nothing new; the
     /// caller parks the process (InvalidAddress, AccessFault) or stalls it and retries the access later
-    /// (StallObject, StallLogSpace). Atomic: nothing is left half done on any answer.
+    /// (StallObject, StallLogSpace, StallImageWrite). Atomic: nothing is left half done on any answer.
     /// </summary>
     public static PageFaultResult HandlePageFault(ObjectHeader* holder, int slot, ulong root, ulong address, bool isWrite)
     {
@@ -184,17 +200,67 @@ public static unsafe partial class AddressSpaces
         }
         else if (result == PageFaultResult.Mapped && isWrite && !Cache.MarkDirty(walk.Page))
         {
-            result = PageFaultResult.StallLogSpace;
+            result = Cache.LastRefusal == DirtyRefusal.ImageInFlight ? PageFaultResult.StallImageWrite : PageFaultResult.StallLogSpace;
         }
-        else if (result == PageFaultResult.Mapped && !Install(rootTable, holder, slot, ref walk, address, isWrite))
+        else if (result == PageFaultResult.Mapped)
         {
-            DropAll();
-            result = Install(rootTable, holder, slot, ref walk, address, isWrite) ? PageFaultResult.Mapped : PageFaultResult.NoTables;
+            result = InstallCompletely(rootTable, holder, slot, ref walk, address, isWrite);
         }
 
         SegmentWalk.Release(ref walk);
         Cache.Unpin(holder);
         return result;
+    }
+
+    /// <summary>
+    /// Installs the walk until the tables translate <paramref name="address"/>: taking a depend record may
+    /// evict an old one (DependTable) whose entry is an ancestor of the one being built, leaving the new
+    /// entry unreachable; installing again rebuilds it (records taken now sit behind the clock hand, so a
+    /// few rounds always finish). A pool that runs out is dropped once (P8).
+    /// </summary>
+    private static PageFaultResult InstallCompletely(uint root, ObjectHeader* holder, int slot, ref SegmentWalk.Result walk, ulong address, bool writable)
+    {
+        bool dropped = false;
+        for (int round = 0; round <= MappingTable.Levels; round++)
+        {
+            if (!Install(root, holder, slot, ref walk, address, writable))
+            {
+                if (dropped)
+                {
+                    return PageFaultResult.NoTables;
+                }
+
+                DropAll();
+                dropped = true;
+                round--;
+                continue;
+            }
+
+            if (Translates(root, address, walk.Page->Body, writable))
+            {
+                return PageFaultResult.Mapped;
+            }
+
+            s_reinstalls++;
+        }
+
+        return PageFaultResult.Mapped;
+    }
+
+    /// <summary>True when the tables under <paramref name="root"/> map <paramref name="address"/> to <paramref name="page"/> (writable if asked).</summary>
+    private static bool Translates(uint root, ulong address, ulong page, bool writable)
+    {
+        ulong table = MappingPool.Physical(root);
+        for (int level = MappingTable.Levels - 1; level >= 0; level--)
+        {
+            if (!MappingTable.ReadEntry(table, MappingTable.EntryIndex(address, level), out table, out bool entryWritable, out _)
+                || (level == 0 && (table != page || (writable && !entryWritable))))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

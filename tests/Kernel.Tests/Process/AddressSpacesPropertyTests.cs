@@ -157,7 +157,7 @@ public sealed unsafe class AddressSpacesPropertyTests
     {
         var random = new Random(seed);
         VolumeBuilder b = RandomTree(random);
-        using var rig = new SpaceRig(b, tables: (uint)(12 + random.Next(24)), depends: (uint)(6 + random.Next(60)), writables: (uint)(4 + random.Next(16)));
+        using var rig = new SpaceRig(b, tables: (uint)(12 + random.Next(24)), depends: AddressSpaces.MinimumDepends + (uint)random.Next(40), writables: (uint)(4 + random.Next(16)));
         var spaces = new List<(ulong Holder, ulong Root)>();
         for (int h = 0; h < Holders; h++)
         {
@@ -180,7 +180,7 @@ public sealed unsafe class AddressSpacesPropertyTests
                 var space = spaces[index];
                 bool write = random.Next(100) < 30;
                 PageFaultResult result = SpaceRig.Fault(space, address, write);
-                if (result == PageFaultResult.StallLogSpace)
+                if (result == PageFaultResult.StallLogSpace || result == PageFaultResult.StallImageWrite)
                 {
                     CheckpointerTestRig.Checkpoint();
                 }
@@ -188,7 +188,7 @@ public sealed unsafe class AddressSpacesPropertyTests
                 (WalkOutcome outcome, ulong page, bool writable) = SpaceRig.FreshWalk(space, address);
                 PageFaultResult expected = outcome != WalkOutcome.Success ? PageFaultResult.InvalidAddress
                     : write && !writable ? PageFaultResult.AccessFault : PageFaultResult.Mapped;
-                Assert.True(result == expected || result == PageFaultResult.StallLogSpace, $"{context}: fault {result}, walk {outcome}");
+                Assert.True(result == expected || result == PageFaultResult.StallLogSpace || result == PageFaultResult.StallImageWrite, $"{context}: fault {result}, walk {outcome}");
                 if (result == PageFaultResult.Mapped)
                 {
                     faults++;

@@ -21,7 +21,7 @@ public sealed unsafe class AddressSpacesTests
     /// <summary>
     /// Space A: holder 0 -> h3 node X(1), X.0 = h2 Z(4). Space B: holder 2 -> h3 Y(3), Y.1 = h2 Z. Space C:
     /// holder 7 -> h2 Z. Space D: holder 8 -> Z as a height-3 segment (slot 0's h1 node then covers only the
-    /// low 128 KiB of a 4 MiB slot). Z.0 = h1 L(5) (pages 0..3), Z.1 = h1 M(6) (page 4). Pages 5, 6 are spare.
+    /// low 128 KiB of a 4 MiB slot). Space E: holder 10 -> h2 W(9) whose 32 slots all hold h1 L (many depend records). Z.0 = h1 L(5) (pages 0..3), Z.1 = h1 M(6) (page 4). Pages 5, 6 are spare.
     /// </summary>
     private static VolumeBuilder Tree()
     {
@@ -48,6 +48,14 @@ public sealed unsafe class AddressSpacesTests
         b.Node(b.NodeOid(6), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(0, SpaceRig.PageKey(b.PageOid(4))));
         b.Node(b.NodeOid(7), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(4), 2)));
         b.Node(b.NodeOid(8), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(4), 3)));
+        var wide = new VolumeBuilder.NodeModel { AllocCount = 1 };
+        for (int s = 0; s < 32; s++)
+        {
+            wide.With(s, SpaceRig.Segment(b.NodeOid(5), 1));
+        }
+
+        b.Node(b.NodeOid(9), wide);
+        b.Node(b.NodeOid(10), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(9), 2)));
         return b;
     }
 
@@ -212,6 +220,27 @@ public sealed unsafe class AddressSpacesTests
     }
 
     [Fact]
+    public void AWriteToAFrozenPageWhoseImageIsInFlightStallsUntilItIsWritten()
+    {
+        using var rig = new SpaceRig(Tree());
+        var a = SpaceRig.Space(rig.Builder.NodeOid(0));
+        ulong physical = rig.Touch(a, 0, write: true)!.Value;
+        Assert.NotEqual(0UL, Checkpointer.TakeCheckpoint());
+        CheckpointWriter.Pump(); // submits the image: no copy aside any more
+        Assert.Equal(PageFaultResult.StallImageWrite, SpaceRig.Fault(a, 0, write: true));
+        Assert.Null(rig.Mmu.Access(a.Root, 0, write: true));
+        Assert.Equal(physical, rig.Mmu.Access(a.Root, 0, write: false));
+        for (int i = 0; i < 1000 && !CheckpointWriter.ImageWritten(0); i++)
+        {
+            CheckpointWriter.Pump();
+        }
+
+        Assert.Equal(physical, rig.Touch(a, 0, write: true));
+        Assert.Equal(0u, Snapshot.CopiesMade);
+        rig.Judge([a], s_addresses);
+    }
+
+    [Fact]
     public void ConsistencyCheckC7FindsAWritableMappingOfACleanPage()
     {
         using var rig = new SpaceRig(Tree());
@@ -296,33 +325,47 @@ public sealed unsafe class AddressSpacesTests
     [Fact]
     public void FullDependAndWritableTablesEvictTheirOldestEntries()
     {
-        using var rig = new SpaceRig(Tree(), depends: 3, writables: 2);
-        var a = SpaceRig.Space(rig.Builder.NodeOid(0));
-        var b = SpaceRig.Space(rig.Builder.NodeOid(2));
+        Assert.False(AddressSpaces.Initialize(SpaceRig.SpacesAt, SpaceRig.SpacesBytes, 64, AddressSpaces.MinimumDepends - 1, 2));
+        using var rig = new SpaceRig(Tree(), depends: AddressSpaces.MinimumDepends, writables: 2);
+        var spaces = new[] { SpaceRig.Space(rig.Builder.NodeOid(0)), SpaceRig.Space(rig.Builder.NodeOid(2)), SpaceRig.Space(rig.Builder.NodeOid(7)), SpaceRig.Space(rig.Builder.NodeOid(8)) };
+        var (a, b) = (spaces[0], spaces[1]);
         for (int round = 0; round < 2; round++)
         {
             foreach (ulong address in s_addresses)
             {
-                rig.Touch(a, address, write: true);
-                rig.Touch(b, address, write: round == 0);
-                rig.Judge([a, b], s_addresses);
+                foreach (var space in spaces)
+                {
+                    bool write = round == 0 || space == a;
+                    (WalkOutcome outcome, ulong page, _) = SpaceRig.FreshWalk(space, address);
+                    Assert.Equal(outcome == WalkOutcome.Success ? page + (address & 0xFFF) : null, rig.Touch(space, address, write));
+                }
+
+                rig.Judge(spaces, s_addresses);
             }
         }
 
+        var e = SpaceRig.Space(rig.Builder.NodeOid(10));
+        for (ulong s = 0; s < 32; s++)
+        {
+            Assert.Equal(Body(rig, s % 4) + (s * 8), rig.Touch(e, (s * 128 * 1024) + ((s % 4) * Page) + (s * 8), write: false));
+        }
+
+        rig.Judge([.. spaces, e], s_addresses);
         Assert.True(DependTable.Evictions > 0);
+        Assert.True(AddressSpaces.Reinstalls > 0); // an evicted record cleared an ancestor of the entry being built
         Assert.True(WritableMappings.Count <= 2);
 
         // Whatever records were evicted, their entries went with them: no change can leave a stale translation.
         for (int s = 3; s >= 0; s--)
         {
             SpaceRig.SetSlot(rig.Builder.NodeOid(5), s, SpaceRig.PageKey(rig.Builder.PageOid(6)));
-            rig.Judge([a, b], s_addresses);
-            rig.Touch(a, (ulong)s * Page, write: false);
-            rig.Touch(b, H2 + ((ulong)s * Page), write: false);
+            rig.Judge(spaces, s_addresses);
+            Assert.Equal(Body(rig, 6), rig.Touch(a, (ulong)s * Page, write: false));
+            Assert.Equal(Body(rig, 6), rig.Touch(b, H2 + ((ulong)s * Page), write: false));
         }
 
         SpaceRig.SetSlot(rig.Builder.NodeOid(4), 0, Key.Void);
-        rig.Judge([a, b], s_addresses);
+        rig.Judge(spaces, s_addresses);
     }
 
     [Fact]
