@@ -13,6 +13,8 @@ namespace CapOS.Kernel.Host;
 /// Entry format (the simulator's own, deliberately not x86's): bit 63 present, bit 62 writable, bit 61
 /// user, bits 0..51 the target frame's physical address (page aligned). A fault drops the TLB entry of
 /// the faulting address, as x86 does, so a retry after the kernel upgraded an entry sees the new one.
+/// InvalidatePage drops the page's translations in every root: one CPU without PCID and without global
+/// user pages, where switching roots flushes the TLB anyway, behaves the same.
 /// </remarks>
 public sealed unsafe class SimulatedMmu
 {
