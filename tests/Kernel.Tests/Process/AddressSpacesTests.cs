@@ -149,6 +149,34 @@ public sealed unsafe class AddressSpacesTests
     }
 
     [Fact]
+    public void SwappingTheAddressSpaceKeyRemovesEveryMappingOfTheOldSpace()
+    {
+        using var rig = new SpaceRig(Tree());
+        var c = SpaceRig.Space(rig.Builder.NodeOid(7));
+        Assert.Equal(Body(rig, 0), rig.Touch(c, 0, write: false));
+        Assert.Equal(Body(rig, 4), rig.Touch(c, 128 * 1024, write: false));
+
+        // A page key as the whole space: its tables are produced by the holder, and depend on its slot.
+        SpaceRig.SetSlot(rig.Builder.NodeOid(7), SpaceRig.Slot, SpaceRig.PageKey(rig.Builder.PageOid(5)));
+        Assert.Null(rig.Mmu.Access(c.Root, 0, write: false));
+        Assert.Null(rig.Mmu.Access(c.Root, 128 * 1024, write: false));
+        Assert.Equal(Body(rig, 5), rig.Touch(c, 0, write: true));
+        Assert.Null(rig.Touch(c, Page, write: false));
+        rig.Judge([c], s_addresses);
+
+        SpaceRig.SetSlot(rig.Builder.NodeOid(7), SpaceRig.Slot, SpaceRig.PageKey(rig.Builder.PageOid(6), KeyRights.ReadOnly));
+        Assert.Null(rig.Mmu.Access(c.Root, 0, write: false));
+        Assert.Equal(PageFaultResult.AccessFault, SpaceRig.Fault(c, 0, write: true));
+        Assert.Equal(Body(rig, 6), rig.Touch(c, 0, write: false));
+
+        SpaceRig.SetSlot(rig.Builder.NodeOid(7), SpaceRig.Slot, SpaceRig.Segment(rig.Builder.NodeOid(4), 2));
+        Assert.Null(rig.Mmu.Access(c.Root, 0, write: false));
+        Assert.Equal(Body(rig, 1), rig.Touch(c, Page, write: false));
+        Assert.Equal(Body(rig, 0), rig.Touch(c, 0, write: false));
+        rig.Judge([c], s_addresses);
+    }
+
+    [Fact]
     public void EvictingANodeRemovesItsDependentsAndProducts()
     {
         using var rig = new SpaceRig(Tree());
