@@ -16,6 +16,9 @@ internal static unsafe class Traps
 {
     public const int PageFault = 14;
 
+    /// <summary>Page-fault error code bit 1: the access was a write.</summary>
+    private const ulong PageFaultWrite = 2;
+
     /// <summary>Bytes of the <c>syscall</c> instruction (0F 05).</summary>
     private const ulong SyscallLength = 2;
 
@@ -116,6 +119,12 @@ internal static unsafe class Traps
     private static void StopFaultingProcess(TrapFrame* frame)
     {
         ProcessEntry* process = ProcessTable.Current;
+        if (process != null && !process->IsModule)
+        {
+            StoredProcessFault(process, frame);
+            return;
+        }
+
         Panic.Assert(process != null, "user fault with no current process");
         Log.Write("fault: process ");
         Log.WriteDecimal((ulong)process->Pid);
@@ -132,6 +141,31 @@ internal static unsafe class Traps
         process->Flags |= ProcessFlags.ContextChanged;
         ProcessTable.Park(process, frame->Vector == PageFault ? FaultCode.InvalidAddress : FaultCode.Exception,
             frame->Vector == PageFault ? Cpu.ReadCr2() : frame->Vector);
+        Scheduler.RunNext();
+    }
+
+    /// <summary>
+    /// A fault of a stored process: a page fault is translated from its node tree and, when mapped, the
+    /// faulting instruction simply runs again; otherwise the registers are saved (RIP on the faulting
+    /// instruction) and the process is parked or stalled by the portable side, and the next one runs.
+    /// </summary>
+    private static void StoredProcessFault(ProcessEntry* process, TrapFrame* frame)
+    {
+        *(TrapFrame*)process->Context = *frame;
+        process->Flags |= ProcessFlags.ContextChanged;
+        if (frame->Vector == PageFault)
+        {
+            bool write = (frame->ErrorCode & PageFaultWrite) != 0;
+            if (UserFaults.OnPageFault(process, Cpu.ReadCr2(), write) == PageFaultResult.Mapped)
+            {
+                return; // resume through this frame: the access is retried
+            }
+        }
+        else
+        {
+            UserFaults.OnException(process, frame->Vector, Mnemonic(frame->Vector));
+        }
+
         Scheduler.RunNext();
     }
 

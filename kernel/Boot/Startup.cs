@@ -20,6 +20,15 @@ public static unsafe class Startup
     /// <summary>Pages of the process table: 56 entries (ProcessEntry is 1152 bytes).</summary>
     public const int ProcessTablePages = 16;
 
+    /// <summary>Hardware page tables built from node trees (a cache, docs/process.md P8): 2 MiB.</summary>
+    public const uint MappingTables = 512;
+
+    /// <summary>Depend records (which node slot built which entries).</summary>
+    public const uint DependRecords = 8192;
+
+    /// <summary>Writable user mappings the snapshot write-protects.</summary>
+    public const uint WritableRecords = 2048;
+
     public static void Run(BootInfo* boot)
     {
         WriteBootLine(boot);
@@ -54,6 +63,7 @@ public static unsafe class Startup
             Io.DiskSelfTest.Run();
         }
 
+        Panic.Assert(AddressSpaces.InitializeFromPageAllocator(MappingTables, DependRecords, WritableRecords), "no memory for the page tables");
         Panic.Assert(ProcessTable.Initialize(ProcessTablePages), "no memory for the process table");
         ProcessTable.Restart(Checkpoint.Generation.Current); // boot is recovery: every process resumes (docs/process.md)
         for (int i = 0; i < boot->ModuleCount; i++)

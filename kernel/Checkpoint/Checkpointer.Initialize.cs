@@ -84,6 +84,14 @@ public static unsafe partial class Checkpointer
         }
 
         CheckpointMessages.Migrated(Generation.Sequence);
+
+        // Every object of the recovered checkpoint is at home now and its Migrated copy is durable: faults read
+        // home from here on. The directory view is emptied so that no fault reads a log area that the next
+        // checkpoint may write while it stabilizes (kernel checkpoints alternate halves, but imagegen lays
+        // checkpoint 1 in the first half, which checkpoint 2 reuses). Found by stored processes faulting their
+        // program pages in during checkpoint 2's stabilization.
+        CheckpointDirectory.Clear();
+        ObjectCache.TagPotCache.InvalidateAll();
         return true;
     }
 

@@ -81,8 +81,7 @@ public static unsafe class Dispatcher
         ulong length = arguments->StringLength;
         if (!UserMemory.CopyIn(arguments->StringAddress, text, length))
         {
-            reply->Result = InvocationResult.BadString;
-            return DispatchOutcome.Reply;
+            return StallOrBadString(invoker, reply);
         }
 
         if (arguments->Order == ConsoleOrder.WriteLine)
@@ -120,8 +119,7 @@ public static unsafe class Dispatcher
 
         if (!UserMemory.CopyOut(text, arguments->ReceiveAddress, length))
         {
-            reply->Result = InvocationResult.BadString;
-            return DispatchOutcome.Reply;
+            return StallOrBadString(invoker, reply);
         }
 
         reply->Result = InvocationResult.Ok;
@@ -130,6 +128,19 @@ public static unsafe class Dispatcher
         reply->W2 = ~arguments->W2;
         reply->W3 = invoker->Pid;
         reply->StringLength = length;
+        return DispatchOutcome.Reply;
+    }
+
+    /// <summary>A copy through the invoker's memory failed: stall when the page exists but must be waited for, else BadString.</summary>
+    private static DispatchOutcome StallOrBadString(ProcessEntry* invoker, InvocationReply* reply)
+    {
+        if (UserMemory.LastStall != StallReason.None)
+        {
+            Stall.Add(invoker, UserMemory.LastStall);
+            return DispatchOutcome.Stalled;
+        }
+
+        reply->Result = InvocationResult.BadString;
         return DispatchOutcome.Reply;
     }
 

@@ -18,9 +18,19 @@ public static unsafe partial class UserMemory
     public static bool IsUserRange(ulong address, ulong length) =>
         length <= MaxStringLength && address < UserLimit && length <= UserLimit - address;
 
+    private static Process.StallReason s_lastStall;
+
+    /// <summary>
+    /// Why the last failed copy failed when the page exists but cannot be had now (a stored process's page
+    /// whose checkpoint image is being written, or no log room to dirty it): the invocation must stall, not
+    /// fail. None when the range is simply not readable or writable.
+    /// </summary>
+    public static Process.StallReason LastStall => s_lastStall;
+
     /// <summary>Copies <paramref name="length"/> bytes from the current process at <paramref name="userAddress"/>; false if any byte is not readable.</summary>
     public static bool CopyIn(ulong userAddress, byte* destination, ulong length)
     {
+        s_lastStall = Process.StallReason.None;
         if (!IsUserRange(userAddress, length))
         {
             return false;
@@ -32,6 +42,7 @@ public static unsafe partial class UserMemory
     /// <summary>Copies to the current process; false if any byte is not writable.</summary>
     public static bool CopyOut(byte* source, ulong userAddress, ulong length)
     {
+        s_lastStall = Process.StallReason.None;
         if (!IsUserRange(userAddress, length))
         {
             return false;

@@ -25,6 +25,9 @@ public static class FaultCode
     /// <summary>It asked to stop (the process key's halt order).</summary>
     public const uint Halted = 5;
 
+    /// <summary>An object its address space needs could not be brought in (a read error, a damaged image, no page tables).</summary>
+    public const uint ObjectUnavailable = 6;
+
     /// <summary>A short name for console lines.</summary>
     public static string Name(uint code) => code switch
     {
@@ -34,6 +37,7 @@ public static class FaultCode
         Exception => "exception",
         Malformed => "malformed process",
         Halted => "halted",
+        ObjectUnavailable => "object unavailable",
         _ => "unknown fault",
     };
 }

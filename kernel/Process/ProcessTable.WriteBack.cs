@@ -42,6 +42,8 @@ public static unsafe partial class ProcessTable
             }
 
             Node* root = Cache.NodeBody(entry->RootFrame);
+            AddressSpaces.SlotChanged(entry->RootFrame, ProcessRoot.State);
+            AddressSpaces.SlotChanged(entry->RootFrame, ProcessRoot.FaultInfo);
             *Node.Slot(root, ProcessRoot.State) = Key.Number((uint)entry->State, entry->FaultCode, 0);
             *Node.Slot(root, ProcessRoot.FaultInfo) = entry->FaultInfo == 0
                 ? Key.Void : Key.Number((uint)entry->FaultInfo, (uint)(entry->FaultInfo >> 32), 0);
@@ -72,6 +74,12 @@ public static unsafe partial class ProcessTable
         }
 
         LeaveCpu(entry);
+        if (entry->AddressSpace != 0)
+        {
+            AddressSpaces.DestroyRoot(entry->AddressSpace);
+            entry->AddressSpace = 0;
+        }
+
         ReleaseParts(entry);
         entry->Flags = ProcessFlags.None;
         return true;

@@ -39,6 +39,12 @@ public static unsafe class Scheduler
         for (;;)
         {
             ProcessEntry* next = ProcessTable.SelectNext();
+            if (next != null && !UserFaults.EnsureRoot(next))
+            {
+                ProcessTable.Park(next, FaultCode.ObjectUnavailable, 0); // no page tables left even for a root
+                continue;
+            }
+
             if (next != null)
             {
                 UserMode.Enter(next);
