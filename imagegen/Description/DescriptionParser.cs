@@ -14,7 +14,9 @@ namespace CapOS.ImageGen.Description;
 /// <remarks>
 /// Theory of operation: each line is split into tokens (LineTokenizer) and dispatched on its first word.
 /// Geometry lines set fields of the SystemDescription; `node`, `page` and `tree` declare objects in order;
-/// `slot` lines fill the most recent `node`. After the last line, Resolve checks every name (key targets,
+/// `slot` lines fill the most recent `node`. `program` and `process` lines (DescriptionParser.Processes.cs)
+/// declare a program's pages and a process's objects at once; `key`, `brand` and `keeper` fill the most
+/// recent process. After the last line, Resolve checks every name (key targets,
 /// the root) and every key's target kind. OIDs are assigned later by the layout (ImageLayout).
 /// </remarks>
 internal sealed partial class DescriptionParser

@@ -81,7 +81,12 @@ internal static unsafe class ProcessBuilder
     {
         ulong top = process.StackTop;
         ulong bytes = process.StackPages * DiskLayout.PageSize;
-        if (top % DiskLayout.PageSize != 0 || top > ElfReader.UserLimit || bytes > top)
+        if (bytes > top)
+        {
+            throw new DescriptionException(process.Position, $"the stack of process '{process.Name}' ({process.StackPages} pages) does not fit below 0x{top:x}");
+        }
+
+        if (top % DiskLayout.PageSize != 0 || top > ElfReader.UserLimit)
         {
             throw new DescriptionException(process.Position, $"the stack [0x{top - bytes:x}, 0x{top:x}) of process '{process.Name}' is not page-aligned inside the user half (0 .. 0x{ElfReader.UserLimit:x})");
         }

@@ -77,6 +77,7 @@ public sealed unsafe class ProcessBuilderTests : IDisposable
     [InlineData("process p program demo stack-top 0x402000", "test.sys:3:9: the stack [0x3fe000, 0x402000) of process 'p' overlaps program 'demo' at page 0x400000")]
     [InlineData("process p program demo stack-top 0x800000001000", "test.sys:3:9: the stack [0x7fffffffd000, 0x800000001000) of process 'p' is not page-aligned inside the user half (0 .. 0x800000000000)")]
     [InlineData("process p program demo stack-top 0x10000010", "test.sys:3:9: the stack [0xfffc010, 0x10000010) of process 'p' is not page-aligned inside the user half (0 .. 0x800000000000)")]
+    [InlineData("process p program demo stack-top 0x1000 stack-pages 2", "test.sys:3:9: the stack of process 'p' (2 pages) does not fit below 0x1000")]
     [InlineData("process p program demo\n  key 0 = console", "test.sys:4:7: key register 0 always reads as void (docs/process.md P1)")]
     [InlineData("process p program demo\n  key 32 = console", "test.sys:4:7: key register number 32 is out of range (at most 31)")]
     [InlineData("process p program demo\n  key 1 = console\n  key 1 = sleep", "test.sys:5:7: key register 1 of process 'p' given twice")]
