@@ -8,7 +8,8 @@ namespace CapOS.ImageGen.Image;
 
 /// <summary>
 /// The process half of `check` (docs/process.md "Consistency check", docs/imagegen.md "check"): every
-/// restart entry names a live node (its AllocCount), whose slots hold legal key types for a process root,
+/// restart entry names a live node (its AllocCount), whose slots hold legal key types for a process root (the
+/// kernel's own rule, Kernel.Process.ProcessCheck, linked: the one the process table applies at load),
 /// whose run state is restartable (Running or Waiting: P4), whose key register 0 is void (P1), whose annex
 /// page exists and whose program counter lies in a page the address space maps read-only: code is mapped
 /// read-only (imagegen refuses a writable executable page), so read-only is what "executable" looks like in
@@ -16,16 +17,11 @@ namespace CapOS.ImageGen.Image;
 /// </summary>
 internal static unsafe class ProcessCheck
 {
-    /// <summary>The key types each process root slot may hold (the others are not checked: reserved).</summary>
-    private static readonly (int Slot, string What, KeyType[] Legal)[] s_slots =
+    /// <summary>What each process root slot holds, for messages (docs/process.md "Definitions").</summary>
+    private static readonly string[] s_slotNames =
     {
-        (ProcessRoot.Schedule, "schedule", new[] { KeyType.Sched, KeyType.Void }),
-        (ProcessRoot.Keeper, "keeper", new[] { KeyType.Start, KeyType.Void }),
-        (ProcessRoot.AddressSpace, "address space", new[] { KeyType.Segment, KeyType.Page, KeyType.Void }),
-        (ProcessRoot.KeyRegisters, "key registers", new[] { KeyType.Node }),
-        (ProcessRoot.RegisterAnnex, "register annex", new[] { KeyType.Page }),
-        (ProcessRoot.State, "run state", new[] { KeyType.Number }),
-        (ProcessRoot.FaultInfo, "fault info", new[] { KeyType.Number }),
+        "schedule", "keeper", "address space", "key registers", "register annex", "symbol space", "brand",
+        "last invoked key", "run state", "fault info",
     };
 
     public static void Run(VolumeImage image, List<Finding> findings)
@@ -50,12 +46,13 @@ internal static unsafe class ProcessCheck
         }
 
         bool legal = true;
-        foreach ((int slot, string what, KeyType[] types) in s_slots)
+        for (int slot = 0; slot < DiskNode.SlotCount; slot++)
         {
             DiskKey* key = process.Slot(slot);
-            if (System.Array.IndexOf(types, key->Type) < 0)
+            if (!Kernel.Process.ProcessCheck.IsLegal(slot, key->Type))
             {
-                Fault($"slot {slot} ({what}) holds {KeyText.Format(key)}; a process root holds {string.Join(" or ", System.Array.ConvertAll(types, t => Description.KeyNames.Name(t)))} there");
+                string what = slot < s_slotNames.Length ? s_slotNames[slot] : "reserved";
+                Fault($"slot {slot} ({what}) holds {KeyText.Format(key)}: not legal in a process root (docs/process.md \"Consistency check\")");
                 legal = false;
             }
         }

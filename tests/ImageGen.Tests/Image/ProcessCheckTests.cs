@@ -31,9 +31,10 @@ public sealed unsafe class ProcessCheckTests : IDisposable
 
     [Theory]
     [InlineData("key register 0", "process oid=0x1000 (restart 0): key register 0 is not void (console; docs/process.md P1)")]
-    [InlineData("key registers slot", "process oid=0x1000 (restart 0): slot 3 (key registers) holds page oid=0x100002 ac=0; a process root holds node there")]
-    [InlineData("schedule slot", "process oid=0x1000 (restart 0): slot 0 (schedule) holds console; a process root holds sched or void there")]
-    [InlineData("state slot", "process oid=0x1000 (restart 0): slot 8 (run state) holds void; a process root holds number there")]
+    [InlineData("key registers slot", "process oid=0x1000 (restart 0): slot 3 (key registers) holds page oid=0x100002 ac=0: not legal in a process root (docs/process.md \"Consistency check\")")]
+    [InlineData("schedule slot", "process oid=0x1000 (restart 0): slot 0 (schedule) holds console: not legal in a process root (docs/process.md \"Consistency check\")")]
+    [InlineData("state slot", "process oid=0x1000 (restart 0): slot 8 (run state) holds void: not legal in a process root (docs/process.md \"Consistency check\")")]
+    [InlineData("reserved slot", "process oid=0x1000 (restart 0): slot 12 (reserved) holds sleep: not legal in a process root (docs/process.md \"Consistency check\")")]
     [InlineData("run state", "process oid=0x1000 (restart 0): run state available is not restartable (running or waiting: docs/process.md P4)")]
     [InlineData("pc unmapped", "process oid=0x1000 (restart 0): pc=0x10000000 is not mapped by its address space")]
     [InlineData("pc writable", "process oid=0x1000 (restart 0): pc=0x401000 is in a writable page (oid=0x100003); code is mapped read-only")]
@@ -51,6 +52,7 @@ public sealed unsafe class ProcessCheckTests : IDisposable
             case "key registers slot": EditRoot(image, first, n => *DiskNode.Slot(n, 3) = *DiskNode.Slot(n, 4)); break;
             case "schedule slot": EditRoot(image, first, n => *DiskNode.Slot(n, 0) = new DiskKey { Type = KeyType.Console }); break;
             case "state slot": EditRoot(image, first, n => *DiskNode.Slot(n, 8) = default); break;
+            case "reserved slot": EditRoot(image, first, n => *DiskNode.Slot(n, 12) = new DiskKey { Type = KeyType.Sleep }); break;
             case "run state": EditRoot(image, first, n => DiskNode.Slot(n, 8)->Word0 = (uint)RunState.Available); break;
             case "pc unmapped": EditAnnex(image, first, a => a->Rip = 0x10000000); break;
             case "pc writable": EditAnnex(image, first, a => a->Rip = 0x401000); break;
