@@ -16,6 +16,7 @@ public sealed unsafe class ImageBuilderTests
     {
         Assert.Equal(TestImages.Build(TestImages.Small), TestImages.Build(TestImages.Small));
         Assert.Equal(TestImages.BuildShipped("walk"), TestImages.BuildShipped("walk"));
+        Assert.Equal(TestImages.BuildShipped("procs"), TestImages.BuildShipped("procs"));
     }
 
     [Fact]
