@@ -40,8 +40,13 @@ internal static class ImageGenCli
     {
         var spec = new Argument<FileInfo>("spec") { Description = "The system description (.sys)." };
         var image = new Option<FileInfo>("--output", "-o") { Description = "The image to write.", Required = true };
-        var command = new Command("build", "Compile a system description into a raw disk image (written whole, or not at all).") { spec, image };
-        command.SetAction(result => Build(result.GetValue(spec)!, result.GetValue(image)!, output, error));
+        var artifacts = new Option<DirectoryInfo?>("--artifacts")
+        {
+            Description = "The folder `program` paths are relative to (default: artifacts/ of the repository holding the description).",
+            HelpName = "folder",
+        };
+        var command = new Command("build", "Compile a system description into a raw disk image (written whole, or not at all).") { spec, image, artifacts };
+        command.SetAction(result => Build(result.GetValue(spec)!, result.GetValue(image)!, output, error, result.GetValue(artifacts)));
         return command;
     }
 
@@ -64,13 +69,13 @@ internal static class ImageGenCli
         return command;
     }
 
-    internal static int Build(FileInfo spec, FileInfo image, TextWriter output, TextWriter error)
+    internal static int Build(FileInfo spec, FileInfo image, TextWriter output, TextWriter error, DirectoryInfo? artifacts = null)
     {
         byte[] bytes;
         SystemDescription description;
         try
         {
-            description = DescriptionParser.ParseFile(spec.FullName);
+            description = DescriptionParser.ParseFile(spec.FullName, artifacts?.FullName);
             bytes = ImageBuilder.Build(description);
         }
         catch (DescriptionException e)
@@ -97,12 +102,15 @@ internal static class ImageGenCli
             return ExitCodes.Usage;
         }
 
-        output.WriteLine($"imagegen: {image.Name}: {bytes.Length / 4096} pages, {description.Objects.Count} objects{RootText(description)}");
+        output.WriteLine($"imagegen: {image.Name}: {bytes.Length / 4096} pages, {description.Objects.Count} objects{RootText(description)}{ProcessText(description)}");
         return ExitCodes.Ok;
     }
 
     private static string RootText(SystemDescription description) =>
         description.Root is string root ? $", root {root}=0x{description.ByName[root].Oid.Value:x}" : "";
+
+    private static string ProcessText(SystemDescription description) =>
+        description.Processes.Count switch { 0 => "", 1 => ", 1 process", int n => $", {n} processes" };
 
     private static int WithImage(FileInfo file, TextWriter error, Func<VolumeImage, int> action)
     {

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.Process;
 
 namespace CapOS.ImageGen.Description;
 
@@ -13,33 +14,41 @@ namespace CapOS.ImageGen.Description;
 /// <remarks>
 /// Theory of operation: each line is split into tokens (LineTokenizer) and dispatched on its first word.
 /// Geometry lines set fields of the SystemDescription; `node`, `page` and `tree` declare objects in order;
-/// `slot` lines fill the most recent `node`. After the last line, Resolve checks every name (key targets,
+/// `slot` lines fill the most recent `node`. `program` and `process` lines (DescriptionParser.Processes.cs)
+/// declare a program's pages and a process's objects at once; `key`, `brand` and `keeper` fill the most
+/// recent process. After the last line, Resolve checks every name (key targets,
 /// the root) and every key's target kind. OIDs are assigned later by the layout (ImageLayout).
 /// </remarks>
-internal sealed class DescriptionParser
+internal sealed partial class DescriptionParser
 {
     private readonly SystemDescription _description = new();
     private readonly string _file;
     private readonly string _baseDirectory;
+    private readonly string? _artifacts;
     private NodeSpec? _currentNode;
+    private ProcessSpec? _currentProcess;
     private bool _sawVolume;
     private readonly HashSet<string> _seenDirectives = new(System.StringComparer.Ordinal);
 
-    private DescriptionParser(string file, string baseDirectory)
+    private DescriptionParser(string file, string baseDirectory, string? artifacts)
     {
         _file = file;
         _baseDirectory = baseDirectory;
+        _artifacts = artifacts;
         _description.SourceFile = file;
     }
 
-    /// <summary>Parses the description in <paramref name="path"/> (`file` paths are relative to its folder).</summary>
-    public static SystemDescription ParseFile(string path) =>
-        Parse(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
+    /// <summary>
+    /// Parses the description in <paramref name="path"/>: `file` paths are relative to its folder, `program`
+    /// paths to <paramref name="artifacts"/> (default: the artifacts/ folder of the repository holding it).
+    /// </summary>
+    public static SystemDescription ParseFile(string path, string? artifacts = null) =>
+        Parse(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", artifacts);
 
     /// <summary>Parses <paramref name="text"/>; <paramref name="file"/> names it in messages.</summary>
-    public static SystemDescription Parse(string text, string file, string baseDirectory)
+    public static SystemDescription Parse(string text, string file, string baseDirectory, string? artifacts = null)
     {
-        var parser = new DescriptionParser(file, baseDirectory);
+        var parser = new DescriptionParser(file, baseDirectory, artifacts);
         string[] lines = text.Replace("\r\n", "\n", System.StringComparison.Ordinal).Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
@@ -70,6 +79,11 @@ internal sealed class DescriptionParser
             case "slot": ParseSlot(line, directive); break;
             case "page": ParsePage(line); break;
             case "tree": ParseTree(line); break;
+            case "program": ParseProgram(line); break;
+            case "process": ParseProcess(line); break;
+            case "key": ParseKeyRegister(line, directive); break;
+            case "brand": ParseProcessSlot(line, directive, ProcessRoot.Brand); break;
+            case "keeper": ParseProcessSlot(line, directive, ProcessRoot.Keeper); break;
             default: throw new DescriptionException(directive.Position, $"unknown directive '{directive.Text}'");
         }
 
@@ -204,6 +218,7 @@ internal sealed class DescriptionParser
 
         Declare(node);
         _currentNode = node;
+        _currentProcess = null;
     }
 
     private void ParseSlot(TokenCursor line, Token directive)
@@ -252,6 +267,7 @@ internal sealed class DescriptionParser
 
         Declare(page);
         _currentNode = null;
+        _currentProcess = null;
     }
 
     private void ParseTree(TokenCursor line)
@@ -269,6 +285,7 @@ internal sealed class DescriptionParser
         }
 
         _currentNode = null;
+        _currentProcess = null;
     }
 
     private Token NewName(TokenCursor line, string what)
@@ -305,11 +322,7 @@ internal sealed class DescriptionParser
         return true;
     }
 
-    private void Declare(ObjectSpec spec)
-    {
-        _description.Objects.Add(spec);
-        _description.ByName.Add(spec.Name, spec);
-    }
+    private void Declare(ObjectSpec spec) => _description.Declare(spec);
 
     private void Finish()
     {

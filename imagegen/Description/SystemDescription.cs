@@ -44,6 +44,19 @@ internal sealed class SystemDescription
     /// <summary>Objects by name.</summary>
     public Dictionary<string, ObjectSpec> ByName { get; } = new(System.StringComparer.Ordinal);
 
+    /// <summary>Programs by name (not objects: a program declares its read-only pages).</summary>
+    public Dictionary<string, ProgramSpec> Programs { get; } = new(System.StringComparer.Ordinal);
+
+    /// <summary>Processes in declaration order: checkpoint #1's restart list.</summary>
+    public List<ProcessSpec> Processes { get; } = new();
+
+    /// <summary>Adds <paramref name="spec"/> at the end of the declaration order (its name is new).</summary>
+    public void Declare(ObjectSpec spec)
+    {
+        Objects.Add(spec);
+        ByName.Add(spec.Name, spec);
+    }
+
     /// <summary>Default first node OID.</summary>
     public const ulong DefaultNodeFirstOid = 0x1000;
 

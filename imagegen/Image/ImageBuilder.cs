@@ -177,7 +177,19 @@ internal static unsafe class ImageBuilder
         header->DirectoryEntryCount = (uint)plan.DirectoryEntryCount;
         header->CheckpointIntervalMs = plan.Description.CheckpointIntervalMs;
         header->LogThresholdPercent = plan.Description.LogThresholdPercent;
+        WriteRestartList(plan.Description, header);
         PageSeal.Seal((byte*)header);
+    }
+
+    /// <summary>Every process of the description, in declaration order (all start Running: docs/process.md P4).</summary>
+    private static void WriteRestartList(SystemDescription description, CheckpointHeader* header)
+    {
+        header->RestartCount = (uint)description.Processes.Count;
+        for (int i = 0; i < description.Processes.Count; i++)
+        {
+            NodeSpec root = description.Processes[i].Root;
+            *CheckpointHeader.Restart(header, i) = new RestartEntry { Oid = root.Oid, AllocCount = root.AllocCount };
+        }
     }
 
     private static void WriteImage(ImagePlan plan, LogImage image, byte* page)

@@ -9,7 +9,8 @@ namespace CapOS.ImageGen.Image;
 /// `imagegen check`: offline verification of an image (docs/imagegen.md "check"). Structure first
 /// (volume header and copy, both checkpoint headers, the chosen directory), then the log (every image vs
 /// its ImageCrc, logged pots valid for their place, logged pages consistent with their logged tag pot),
-/// then home (node pots, tag pots, data pages vs DataCrc), then every key of every node.
+/// then home (node pots, tag pots, data pages vs DataCrc), then every key of every node, then every process
+/// on the restart list (ProcessCheck).
 /// </summary>
 /// <remarks>
 /// Theory of operation: VolumeImage does what recovery does; this class names every fault it recorded and
@@ -33,6 +34,7 @@ internal sealed unsafe class ImageCheck
             LogCheck.Run(image, check._findings);
             check.CheckHome();
             KeyCheck.Run(image, check._findings);
+            ProcessCheck.Run(image, check._findings);
         }
 
         return check._findings;

@@ -6,8 +6,8 @@ namespace CapOS.ImageGen.Image;
 
 /// <summary>
 /// `imagegen dump`: the volume header and its copy, every range, both checkpoint headers, the directory,
-/// every non-blank node with its non-void keys, every tag pot and every non-zero page, as recovery sees
-/// them (docs/imagegen.md "dump"). Stable text: snapshot-tested.
+/// every non-blank node with its non-void keys, every tag pot and every non-zero page, then the processes
+/// (ProcessListing), as recovery sees them (docs/imagegen.md "dump"). Stable text: snapshot-tested.
 /// </summary>
 internal static unsafe class ImageDump
 {
@@ -36,6 +36,7 @@ internal static unsafe class ImageDump
         WriteDirectory(image, output);
         WriteNodes(image, output);
         WritePages(image, output);
+        ProcessListing.Write(image, output);
         return true;
     }
 

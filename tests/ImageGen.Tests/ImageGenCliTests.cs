@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using CapOS.ImageGen.Tests.Image;
 using Xunit;
 
 namespace CapOS.ImageGen.Tests;
@@ -98,5 +99,22 @@ public sealed class ImageGenCliTests : IDisposable
         Assert.Contains("fatal: no valid volume header", dump.Output, StringComparison.Ordinal);
         Assert.Equal(1, Run("digest", image).Code);
         Assert.Equal(1, Run("check", image).Code);
+    }
+
+    [Fact]
+    public void ProgramPathsAreRelativeToTheArtifactsOption()
+    {
+        using var programs = new TestPrograms();
+        string image = Path.Combine(_folder, "procs.img");
+        string spec = Spec(ProcessListingTests.Description(programs));
+        var build = Run("build", spec, "-o", image, "--artifacts", programs.Artifacts);
+        Assert.Equal((0, ""), (build.Code, build.Error));
+        Assert.Equal("imagegen: procs.img: 86 pages, 35 objects, root first=0x1000, 2 processes\n", build.Output);
+        Assert.EndsWith("check: clean (0 warnings)\n", Run("check", image).Output, StringComparison.Ordinal);
+
+        // Outside a repository with no --artifacts, a program cannot be found.
+        var missing = Run("build", spec, "-o", image + ".2");
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("spec.sys:5:18: program paths are relative to the artifacts folder: give --artifacts <folder>", missing.Error, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using CapOS.ImageGen.Description;
 using CapOS.ImageGen.Image;
@@ -15,6 +16,7 @@ public sealed unsafe class ImageBuilderTests
     {
         Assert.Equal(TestImages.Build(TestImages.Small), TestImages.Build(TestImages.Small));
         Assert.Equal(TestImages.BuildShipped("walk"), TestImages.BuildShipped("walk"));
+        Assert.Equal(TestImages.BuildShipped("procs"), TestImages.BuildShipped("procs"));
     }
 
     [Fact]
@@ -25,6 +27,19 @@ public sealed unsafe class ImageBuilderTests
 
     [Fact]
     public void ShippedPlugDump() => Snapshot.Verify(Dump(TestImages.BuildShipped("plug")));
+
+    [Fact]
+    public void ShippedProcsRunsHelloWithTheConsoleInRegisterOne()
+    {
+        // Not a snapshot: hello.elf's bytes change whenever the program does. Its entry is e_entry.
+        byte[] elf = File.ReadAllBytes(Path.Combine(TestImages.RepoRoot(), "artifacts", "user", "hello.elf"));
+        VolumeImage image = VolumeImage.Open(TestImages.BuildShipped("procs"));
+        ProcessImage hello = Assert.Single(ProcessImage.Find(image));
+        Assert.Equal((0, 1u), (hello.Restart, image.Chosen->RestartCount));
+        Assert.Equal(BitConverter.ToUInt64(elf, 24), hello.Annex->Rip);
+        Assert.Equal(ProcessSpec.DefaultStackTop, hello.Annex->Rsp);
+        Assert.Equal(KeyType.Console, DiskNode.Slot(hello.KeyRegisters, 1)->Type);
+    }
 
     [Fact]
     public void ImageSizeIsTheVolumePageCount()

@@ -14,6 +14,7 @@ public sealed unsafe class ImageCheckTests
     [InlineData("capos")]
     [InlineData("walk")]
     [InlineData("plug")]
+    [InlineData("procs")]
     public void ShippedImagesAreClean(string name)
     {
         List<Finding> findings = ImageCheck.Run(VolumeImage.Open(TestImages.BuildShipped(name)));
