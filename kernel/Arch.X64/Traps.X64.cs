@@ -55,7 +55,7 @@ internal static unsafe class Traps
 
         if (vector < 32 && frame->FromUser)
         {
-            StopFaultingProcess(frame);
+            StoredProcessFault(frame);
             return;
         }
 
@@ -116,41 +116,15 @@ internal static unsafe class Traps
         Scheduler.OnUserInterrupt();
     }
 
-    private static void StopFaultingProcess(TrapFrame* frame)
-    {
-        ProcessEntry* process = ProcessTable.Current;
-        if (process != null && !process->IsModule)
-        {
-            StoredProcessFault(process, frame);
-            return;
-        }
-
-        Panic.Assert(process != null, "user fault with no current process");
-        Log.Write("fault: process ");
-        Log.WriteDecimal((ulong)process->Pid);
-        Log.Write(" ");
-        Log.Write(Mnemonic(frame->Vector));
-        Log.Write(" rip=");
-        Log.WriteHexShort(frame->Rip);
-        Log.Write(" cr2=");
-        Log.WriteHexShort(frame->Vector == PageFault ? Cpu.ReadCr2() : 0);
-        Log.Write(" error=");
-        Log.WriteHexShort(frame->ErrorCode);
-        Log.WriteLine("; process stopped");
-        *(TrapFrame*)process->Context = *frame;
-        process->Flags |= ProcessFlags.ContextChanged;
-        ProcessTable.Park(process, frame->Vector == PageFault ? FaultCode.InvalidAddress : FaultCode.Exception,
-            frame->Vector == PageFault ? Cpu.ReadCr2() : frame->Vector);
-        Scheduler.RunNext();
-    }
-
     /// <summary>
     /// A fault of a stored process: a page fault is translated from its node tree and, when mapped, the
     /// faulting instruction simply runs again; otherwise the registers are saved (RIP on the faulting
     /// instruction) and the process is parked or stalled by the portable side, and the next one runs.
     /// </summary>
-    private static void StoredProcessFault(ProcessEntry* process, TrapFrame* frame)
+    private static void StoredProcessFault(TrapFrame* frame)
     {
+        ProcessEntry* process = ProcessTable.Current;
+        Panic.Assert(process != null, "user fault with no current process");
         *(TrapFrame*)process->Context = *frame;
         process->Flags |= ProcessFlags.ContextChanged;
         if (frame->Vector == PageFault)

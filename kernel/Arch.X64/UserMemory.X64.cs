@@ -54,7 +54,7 @@ public static unsafe partial class UserMemory
         {
             ulong address = userAddress + done;
             ulong physical = AddressSpace.TranslateUser(process->AddressSpace, address, toUser);
-            if (physical == ulong.MaxValue && !process->IsModule && FaultIn(process, address, toUser))
+            if (physical == ulong.MaxValue && FaultIn(process, address, toUser))
             {
                 physical = AddressSpace.TranslateUser(process->AddressSpace, address, toUser);
             }

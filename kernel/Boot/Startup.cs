@@ -1,5 +1,4 @@
 using CapOS.Kernel.Diagnostics;
-using CapOS.Kernel.Invocation;
 using CapOS.Kernel.Memory;
 using CapOS.Kernel.Process;
 
@@ -10,7 +9,9 @@ namespace CapOS.Kernel.Boot;
 /// banner, descriptor tables, timer), turns the loader's data into a <see cref="BootInfo"/>
 /// and calls <see cref="Run"/>, which prints the boot lines of the serial contract, sets up the
 /// page allocator, recovers the store (<see cref="StoreBoot"/>: boot is recovery; no disk, no
-/// boot), sets up the process table, makes a process of each boot module and schedules. docs/boot.md "Boot path" and "Serial contract".
+/// boot), sets up the page-table cache and the process table, resumes every process of the recovered
+/// checkpoint's restart list and schedules. The kernel runs only what the store holds: boot modules are
+/// ignored (docs/process.md). docs/boot.md "Boot path" and "Serial contract".
 /// </summary>
 public static unsafe class Startup
 {
@@ -66,11 +67,6 @@ public static unsafe class Startup
         Panic.Assert(AddressSpaces.InitializeFromPageAllocator(MappingTables, DependRecords, WritableRecords), "no memory for the page tables");
         Panic.Assert(ProcessTable.Initialize(ProcessTablePages), "no memory for the process table");
         ProcessTable.Restart(Checkpoint.Generation.Current); // boot is recovery: every process resumes (docs/process.md)
-        for (int i = 0; i < boot->ModuleCount; i++)
-        {
-            CreateProcess(boot, i);
-        }
-
         Scheduler.Start(boot->HasOption("exit-when-idle"));
     }
 
@@ -105,31 +101,5 @@ public static unsafe class Startup
         Log.Write("\" modules=");
         Log.WriteDecimal((ulong)boot->ModuleCount);
         Log.WriteLine();
-    }
-
-    private static void CreateProcess(BootInfo* boot, int module)
-    {
-        ProcessEntry* process = ProcessTable.CreateModule();
-        Panic.Assert(process != null, "process table full");
-        process->ModuleKeyRegisters[1] = (byte)KeyRegisterKind.Console;
-        process->ModuleKeyRegisters[2] = (byte)KeyRegisterKind.Self;
-        process->ModuleKeyRegisters[3] = (byte)KeyRegisterKind.Checkpoint;
-        Log.Write("proc: ");
-        Log.WriteDecimal((ulong)process->Pid);
-        Log.Write(" from module ");
-        for (int i = 0; i < boot->ModuleNameLength(module); i++)
-        {
-            byte c = boot->ModuleNameByte(module, i);
-            Machine.ConsoleWrite(c < 0x80 ? c : (byte)'?');
-        }
-
-        Log.WriteLine();
-        if (!UserMode.Load(process, boot->ModuleStart(module), boot->ModuleEnd(module)))
-        {
-            Log.Write("proc: ");
-            Log.WriteDecimal((ulong)process->Pid);
-            Log.WriteLine(" not loadable; stopped");
-            ProcessTable.Park(process, FaultCode.Malformed, 0);
-        }
     }
 }

@@ -6,11 +6,7 @@ public static unsafe partial class UserMode
     /// <summary>Processes the kernel tried to enter, in order (pids).</summary>
     public static System.Collections.Generic.List<uint> Entered { get; } = new();
 
-    public static partial bool Load(ProcessEntry* process, ulong start, ulong end) => end > start;
-
     public static partial void Enter(ProcessEntry* process) => Entered.Add(process->Pid);
-
-    public static partial void Release(ProcessEntry* process) => process->AddressSpace = 0;
 
     /// <summary>The simulated context is the annex's register file itself (RegisterAnnex layout, first 1024 bytes).</summary>
     public static partial void LoadRegisters(ProcessEntry* process, byte* annex) =>

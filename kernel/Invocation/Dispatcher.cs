@@ -6,7 +6,7 @@ namespace CapOS.Kernel.Invocation;
 
 /// <summary>
 /// Key invocation, the only system call (DESIGN.md §6): decode the invoked key register,
-/// validate, then act. For now only kernel keys exist (void, console, self, checkpoint); the
+/// validate, then act. For now only kernel keys exist (void, console, a process key to the invoker, checkpoint); the
 /// general path to start/resume keys replaces the switch in a later milestone. The checkpoint key
 /// takes a snapshot when none is being written, else stalls its invoker until the one being written
 /// ends (<see cref="DispatchOutcome.Stalled"/>: the invocation is re-executed; docs/process.md).
@@ -18,51 +18,27 @@ public static unsafe class Dispatcher
     public static DispatchOutcome Dispatch(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {
         *reply = default;
-        if (arguments->KeyRegister >= (invoker->IsModule ? ProcessEntry.ModuleKeyRegisterCount : NodeTree.Node.SlotCount))
+        if (arguments->KeyRegister >= NodeTree.Node.SlotCount)
         {
             reply->Result = InvocationResult.BadKeyRegister;
             return DispatchOutcome.Reply;
         }
 
-        switch (KindOf(invoker, arguments->KeyRegister))
+        // Key register 0 and a rescinded key read as void (docs/process.md P1); the general invocation path
+        // over every key type replaces this switch (issue 11).
+        NodeTree.Key* key = invoker->KeyRegister(arguments->KeyRegister);
+        switch (key == null ? NodeTree.KeyType.Void : key->Type)
         {
-            case KeyRegisterKind.Console:
+            case NodeTree.KeyType.Console:
                 return InvokeConsole(invoker, arguments, reply);
-            case KeyRegisterKind.Self:
+            case NodeTree.KeyType.Process when DesignatesItself(invoker, key):
                 return InvokeSelf(invoker, arguments, reply);
-            case KeyRegisterKind.Checkpoint:
+            case NodeTree.KeyType.Checkpoint:
                 return InvokeCheckpoint(invoker, arguments, reply);
             default:
                 reply->Result = InvocationResult.Void;
                 return DispatchOutcome.Reply;
         }
-    }
-
-    /// <summary>
-    /// What the invoked key register holds, as the demo's kinds: a stored process's real key by its type (key
-    /// register 0 and a rescinded key read as void), a module process's demo kind. The general invocation path
-    /// over every key type replaces this switch (issue 11).
-    /// </summary>
-    private static KeyRegisterKind KindOf(ProcessEntry* invoker, int register)
-    {
-        if (invoker->IsModule)
-        {
-            return invoker->ModuleKeyRegister(register);
-        }
-
-        NodeTree.Key* key = invoker->KeyRegister(register);
-        if (key == null)
-        {
-            return KeyRegisterKind.Void;
-        }
-
-        return key->Type switch
-        {
-            NodeTree.KeyType.Console => KeyRegisterKind.Console,
-            NodeTree.KeyType.Checkpoint => KeyRegisterKind.Checkpoint,
-            NodeTree.KeyType.Process => DesignatesItself(invoker, key) ? KeyRegisterKind.Self : KeyRegisterKind.Void,
-            _ => KeyRegisterKind.Void,
-        };
     }
 
     /// <summary>True when process key <paramref name="key"/> designates the invoker's own root (not rescinded).</summary>

@@ -14,7 +14,7 @@ namespace CapOS.Kernel.Process;
 /// I1 <see cref="Context"/> is at offset 0 and the entry size (1152) is a multiple of 64 (ProcessTableTests), so the machine half may
 ///    keep 16-byte-aligned state in it (x86-64: FXSAVE) when the table is page-aligned (ProcessTable I4).
 /// I2 A loaded entry pins <see cref="RootFrame"/>, <see cref="KeyRegistersFrame"/> and <see cref="AnnexFrame"/>
-///    (docs/process.md P2); a module entry (the boot-module demo, going away) has none of them.
+///    (docs/process.md P2).
 /// </remarks>
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct ProcessEntry
@@ -22,13 +22,10 @@ public unsafe struct ProcessEntry
     /// <summary>Bytes of machine context (the saved user registers), laid out by the machine half.</summary>
     public const int ContextSize = 1024;
 
-    /// <summary>Key registers of a boot-module demo process (no key registers node).</summary>
-    public const int ModuleKeyRegisterCount = 16;
-
     /// <summary>The saved user registers while the process is off the CPU (I1).</summary>
     public fixed byte Context[ContextSize];
 
-    /// <summary>The process root's OID; null for a boot-module demo process.</summary>
+    /// <summary>The process root's OID.</summary>
     public Oid Root;
 
     /// <summary>The root node's frame (pinned while loaded).</summary>
@@ -58,31 +55,21 @@ public unsafe struct ProcessEntry
     /// <summary>The next process on the same stall queue (a Pid; 0 ends it). Kernel state only (Stall).</summary>
     public uint StallNext;
 
-    /// <summary>Loaded, changed since the last write-back, demo.</summary>
+    /// <summary>Loaded, changed since the last write-back.</summary>
     public ProcessFlags Flags;
 
     /// <summary>The stall queue this process is on (None: runnable if Running). Kernel state only, never written back.</summary>
     public StallReason Stalled;
 
-    /// <summary>Kind of key in each key register of a boot-module demo process (register 0 void).</summary>
-    public fixed byte ModuleKeyRegisters[ModuleKeyRegisterCount];
+    private fixed byte _padding[62];
 
-    private fixed byte _padding[46];
-
-    /// <summary>True when the entry holds a process (loaded from nodes, or a module demo).</summary>
-    public readonly bool InUse => (Flags & (ProcessFlags.Loaded | ProcessFlags.Module)) != 0;
+    /// <summary>True when the entry holds a process loaded from its nodes.</summary>
+    public readonly bool InUse => (Flags & ProcessFlags.Loaded) != 0;
 
     /// <summary>True when the scheduler may run it: in use, Running, no fault.</summary>
     public readonly bool Runnable => InUse && State == RunState.Running && FaultCode == 0 && Stalled == StallReason.None;
 
-    /// <summary>True for a boot-module demo process (no nodes behind it).</summary>
-    public readonly bool IsModule => (Flags & ProcessFlags.Module) != 0;
-
     /// <summary>Key register <paramref name="index"/> of a loaded process; null for register 0 (always void, P1) or a bad index.</summary>
     public readonly Key* KeyRegister(int index) =>
         index <= 0 || index >= Node.SlotCount || KeyRegistersFrame == null ? null : Node.Slot(Cache.NodeBody(KeyRegistersFrame), index);
-
-    /// <summary>The demo key kind of register <paramref name="index"/> of a module process.</summary>
-    public readonly Invocation.KeyRegisterKind ModuleKeyRegister(int index) =>
-        index <= 0 || index >= ModuleKeyRegisterCount ? Invocation.KeyRegisterKind.Void : (Invocation.KeyRegisterKind)ModuleKeyRegisters[index];
 }

@@ -14,7 +14,4 @@ public enum ProcessFlags : byte
 
     /// <summary>Run state, fault code or fault info changed since the last write-back to the root.</summary>
     StateChanged = 4,
-
-    /// <summary>A boot-module demo process, with no nodes behind it (goes away with boot modules).</summary>
-    Module = 8,
 }

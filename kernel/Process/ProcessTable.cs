@@ -89,11 +89,6 @@ public static unsafe partial class ProcessTable
         process->FaultInfo = faultInfo;
         process->Flags |= ProcessFlags.StateChanged;
         LeaveCpu(process);
-        if (process->IsModule)
-        {
-            UserMode.Release(process);
-            process->Flags = ProcessFlags.None;
-        }
     }
 
     /// <summary>The process gave up the CPU for good or for now: it is no longer current.</summary>
@@ -120,21 +115,5 @@ public static unsafe partial class ProcessTable
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// A boot-module demo process: Running, no nodes behind it, its image loaded by the caller. Goes away when
-    /// the kernel runs only what the store holds (issue 10 item 5).
-    /// </summary>
-    public static ProcessEntry* CreateModule()
-    {
-        ProcessEntry* entry = Allocate();
-        if (entry != null)
-        {
-            entry->Flags = ProcessFlags.Module;
-            entry->State = RunState.Running;
-        }
-
-        return entry;
     }
 }

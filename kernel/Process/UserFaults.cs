@@ -62,11 +62,6 @@ public static unsafe class UserFaults
     /// <summary>Makes sure <paramref name="process"/> has a hardware address-space root; false when the pool has none.</summary>
     public static bool EnsureRoot(ProcessEntry* process)
     {
-        if (process->IsModule)
-        {
-            return true; // a boot-module demo process has its own tables (UserMode.Load)
-        }
-
         if (process->AddressSpace == 0)
         {
             process->AddressSpace = AddressSpaces.CreateRoot();

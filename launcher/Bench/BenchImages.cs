@@ -15,6 +15,9 @@ public sealed class BenchImages : IDisposable
     /// enough for about a thousand dirty objects in one checkpoint.</summary>
     public const string CheckpointImageName = "bench.img";
 
+    /// <summary>The volume at the start of the raw-disk phase's scratch disk: hello.img, whose processes end, so the boot idles.</summary>
+    public const string RawDiskVolumeName = "hello.img";
+
     /// <summary>The raw disk's least size: the self-test needs 4 MiB, and a bigger disk keeps it off the volume.</summary>
     public const long RawDiskMinimumBytes = 16L * 1024 * 1024;
 
@@ -30,7 +33,7 @@ public sealed class BenchImages : IDisposable
     public static long RawDiskBytes(long volumeBytes) =>
         Math.Max(RawDiskMinimumBytes, (volumeBytes + ScratchBytes + Alignment - 1) / Alignment * Alignment);
 
-    /// <summary>A fresh raw disk from the volume <paramref name="volume"/> (capos.img).</summary>
+    /// <summary>A fresh raw disk from the volume <paramref name="volume"/> (hello.img).</summary>
     public string RawDisk(string volume)
     {
         byte[] shipped = File.ReadAllBytes(volume);

@@ -85,7 +85,7 @@ public static class BenchVerb
         public async Task RunAllAsync()
         {
             double? rawWrite = null;
-            if (Present(RawDiskBench.Section, layout.PristineSystemImage))
+            if (Present(RawDiskBench.Section, layout.PristineImage(BenchImages.RawDiskVolumeName)))
             {
                 List<RawDiskRun> raw = await PhaseAsync(RawDiskBench.Section, "raw-disk",
                     () => RawDiskBench.RunOnceAsync(layout, _images, request.Deterministic, cancel)).ConfigureAwait(false);

@@ -66,7 +66,7 @@ public static class RawDiskBench
         bool deterministic, CancellationToken cancel)
     {
         QemuOptions options = CapOSBoot.Kernel(layout, BenchLines.RawDiskCommandLine, Accelerator.Tcg,
-            images.RawDisk(layout.PristineSystemImage)) with { Deterministic = deterministic };
+            images.RawDisk(layout.PristineImage(BenchImages.RawDiskVolumeName))) with { Deterministic = deterministic };
         return await BenchBoot.RunToExitAsync(options, BootLimit, Read, cancel).ConfigureAwait(false);
     }
 

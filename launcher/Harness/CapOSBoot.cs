@@ -2,18 +2,17 @@ namespace CapOS.Harness;
 
 /// <summary>
 /// How CapOS is booted, shared by <c>./capos run</c>, the KVM probe and the boot tests so that all three
-/// boot the same machine: the kernel by Multiboot1 from QEMU's <c>-kernel</c> (qboot firmware) with the
-/// user programs as modules, or the GRUB CD by Multiboot2.
+/// boot the same machine: the kernel by Multiboot1 from QEMU's <c>-kernel</c> (qboot firmware), or the GRUB
+/// CD by Multiboot2. No modules: the programs live in the disk image, as processes (docs/process.md).
 /// </summary>
 public static class CapOSBoot
 {
-    /// <summary>The kernel and its modules through <c>-kernel</c>/<c>-initrd</c>, with an optional virtio-blk disk.</summary>
+    /// <summary>The kernel through <c>-kernel</c>, with an optional virtio-blk disk.</summary>
     public static QemuOptions Kernel(RepositoryLayout layout, string? commandLine, Accelerator accelerator,
         string? diskImage = null) =>
         new()
         {
             Kernel = layout.KernelElf,
-            Modules = layout.UserPrograms,
             KernelCommandLine = commandLine,
             Accelerator = accelerator,
             DiskImage = diskImage,

@@ -11,9 +11,6 @@ namespace CapOS.Harness;
 /// </summary>
 public sealed class RepositoryLayout
 {
-    /// <summary>The user programs handed to the kernel as Multiboot modules, in this order.</summary>
-    public static readonly IReadOnlyList<string> UserProgramNames = ["hello.elf", "fault.elf"];
-
     private RepositoryLayout(string root)
     {
         Root = root;
@@ -33,10 +30,6 @@ public sealed class RepositoryLayout
 
     /// <summary>The kernel's symbol map.</summary>
     public string KernelMap => Path.Combine(Artifacts, "kernel", "kernel.map");
-
-    /// <summary>The user programs, as Multiboot modules, in order.</summary>
-    public IReadOnlyList<string> UserPrograms =>
-        [.. UserProgramNames.Select(name => Path.Combine(Artifacts, "user", name))];
 
     /// <summary>The GRUB (Multiboot2) boot CD.</summary>
     public string Iso => Path.Combine(Artifacts, "capos.iso");
@@ -92,11 +85,11 @@ public sealed class RepositoryLayout
     /// <summary>Finds the root from the running program's own location (bin/ lies inside the repository).</summary>
     public static RepositoryLayout Locate() => Locate(AppContext.BaseDirectory);
 
-    /// <summary>Paths among the kernel and its modules that do not exist (empty when all are built).</summary>
+    /// <summary>Paths among the kernel artifacts that do not exist (empty when all are built).</summary>
     public IReadOnlyList<string> MissingKernelArtifacts()
     {
         var missing = new List<string>();
-        foreach (string path in (IEnumerable<string>)[KernelElf, .. UserPrograms])
+        foreach (string path in (IEnumerable<string>)[KernelElf])
         {
             if (!File.Exists(path))
             {

@@ -28,9 +28,12 @@ public static class SerialContract
     /// <summary><c>user[pid]: round trip ok</c>; group pid.</summary>
     public const string UserRoundTrip = @"^user\[(?<pid>\d+)\]: round trip ok$";
 
-    /// <summary>A user fault report; groups pid, kind, rip, cr2, error.</summary>
+    /// <summary>
+    /// A stored process's fault the kernel parked it for (kernel/Process/UserFaults.cs); groups pid, root, cause,
+    /// info (the address, or the exception's mnemonic), pc.
+    /// </summary>
     public const string UserFault =
-        @"^fault: process (?<pid>\d+) (?<kind>#PF|#GP|#UD) rip=0x(?<rip>[0-9a-fA-F]+) cr2=0x(?<cr2>[0-9a-fA-F]+) error=0x(?<error>[0-9a-fA-F]+); process stopped$";
+        @"^fault: process (?<pid>\d+) root=0x(?<root>[0-9a-f]+) (?<cause>invalid address|access violation|object unavailable|exception) (?<info>\S+).* pc=0x(?<pc>[0-9a-f]+); parked$";
 
     /// <summary><c>proc: pid exited</c>; group pid.</summary>
     public const string ProcessExited = @"^proc: (?<pid>\d+) exited$";

@@ -55,7 +55,7 @@ public sealed class DiskTests : IDisposable
         int scratch = ImageBytes - ((int)ScratchPages * 4096);
         // The volume is the store's to write (the boot redoes checkpoint 1's migration); the padding between
         // the volume's end and the scratch area belongs to nobody and must be untouched.
-        int volume = (int)new FileInfo(Layout.PristineSystemImage).Length;
+        int volume = (int)new FileInfo(Layout.PristineImage("hello.img")).Length;
         Assert.True(before.AsSpan(volume, scratch - volume).SequenceEqual(after.AsSpan(volume, scratch - volume)),
             "the self-test (or the store) wrote between the volume's end and the scratch area");
         for (int offset = scratch; offset < ImageBytes; offset += 8)
@@ -110,7 +110,7 @@ public sealed class DiskTests : IDisposable
         string path = Path.Combine(_directory.FullName, "disk.img");
         var bytes = new byte[ImageBytes];
         new Random(seed).NextBytes(bytes);
-        byte[] volume = File.ReadAllBytes(ScratchDisk.ArtifactImage("capos.img"));
+        byte[] volume = File.ReadAllBytes(ScratchDisk.ArtifactImage("hello.img"));
         Assert.True(volume.Length <= ImageBytes - ((int)ScratchPages * 4096), "the shipped volume must end before the scratch area");
         volume.CopyTo(bytes, 0);
         File.WriteAllBytes(path, bytes);

@@ -11,7 +11,7 @@ public class KernelFaultTests
     [Fact]
     public async Task KernelPageFaultReportsCr2AndExitsWithPanicValue()
     {
-        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        using ScratchDisk disk = ScratchDisk.Of("hello.img");
         await using QemuMachine machine = await Boot.KernelAsync(SerialContract.KernelPageFaultTest, disk.Path);
 
         await machine.WaitForLineAsync(SerialContract.Banner, Boot.Timeout);

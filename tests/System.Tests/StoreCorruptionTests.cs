@@ -25,7 +25,7 @@ public sealed class StoreCorruptionTests
     [Fact]
     public async Task DamagedVolumeHeaderUsesTheCopyAndSaysSo()
     {
-        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        using ScratchDisk disk = ScratchDisk.Of("hello.img");
         disk.FlipByte(ScratchDisk.VolumeIdOffset(DiskLayout.VolumeHeaderPage));
         await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
 
@@ -40,7 +40,7 @@ public sealed class StoreCorruptionTests
     [Fact]
     public async Task BothVolumeHeadersDamagedIsRefusedNamingBoth()
     {
-        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        using ScratchDisk disk = ScratchDisk.Of("hello.img");
         disk.FlipByte(ScratchDisk.VolumeIdOffset(DiskLayout.VolumeHeaderPage));
         disk.FlipByte(ScratchDisk.VolumeIdOffset(DiskLayout.VolumeHeaderCopyPage) + 3);
         await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
@@ -53,7 +53,7 @@ public sealed class StoreCorruptionTests
     [Fact]
     public async Task DamagedOnlyCheckpointHeaderIsRefusedNamingIt()
     {
-        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        using ScratchDisk disk = ScratchDisk.Of("hello.img");
         disk.FlipByte(disk.SequenceOffset(DiskLayout.HeaderLid0));
         await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
 
@@ -71,7 +71,7 @@ public sealed class StoreCorruptionTests
     [InlineData(true)]
     public async Task NewerHeaderIsChosenAndADamagedOneFallsBackToTheOlder(bool damageNewer)
     {
-        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        using ScratchDisk disk = ScratchDisk.Of("hello.img");
         WriteNewerHeaderCopy(disk);
         if (damageNewer)
         {
@@ -94,7 +94,7 @@ public sealed class StoreCorruptionTests
     [Fact]
     public async Task DamagedDirectoryPageIsRefusedNamingIt()
     {
-        using ScratchDisk disk = ScratchDisk.Of("capos.img");
+        using ScratchDisk disk = ScratchDisk.Of("hello.img");
         disk.FlipByte(disk.DirectoryEntryOffset(0, 1));
         await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
 

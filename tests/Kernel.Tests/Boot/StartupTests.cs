@@ -10,17 +10,19 @@ namespace CapOS.Kernel.Tests.Boot;
 public sealed unsafe class StartupTests
 {
     [Fact]
-    public void PrintsTheBootLinesAndEntersTheFirstModule()
+    public void PrintsTheBootLinesIgnoresBootModulesAndIdlesWithNoStoredProcess()
     {
         using var machine = new SimulatedMachine(cycleCounterHz: 2_500_000_000);
-        BootInfo boot = PageAllocatorTests.TypicalMachine();
+        BootInfo boot = PageAllocatorTests.TypicalMachine(); // it carries one boot module, "m"
         boot.Loader = BootLoader.Multiboot1;
         BootInfoTests.SetCommandLine(&boot, "exit-when-idle");
         UserMode.Entered.Clear();
         _ = new SimulatedDisk(StoreBootTests.TinyGraph(out _).Build());
 
-        Startup.Run(&boot);
+        BootInfo* bootInfo = &boot;
+        var halted = Assert.Throws<MachineHaltedException>(() => Startup.Run(bootInfo));
 
+        Assert.Equal(0, halted.ExitCode);
         string[] lines = machine.ConsoleText.Split('\n');
         Assert.Equal("boot: loader=multiboot1 cmdline=\"exit-when-idle\" modules=1", lines[0]);
         // The simulated map's usable regions (PageAllocatorTests.TypicalMachine): 0x9F000 bytes below 1 MiB and
@@ -37,8 +39,8 @@ public sealed unsafe class StartupTests
         Assert.Equal("timer: tick=5", lines[9]);
         Assert.Equal("timer: tick=10", lines[10]);
         Assert.Equal("timer: tick=15", lines[11]);
-        Assert.Equal("proc: 1 from module m", lines[12]);
-        Assert.Equal([1u], UserMode.Entered);
+        Assert.Equal("kernel: idle", lines[12]); // the module is no program: the kernel runs only what the store holds
+        Assert.Empty(UserMode.Entered);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 using CapOS.Kernel.Process;
 using CapOS.Kernel.Tests.Checkpoint;
+using CapOS.Kernel.Tests.Process;
 using Xunit;
 
 namespace CapOS.Kernel.Tests.Invocation;
@@ -16,13 +17,15 @@ namespace CapOS.Kernel.Tests.Invocation;
 public sealed unsafe class CheckpointKeyTests
 {
     private const byte CheckpointRegister = 3;
-    private static readonly VolumeBuilder Layout = new();
+    /// <summary>One stored process holding the checkpoint key in register <see cref="CheckpointRegister"/>.</summary>
+    private static readonly StoredProcesses Processes = new StoredProcesses().Add(RunState.Running,
+        new System.Collections.Generic.Dictionary<int, Key> { [CheckpointRegister] = Key.Kernel(KeyType.Checkpoint, 0) });
 
     [Fact]
     public void CheckpointNowRepliesTheNewSequenceAndItCommits()
     {
-        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
-        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 7));
+        using var rig = Processes.Boot();
+        Assert.True(CheckpointerTestRig.WritePage(Processes.FreePage(1), 7));
         ulong before = Generation.Sequence;
 
         InvocationReply reply = Invoke(CheckpointOrder.CheckpointNow);
@@ -31,15 +34,15 @@ public sealed unsafe class CheckpointKeyTests
         Assert.Equal(before + 1, reply.W0);
         CheckpointerTestRig.PumpUntilCommitted();
         Assert.Equal(before + 1, Generation.Sequence);
-        Assert.Equal((byte)7, CheckpointerTestRig.PageByte(Layout.PageOid(1)));
+        Assert.Equal((byte)7, CheckpointerTestRig.PageByte(Processes.FreePage(1)));
     }
 
     [Fact]
     public void WhileOneIsBeingWrittenTheInvokerStallsAndIsWokenWhenItEnds()
     {
-        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
-        ProcessEntry* invoker = ModuleProcess();
-        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 7));
+        using var rig = Processes.Boot();
+        ProcessEntry* invoker = Processes.Entry(0);
+        Assert.True(CheckpointerTestRig.WritePage(Processes.FreePage(1), 7));
         ulong first = Checkpointer.TakeCheckpoint();
 
         Assert.Equal(DispatchOutcome.Stalled, Dispatch(invoker, CheckpointOrder.CheckpointNow, out _));
@@ -57,8 +60,8 @@ public sealed unsafe class CheckpointKeyTests
     [Fact]
     public void BadOrderIsRefusedAndTakesNoCheckpoint()
     {
-        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
-        Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 7));
+        using var rig = Processes.Boot();
+        Assert.True(CheckpointerTestRig.WritePage(Processes.FreePage(1), 7));
         ulong before = Generation.Sequence;
 
         InvocationReply reply = Invoke(99);
@@ -73,8 +76,8 @@ public sealed unsafe class CheckpointKeyTests
     [Fact]
     public void StoppedCheckpointingIsAnErrorResult()
     {
-        using var rig = new CheckpointerTestRig(new VolumeBuilder().Build());
-        ObjectHeader* frame = CheckpointerTestRig.Page(Layout.PageOid(5));
+        using var rig = Processes.Boot();
+        ObjectHeader* frame = CheckpointerTestRig.Page(Processes.FreePage(5));
         frame->ObType = ObType.Node;
         Assert.Equal(0UL, Checkpointer.TakeCheckpoint());
         Assert.True(Checkpointer.Stopped);
@@ -85,18 +88,6 @@ public sealed unsafe class CheckpointKeyTests
         Assert.Equal(InvocationResult.CheckpointFailed, reply.Result);
         Assert.Equal(0UL, reply.W0);
         Assert.Equal(before, Generation.Sequence);
-    }
-
-    /// <summary>A module process in a real process table (stall queues link table entries) holding the checkpoint key.</summary>
-    private static ProcessEntry* ModuleProcess()
-    {
-        CapOS.Kernel.Boot.BootInfo boot = default;
-        boot.AddRegion(24UL * 1024 * 1024, 8UL * 1024 * 1024, CapOS.Kernel.Boot.MemoryKind.Usable);
-        Assert.True(CapOS.Kernel.Memory.PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(4));
-        ProcessEntry* process = ProcessTable.CreateModule();
-        process->ModuleKeyRegisters[CheckpointRegister] = (byte)KeyRegisterKind.Checkpoint;
-        return process;
     }
 
     private static DispatchOutcome Dispatch(ProcessEntry* invoker, uint order, out InvocationReply reply)
@@ -112,14 +103,7 @@ public sealed unsafe class CheckpointKeyTests
 
     private static InvocationReply Invoke(uint order)
     {
-        ProcessEntry invoker = default;
-        invoker.Flags = ProcessFlags.Module;
-        invoker.ModuleKeyRegisters[CheckpointRegister] = (byte)KeyRegisterKind.Checkpoint;
-        InvocationArguments arguments = default;
-        arguments.KeyRegister = CheckpointRegister;
-        arguments.Order = order;
-        InvocationReply reply;
-        Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(&invoker, &arguments, &reply));
+        Assert.Equal(DispatchOutcome.Reply, Dispatch(Processes.Entry(0), order, out InvocationReply reply));
         return reply;
     }
 }

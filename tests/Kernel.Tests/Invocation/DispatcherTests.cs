@@ -1,35 +1,42 @@
-using CapOS.Kernel.Boot;
-using CapOS.Kernel.Host;
+using System.Collections.Generic;
 using CapOS.Kernel.Invocation;
-using CapOS.Kernel.Memory;
+using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.Process;
-using CapOS.Kernel.Tests.Memory;
+using CapOS.Kernel.Tests.Checkpoint;
+using CapOS.Kernel.Tests.Process;
 using Xunit;
 
 namespace CapOS.Kernel.Tests.Invocation;
 
+/// <summary>The dispatcher over a stored process's real key registers (console in 1, a process key to itself in 2).</summary>
 public sealed unsafe class DispatcherTests : System.IDisposable
 {
     private const ulong WindowAddress = 0x400000;
-    private readonly SimulatedMachine _machine = new();
+    private readonly CheckpointerTestRig _rig;
     private readonly ProcessEntry* _invoker;
+    private readonly int _mark;
 
     public DispatcherTests()
     {
-        BootInfo boot = PageAllocatorTests.TypicalMachine();
-        Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(4));
-        _invoker = ProcessTable.CreateModule();
-        _invoker->ModuleKeyRegisters[1] = (byte)KeyRegisterKind.Console;
-        _invoker->ModuleKeyRegisters[2] = (byte)KeyRegisterKind.Self;
+        var processes = new StoredProcesses().Add(RunState.Running, new Dictionary<int, Key>
+        {
+            [1] = Key.Kernel(KeyType.Console, 0),
+            [2] = Key.Object(KeyType.Process, default, 0, KeyRights.None, 0), // itself
+        });
+        _rig = processes.Boot();
+        _invoker = processes.Entry(0);
+        _mark = _rig.Machine.ConsoleText.Length;
         SimulatedUserWindow.Address = WindowAddress;
         SimulatedUserWindow.Bytes = new byte[8192];
     }
 
+    /// <summary>What the console received since the process was loaded.</summary>
+    private string Console => _rig.Machine.ConsoleText[_mark..];
+
     public void Dispose()
     {
         SimulatedUserWindow.Bytes = null;
-        _machine.Dispose();
+        _rig.Dispose();
     }
 
     [Fact]
@@ -39,7 +46,7 @@ public sealed unsafe class DispatcherTests : System.IDisposable
         InvocationReply reply;
         Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(_invoker, &arguments, &reply));
         Assert.Equal(InvocationResult.Ok, reply.Result);
-        Assert.Equal("user[1]: hello\n", _machine.ConsoleText);
+        Assert.Equal("user[1]: hello\n", Console);
     }
 
     [Fact]
@@ -81,7 +88,7 @@ public sealed unsafe class DispatcherTests : System.IDisposable
         InvocationReply reply;
         Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(_invoker, &arguments, &reply));
         Assert.Equal(InvocationResult.Void, reply.Result);
-        Assert.Equal(string.Empty, _machine.ConsoleText);
+        Assert.Equal(string.Empty, Console);
     }
 
     [Fact]
@@ -94,7 +101,7 @@ public sealed unsafe class DispatcherTests : System.IDisposable
     }
 
     [Theory]
-    [InlineData(ProcessEntry.ModuleKeyRegisterCount)]
+    [InlineData(Node.SlotCount)]
     [InlineData(255)]
     public void KeyRegisterOutOfRangeIsRefused(int register)
     {
@@ -130,7 +137,7 @@ public sealed unsafe class DispatcherTests : System.IDisposable
         InvocationReply reply;
         Dispatcher.Dispatch(_invoker, &arguments, &reply);
         Assert.Equal(InvocationResult.BadString, reply.Result);
-        Assert.Equal(string.Empty, _machine.ConsoleText);
+        Assert.Equal(string.Empty, Console);
     }
 
     [Fact]
@@ -142,7 +149,7 @@ public sealed unsafe class DispatcherTests : System.IDisposable
         InvocationReply reply;
         Assert.Equal(DispatchOutcome.InvokerEnded, Dispatcher.Dispatch(_invoker, &arguments, &reply));
         Assert.Equal(FaultCode.Halted, _invoker->FaultCode);
-        Assert.Equal("proc: 1 exited\n", _machine.ConsoleText);
+        Assert.Equal("proc: 1 exited\n", Console);
     }
 
     private static InvocationArguments WithString(byte keyRegister, uint order, string text)

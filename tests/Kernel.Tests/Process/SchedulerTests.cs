@@ -1,25 +1,20 @@
-using CapOS.Kernel.Boot;
 using CapOS.Kernel.Host;
-using CapOS.Kernel.Invocation;
-using CapOS.Kernel.Memory;
 using CapOS.Kernel.Process;
-using CapOS.Kernel.Tests.Memory;
 using Xunit;
 
 namespace CapOS.Kernel.Tests.Process;
 
+/// <summary>Round robin over the loaded processes, parking, idling (Scheduler, ProcessTable I2, I3).</summary>
 public sealed unsafe class SchedulerTests
 {
     [Fact]
     public void RunsRunnableProcessesRoundRobinThenIdlesAndExits()
     {
-        using var machine = new SimulatedMachine();
-        BootInfo boot = PageAllocatorTests.TypicalMachine();
-        Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(4));
+        var processes = new StoredProcesses().Add(RunState.Running).Add(RunState.Running);
+        using var rig = processes.Boot();
         UserMode.Entered.Clear();
-        ProcessEntry* first = ProcessTable.CreateModule();
-        ProcessEntry* second = ProcessTable.CreateModule();
+        ProcessEntry* first = processes.Entry(0);
+        ProcessEntry* second = processes.Entry(1);
         Assert.Equal(1u, first->Pid);
         Assert.Equal(2u, second->Pid);
 
@@ -34,34 +29,39 @@ public sealed unsafe class SchedulerTests
         ProcessTable.Park(second, FaultCode.Exception, 13);
         var halted = Assert.Throws<MachineHaltedException>(Scheduler.RunNext);
         Assert.Equal(0, halted.ExitCode);
-        Assert.EndsWith("kernel: idle\n", machine.ConsoleText);
+        Assert.EndsWith("kernel: idle\n", rig.Machine.ConsoleText);
     }
 
     [Fact]
-    public void KeyRegisterZeroReadsAsVoid()
+    public void AvailableAndParkedProcessesAreNotScheduled()
     {
-        using var machine = new SimulatedMachine();
-        BootInfo boot = PageAllocatorTests.TypicalMachine();
-        Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(4));
-        ProcessEntry* process = ProcessTable.CreateModule();
-        process->ModuleKeyRegisters[0] = (byte)KeyRegisterKind.Console;
-        Assert.Equal(KeyRegisterKind.Void, process->ModuleKeyRegister(0)); // P1
+        var processes = new StoredProcesses().Add(RunState.Available).Add(RunState.Running);
+        using var rig = processes.Boot();
+
+        Assert.True(ProcessTable.SelectNext() == processes.Entry(1));
+        ProcessTable.Park(processes.Entry(1), FaultCode.InvalidAddress, 0x10);
+        Assert.True(ProcessTable.SelectNext() == null);
     }
 
     [Fact]
-    public void TableHoldsAtLeastADozenProcessesInFourPages()
+    public void TheTableHoldsADozenProcessesAndSaysWhenItIsFull()
     {
-        using var machine = new SimulatedMachine();
-        BootInfo boot = PageAllocatorTests.TypicalMachine();
-        Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(4));
-        Assert.True(ProcessTable.Capacity >= 12);
-        for (int i = 0; i < ProcessTable.Capacity; i++)
+        var processes = new StoredProcesses();
+        for (int i = 0; i < 15; i++)
         {
-            Assert.True(ProcessTable.CreateModule() != null);
+            processes.Add(RunState.Running);
         }
 
-        Assert.True(ProcessTable.CreateModule() == null);
+        using var rig = processes.Boot();
+
+        Assert.True(ProcessTable.Capacity is >= 12 and < 15);
+        int loaded = 0;
+        for (int i = 0; i < ProcessTable.Capacity; i++)
+        {
+            loaded += ProcessTable.Entry(i)->InUse ? 1 : 0;
+        }
+
+        Assert.Equal(ProcessTable.Capacity, loaded);
+        Assert.Contains(": process table full\n", rig.Machine.ConsoleText); // the rest are named, not dropped silently
     }
 }

@@ -1,8 +1,5 @@
-using CapOS.Kernel.Boot;
 using CapOS.Kernel.Host;
-using CapOS.Kernel.Memory;
 using CapOS.Kernel.Process;
-using CapOS.Kernel.Tests.Memory;
 using Xunit;
 
 namespace CapOS.Kernel.Tests.Process;
@@ -51,15 +48,13 @@ public sealed unsafe class StallTests
         Assert.Equal(0, Stall.Wake(StallReason.LogSpace));
     }
 
-    private static SimulatedMachine Table(out ProcessEntry* a, out ProcessEntry* b, out ProcessEntry* c)
+    private static System.IDisposable Table(out ProcessEntry* a, out ProcessEntry* b, out ProcessEntry* c)
     {
-        var machine = new SimulatedMachine();
-        BootInfo boot = PageAllocatorTests.TypicalMachine();
-        Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(4));
-        a = ProcessTable.CreateModule();
-        b = ProcessTable.CreateModule();
-        c = ProcessTable.CreateModule();
-        return machine;
+        var processes = new StoredProcesses().Add(RunState.Running).Add(RunState.Running).Add(RunState.Running);
+        var rig = processes.Boot();
+        a = processes.Entry(0);
+        b = processes.Entry(1);
+        c = processes.Entry(2);
+        return rig;
     }
 }

@@ -63,7 +63,7 @@ public class RawDiskBenchTests
     public async Task OneRealBootMeasuresTheRawDisk()
     {
         RepositoryLayout layout = RepositoryLayout.Locate();
-        Assert.True(layout.MissingKernelArtifacts().Count == 0 && System.IO.File.Exists(layout.PristineSystemImage),
+        Assert.True(layout.MissingKernelArtifacts().Count == 0 && System.IO.File.Exists(layout.PristineImage(BenchImages.RawDiskVolumeName)),
             "needs artifacts/kernel, artifacts/user and artifacts/images/capos.img: build the solution");
         using var images = new BenchImages();
 

@@ -13,9 +13,7 @@ public class RepositoryLayoutTests
 
         Assert.True(File.Exists(layout.Solution));
         Assert.Equal(Path.Combine(layout.Root, "artifacts", "kernel", "kernel.elf"), layout.KernelElf);
-        Assert.Equal(
-            [Path.Combine(layout.Artifacts, "user", "hello.elf"), Path.Combine(layout.Artifacts, "user", "fault.elf")],
-            layout.UserPrograms);
+        Assert.Equal(Path.Combine(layout.Root, "artifacts", "images", "capos.img"), layout.PristineSystemImage);
     }
 
     [Fact]
@@ -36,8 +34,7 @@ public class RepositoryLayoutTests
 
             RepositoryLayout layout = RepositoryLayout.Locate(Path.Combine(directory.FullName, "artifacts"));
 
-            Assert.Equal([Path.Combine("artifacts", "kernel", "kernel.elf"), Path.Combine("artifacts", "user", "fault.elf")],
-                layout.MissingKernelArtifacts());
+            Assert.Equal([Path.Combine("artifacts", "kernel", "kernel.elf")], layout.MissingKernelArtifacts());
         }
         finally
         {
@@ -46,7 +43,7 @@ public class RepositoryLayoutTests
     }
 
     [Fact]
-    public void CapOSBootBootsKernelWithModulesOrTheIso()
+    public void CapOSBootBootsTheKernelWithoutModulesOrTheIso()
     {
         RepositoryLayout layout = RepositoryLayout.Locate();
 
@@ -54,7 +51,7 @@ public class RepositoryLayoutTests
         QemuOptions iso = CapOSBoot.Iso(layout, Accelerator.Kvm);
 
         Assert.Equal(layout.KernelElf, kernel.Kernel);
-        Assert.Equal(layout.UserPrograms, kernel.Modules);
+        Assert.Empty(kernel.Modules); // programs live in the disk image (docs/process.md)
         Assert.Equal("exit-when-idle", kernel.KernelCommandLine);
         Assert.Equal(layout.Iso, iso.CdromImage);
         Assert.Null(iso.Kernel);

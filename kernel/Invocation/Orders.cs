@@ -1,24 +1,5 @@
 namespace CapOS.Kernel.Invocation;
 
-/// <summary>
-/// The kernel keys a key register of the ring-3 demo can hold. Stand-ins until key
-/// registers hold real keys (kernel/NodeTree Key) in the process root's annex nodes.
-/// </summary>
-public enum KeyRegisterKind : byte
-{
-    /// <summary>The void key: every invocation returns <see cref="InvocationResult.Void"/> (EROS void key).</summary>
-    Void = 0,
-
-    /// <summary>The console key: writes lines (<see cref="ConsoleOrder"/>).</summary>
-    Console = 1,
-
-    /// <summary>A process key to the invoker itself: the exit order ends it (<see cref="SelfOrder"/>).</summary>
-    Self = 2,
-
-    /// <summary>The checkpoint key: asks for a global checkpoint now (<see cref="CheckpointOrder"/>; EROS's checkpoint key).</summary>
-    Checkpoint = 3,
-}
-
 /// <summary>Order codes of the console key.</summary>
 public static class ConsoleOrder
 {
