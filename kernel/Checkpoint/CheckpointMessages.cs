@@ -23,7 +23,7 @@ internal static class CheckpointMessages
 
     public static void Stabilize(ulong sequence) => Line("checkpoint: stabilize seq=", sequence);
 
-    public static void Committed(ulong sequence, uint images, uint logPages)
+    public static void Committed(ulong sequence, uint images, uint logPages, uint copies)
     {
         Log.Write("checkpoint: committed seq=");
         Log.WriteDecimal(sequence);
@@ -31,6 +31,8 @@ internal static class CheckpointMessages
         Log.WriteDecimal((ulong)images);
         Log.Write(" log-pages=");
         Log.WriteDecimal((ulong)logPages);
+        Log.Write(" cow=");
+        Log.WriteDecimal((ulong)copies);
         Log.WriteLine();
     }
 

@@ -58,6 +58,7 @@ public static unsafe partial class Checkpointer
         s_migrating = false;
         s_migrationFailed = false;
         s_checkFailed = false;
+        s_snapshotObserver = null;
         CheckpointWriter.HoldCommit(false);
         SetInterval(intervalMs != 0 ? intervalMs : recovered->CheckpointIntervalMs);
         s_ready = true;

@@ -46,6 +46,7 @@ public static unsafe partial class Checkpointer
     private static ulong s_lastMigrateCycles;
     private static bool s_checkFailed;
     private static uint s_lastDirty;
+    private static delegate*<ulong, void> s_snapshotObserver;
 
     /// <summary>True once initialized and adopted.</summary>
     public static bool Ready => s_ready;
@@ -79,6 +80,14 @@ public static unsafe partial class Checkpointer
 
     /// <summary>Timer ticks between interval checkpoints (0: none).</summary>
     public static ulong IntervalTicks => s_intervalTicks;
+
+    /// <summary>
+    /// Sets the function called inside every checkpoint operation right after the snapshot line, with the
+    /// snapshot's sequence, while the frozen objects are still exactly the snapshot (null: none). The seam for
+    /// a workload that reports what each snapshot captured (the mutator, docs/mutator.md), so that the
+    /// checkpointer does not depend on it. Initialize clears it.
+    /// </summary>
+    public static void SetSnapshotObserver(delegate*<ulong, void> observer) => s_snapshotObserver = observer;
 
     /// <summary>Asks for a checkpoint; the pump takes it when the writer is Idle. The first reason is kept.</summary>
     public static void Request(CheckpointReason reason)
@@ -227,6 +236,11 @@ public static unsafe partial class Checkpointer
         }
 
         CheckpointMessages.Snapshot(sequence, s_lastDirty, Microseconds(s_lastPauseCycles), Microseconds(s_lastCheckCycles));
+        if (s_snapshotObserver != null)
+        {
+            s_snapshotObserver(sequence);
+        }
+
         CheckpointError error = Snapshot.Build();
         error = error == CheckpointError.None ? CheckpointWriter.Stabilize() : error;
         if (error != CheckpointError.None)
@@ -318,7 +332,7 @@ public static unsafe partial class Checkpointer
         SwitchDirectory();
         TagPotCache.InvalidateAll();
         CheckpointHeader* header = Generation.Current;
-        CheckpointMessages.Committed(header->Sequence, CheckpointWriter.ImageCount, header->LogAreaCount);
+        CheckpointMessages.Committed(header->Sequence, CheckpointWriter.ImageCount, header->LogAreaCount, Snapshot.CopiesThisCheckpoint);
         s_migrating = !Generation.Migrated;
         if (s_migrating)
         {
