@@ -26,6 +26,9 @@ namespace CapOS.Kernel.Checkpoint;
 /// directory, so an object fault reads s's log image or home (CheckpointerTests.EvictedObjectRefaultsFromTheNewLog).
 /// I3: after a failed consistency check (structural in the pause, or clean during stabilization)
 /// nothing is committed again (Stopped), the checkpoint being written included.
+/// I4 (K4): a disk write that gave up after its bounded retries (log, directory, header, migration at run
+/// time or at boot) stops checkpointing loudly: `checkpoint: stopped ...` when it stops and again once per
+/// interval (Checkpointer.Stop.cs); the last committed checkpoint stays recoverable (WriteErrorTests).
 /// </remarks>
 public static unsafe partial class Checkpointer
 {
@@ -54,7 +57,10 @@ public static unsafe partial class Checkpointer
     /// <summary>The pending request (None when none).</summary>
     public static CheckpointReason Pending => s_reason;
 
-    /// <summary>True after a failed consistency check: no checkpoint is taken any more (I3).</summary>
+    /// <summary>
+    /// True once checkpointing stopped for good (I3, I4): a failed consistency check, or a disk write that
+    /// gave up after its retries (K4; Checkpointer.Stop.cs). No checkpoint is taken any more.
+    /// </summary>
     public static bool Stopped => s_stopped;
 
     /// <summary>True while a snapshot is being written and not yet committed or failed.</summary>
@@ -118,6 +124,7 @@ public static unsafe partial class Checkpointer
         CheckpointWriter.Pump();
         AdvanceWriting();
         AdvanceMigration();
+        RepeatStopped();
         if (s_reason == CheckpointReason.None && s_intervalTicks != 0 && Machine.TimerTicks() - s_lastTick >= s_intervalTicks)
         {
             s_reason = CheckpointReason.Interval;
@@ -203,7 +210,7 @@ public static unsafe partial class Checkpointer
         if (!sound)
         {
             ConsistencyCheck.Report();
-            s_stopped = true;
+            Stop(Generation.Sequence + 1, StopReason.ConsistencyCheck, CheckpointError.None, DiskError.None, 0);
             return 0;
         }
 
@@ -281,18 +288,21 @@ public static unsafe partial class Checkpointer
         }
         else if (phase == CheckpointPhase.Failed && CheckpointWriter.HeaderFailed)
         {
-            // The header write gave up (writer I5) and said so; it may have landed, so this sequence is never
-            // retried in the same half: checkpointing stops, the objects stay dirty, and the next boot's
-            // recovery decides which checkpoint is the newest.
+            // The header write gave up (writer I5); it may have landed, so this sequence is never retried in
+            // the same half: checkpointing stops, the objects stay dirty, and the next boot's recovery decides
+            // which checkpoint is the newest (the disk holds s - 1 or s, both committed).
             s_writing = false;
-            s_stopped = true;
             ConsistencyCheck.CancelClean();
             Snapshot.Unwind();
+            Stop(s_writingSequence, CheckpointWriter.FailedWhat, CheckpointError.IoError, CheckpointWriter.LastDiskError, CheckpointWriter.FailedTries);
         }
         else if (phase == CheckpointPhase.Failed)
         {
+            // A log or directory write or the log flush gave up after its retries (writer I6): nothing of s
+            // was committed; the objects are dirty again and checkpointing stops (K4).
             s_writing = false;
-            Fail(s_writingSequence, CheckpointWriter.Error, CheckpointWriter.LastDiskError);
+            Fail(s_writingSequence, CheckpointWriter.Error, CheckpointWriter.LastDiskError, report: false);
+            Stop(s_writingSequence, CheckpointWriter.FailedWhat, CheckpointWriter.Error, CheckpointWriter.LastDiskError, CheckpointWriter.FailedTries);
         }
         else if (phase == CheckpointPhase.Idle && Generation.Sequence == s_writingSequence)
         {
@@ -319,8 +329,8 @@ public static unsafe partial class Checkpointer
         }
 
         s_checkFailed = true;
-        s_stopped = true;
         ConsistencyCheck.Report();
+        Stop(s_writingSequence, StopReason.ConsistencyCheck, CheckpointError.None, DiskError.None, 0);
     }
 
     private static void Committed()
@@ -365,16 +375,20 @@ public static unsafe partial class Checkpointer
         }
         else if (Migrator.Phase == MigrationPhase.Failed && !s_migrationFailed)
         {
+            // Migrator I3 gave up: s stays committed and unmigrated (R2 keeps its log), recovery redoes it.
             s_migrationFailed = true;
-            s_stopped = true;
-            CheckpointMessages.Failed(Generation.Sequence, "migration: ", Migrator.Error, Migrator.LastDiskError);
+            Stop(Generation.Sequence, StopReason.Migration, Migrator.Error, Migrator.LastDiskError, Migrator.RetryLimit);
         }
     }
 
     /// <summary>Nothing was committed: the objects go into the next attempt (at the next trigger).</summary>
-    private static void Fail(ulong sequence, CheckpointError error, DiskError disk)
+    private static void Fail(ulong sequence, CheckpointError error, DiskError disk, bool report = true)
     {
-        CheckpointMessages.Failed(sequence, "", error, disk);
+        if (report)
+        {
+            CheckpointMessages.Failed(sequence, "", error, disk);
+        }
+
         ConsistencyCheck.CancelClean();
         CheckpointWriter.HoldCommit(false);
         CheckpointWriter.Abort();

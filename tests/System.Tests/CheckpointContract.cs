@@ -33,7 +33,7 @@ internal static unsafe class CheckpointContract
     public const string UserCheckpoint = @"^user\[(?<pid>\d+)\]: checkpoint requested seq=(?<seq>\d+)$";
 
     /// <summary>Any line that means the store or the checkpoint broke (as the plug campaign judges, docs/plug.md C1).</summary>
-    public const string Failure = @"^(store: cannot boot:|mutator: invariant broken:|checkpoint: check failed:|checkpoint: failed|checkpoint: header write failed|PANIC:|EXCEPTION )";
+    public const string Failure = @"^(store: cannot boot:|mutator: invariant broken:|checkpoint: check failed:|checkpoint: failed|checkpoint: stopped|PANIC:|EXCEPTION )";
 
     public static long Number(Match match, string group) => long.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
 

@@ -180,26 +180,29 @@ public sealed unsafe class SnapshotTests
     }
 
     [Fact]
-    public void FailedStabilizationCommitsNothingAndTheNextCheckpointCarriesTheObjects()
+    public void AStabilizationWriteErrorIsRetriedAndAPersistentOneCommitsNothingAndStops()
     {
         byte[] image;
         using (var rig = new CheckpointerTestRig(Image()))
         {
-            ulong before = Generation.Sequence;
             Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x77));
             rig.Disk.FailWrite = rig.Disk.WriteCount + 1;
-            ulong s = Checkpointer.TakeCheckpoint();
-            for (int i = 0; i < 100 && Checkpointer.Writing; i++)
+            ulong s = CheckpointerTestRig.Checkpoint();
+            Assert.Contains($"checkpoint: write error seq={s} what=log try=1 (disk error 3)", rig.Machine.ConsoleText);
+            ulong before = Generation.Sequence;
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x55));
+            rig.Disk.FailWritesFrom = rig.Disk.WriteCount + 1;
+            Assert.Equal(before + 1, Checkpointer.TakeCheckpoint());
+            for (int i = 0; i < 1000 && Checkpointer.Writing; i++)
             {
                 Checkpointer.Pump();
             }
 
-            Assert.Contains($"checkpoint: failed seq={s}: I/O error", rig.Machine.ConsoleText);
+            Assert.Contains($"checkpoint: stopped seq={before + 1}: log write: I/O error (disk error 3) after 8 tries; last committed seq={before}", rig.Machine.ConsoleText);
             Assert.Equal(before, Generation.Sequence);
             Assert.Equal(1u, Cache.DirtyCount);
             Assert.Equal(0u, Cache.PendingCount);
             Assert.Equal(CheckFailure.None, ConsistencyCheck.Run());
-            Assert.Equal(s, CheckpointerTestRig.Checkpoint());
             image = rig.Disk.SurvivingImage();
         }
 
