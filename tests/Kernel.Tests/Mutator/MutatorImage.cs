@@ -93,7 +93,7 @@ internal static class MutatorImage
         int sinceCheckpoint = 0;
         for (int tick = 0; done < steps; tick++)
         {
-            Assert.True(tick < 100000, $"mutator stuck after {done} steps");
+            Assert.True(tick < 100000, $"mutator stuck after {done} steps:\n{ConsoleTail()}");
             Checkpointer.Pump();
             int n = Workload.RunSteps(Math.Min(4, steps - done));
             done += n;
@@ -113,6 +113,12 @@ internal static class MutatorImage
         }
 
         Checkpointer.Drain();
+    }
+
+    private static string ConsoleTail()
+    {
+        string console = Host.SimulatedMachine.Current?.ConsoleText ?? string.Empty;
+        return console.Length > 2000 ? console[^2000..] : console;
     }
 
     /// <summary>The (step, digest) of every `mutator: snapshot` line (K1), by sequence.</summary>
