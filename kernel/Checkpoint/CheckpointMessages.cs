@@ -112,6 +112,7 @@ internal static class CheckpointMessages
         StopReason.Migration => "migration",
         StopReason.MigrationAtBoot => "migration at boot",
         StopReason.ConsistencyCheck => "consistency check failed",
+        StopReason.ProcessWriteBack => "process write-back",
         _ => "none",
     };
 

@@ -219,7 +219,7 @@ public static unsafe partial class Checkpointer
             // Reservation I3 keeps room for every write-back, so this is a kernel bug; a snapshot without every
             // process would be inconsistent, so none is taken (and the check's failure stops checkpointing).
             CheckpointMessages.Failed(Generation.Sequence + 1, "process write-back: ", CheckpointError.LogFull, DiskError.None);
-            s_stopped = true;
+            Stop(Generation.Sequence + 1, StopReason.ProcessWriteBack, CheckpointError.LogFull, DiskError.None, 0);
             return 0;
         }
 

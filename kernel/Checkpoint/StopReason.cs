@@ -25,4 +25,7 @@ public enum StopReason : byte
 
     /// <summary>A failed consistency check (Checkpointer I3).</summary>
     ConsistencyCheck,
+
+    /// <summary>A process could not be written back before the snapshot (Reservation I3: a kernel bug).</summary>
+    ProcessWriteBack,
 }
