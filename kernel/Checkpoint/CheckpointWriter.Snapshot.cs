@@ -17,7 +17,8 @@ public static unsafe partial class CheckpointWriter
     /// <summary>
     /// True when image <paramref name="item"/> was submitted and no write of it is in flight or being retried
     /// (writer I6): its buffer may change. Never waits (docs/process.md: nothing waits in place); the slot is
-    /// reaped by the next Pump.
+    /// reaped by the next Pump. Test: SnapshotTests.AWriteWaitingForAFailedImageWriteLetsItsRetryWriteTheSnapshotBytes
+    /// (fails when a failed write counts as written).
     /// </summary>
     public static bool ImageWritten(uint item)
     {

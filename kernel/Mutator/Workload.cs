@@ -70,7 +70,14 @@ public static unsafe partial class Workload
     /// Dirty objects allowed when a step starts (I5): half the smaller frame pool less a step, so that
     /// pending (at most the budget) plus dirty (at most the budget plus a step) leave frames to fault into.
     /// </summary>
-    public static uint DirtyBudget => (System.Math.Min(Cache.PageFrameCount, Cache.NodeFrameCount) / 2) - StepObjects;
+    public static uint DirtyBudget
+    {
+        get
+        {
+            uint half = System.Math.Min(Cache.PageFrameCount, Cache.NodeFrameCount) / 2;
+            return half > StepObjects ? half - StepObjects : 0;
+        }
+    }
 
     /// <summary>
     /// Finds the root, verifies the invariant, digests the recovered structure and prints the recovery

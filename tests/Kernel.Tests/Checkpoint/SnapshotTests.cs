@@ -122,6 +122,33 @@ public sealed unsafe class SnapshotTests
         }
     }
 
+    /// <summary>Writer I6: an image write that fails is retried before copy-on-write lets the page change.</summary>
+    [Fact]
+    public void AWriteWaitingForAFailedImageWriteLetsItsRetryWriteTheSnapshotBytes()
+    {
+        byte[] image;
+        ulong s;
+        using (var rig = new CheckpointerTestRig(Image()))
+        {
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x31));
+            rig.Disk.FailWrite = rig.Disk.WriteCount + 1;
+            s = Checkpointer.TakeCheckpoint();
+            CheckpointWriter.Pump(); // submits every image; the first one (page 1's) will fail
+            Assert.True(CheckpointWriter.ImageSubmitted(0));
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32));
+            Assert.Contains($"checkpoint: write error seq={s} what=log try=1 (disk error 3)", rig.Machine.ConsoleText);
+            CheckpointerTestRig.PumpUntilCommitted();
+            Assert.Equal(s, Generation.Sequence);
+            image = rig.Disk.SurvivingImage();
+        }
+
+        using (new CheckpointerTestRig(image))
+        {
+            Assert.Equal(s, Generation.Sequence);
+            Assert.Equal(0x31, CheckpointerTestRig.PageByte(Layout.PageOid(1)));
+        }
+    }
+
     [Fact]
     public void PendingObjectsAreNeverEvicted()
     {
