@@ -190,7 +190,7 @@ public static unsafe partial class CheckpointWriter
 
     /// <summary>
     /// A failed image or directory write (I6): reported, then written again from the same buffer (copy-on-write
-    /// keeps it the snapshot's: WaitForImage waits through retries), up to <see cref="WriteRetryLimit"/> tries;
+    /// keeps it the snapshot's: ImageWritten is false meanwhile), up to <see cref="WriteRetryLimit"/> tries;
     /// then the checkpoint fails (nothing of it was committed). True while the slot stays busy with the retry.
     /// </summary>
     private static bool RetryItem(WriterSlot* slot)

@@ -42,9 +42,9 @@ namespace CapOS.Kernel.Checkpoint;
 /// refused, so no retry of the same sequence can overwrite the images of a header that may have
 /// landed). Checked by WriteErrorTests.
 /// I6 (K4): a failed image or directory write, or log flush, is reported (`checkpoint: write error ...
-/// what=log|directory`) and tried again from the same buffer, up to WriteRetryLimit tries; a write whose
-/// buffer copy-on-write would release waits through its retries (WaitForImage), so a retry never writes
-/// anything but the snapshot's bytes. Then the checkpoint is Failed (FailedWhat, FailedTries) and nothing of
+/// what=log|directory`) and tried again from the same buffer, up to WriteRetryLimit tries; ImageWritten stays
+/// false through the retries, so copy-on-write refuses a write to the page meanwhile and a retry never writes
+/// anything but the snapshot's bytes (SnapshotTests.AWriteWaitingForAFailedImageWriteLetsItsRetryWriteTheSnapshotBytes). Then the checkpoint is Failed (FailedWhat, FailedTries) and nothing of
 /// it is committed. Checked by WriteErrorTests.ATransientLogWriteErrorIsRetriedAndCommits,
 /// WriteErrorTests.APersistentLogWriteErrorFailsTheCheckpointAndLosesNothing.
 /// </remarks>

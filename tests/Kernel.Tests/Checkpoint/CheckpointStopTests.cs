@@ -60,7 +60,7 @@ public sealed class CheckpointStopTests
                 Assert.DoesNotContain("checkpoint: failed", console);
                 committed = Generation.Sequence;
                 Assert.Contains($"; last committed seq={committed}\n", console);
-                Assert.Equal(0ul, Checkpointer.CheckpointNow());
+                Assert.Equal(CheckpointNowResult.Stopped, Checkpointer.TryCheckpointNow(out _));
                 rig.Machine.AdvanceTicks(rig.Machine.TimerHz);
                 Checkpointer.Pump();
                 rig.Machine.AdvanceTicks(rig.Machine.TimerHz);
@@ -93,7 +93,7 @@ public sealed class CheckpointStopTests
             Assert.Contains(
                 $"checkpoint: stopped seq=4: migration at boot: I/O error (disk error 3) after {Migrator.RetryLimit} tries; last committed seq=4\n",
                 console);
-            Assert.Equal(0ul, Checkpointer.CheckpointNow());
+            Assert.Equal(CheckpointNowResult.Stopped, Checkpointer.TryCheckpointNow(out _));
             rig.Machine.AdvanceTicks(rig.Machine.TimerHz);
             Checkpointer.Pump();
             Assert.Equal(2, Count(rig.Machine.ConsoleText, "checkpoint: stopped seq=4: "));

@@ -1,6 +1,7 @@
 using System.Linq;
 using CapOS.Kernel.Checkpoint;
 using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.Io;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 using Xunit;
@@ -122,7 +123,7 @@ public sealed unsafe class SnapshotTests
         }
     }
 
-    /// <summary>Writer I6: an image write that fails is retried before copy-on-write lets the page change.</summary>
+    /// <summary>Writer I6: a page whose image write failed stays unwritable until the retry has written the snapshot's bytes.</summary>
     [Fact]
     public void AWriteWaitingForAFailedImageWriteLetsItsRetryWriteTheSnapshotBytes()
     {
@@ -135,8 +136,17 @@ public sealed unsafe class SnapshotTests
             s = Checkpointer.TakeCheckpoint();
             CheckpointWriter.Pump(); // submits every image; the first one (page 1's) will fail
             Assert.True(CheckpointWriter.ImageSubmitted(0));
-            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32));
+            BlockDevice.Poll(); // the write of page 1's image completes, failed
+            Assert.False(CheckpointWriter.ImageWritten(0)); // failed, to be retried from the frame: not free yet
+            Assert.False(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32));
+            CheckpointWriter.Pump(); // reaped: reported and resubmitted
             Assert.Contains($"checkpoint: write error seq={s} what=log try=1 (disk error 3)", rig.Machine.ConsoleText);
+            for (int i = 0; i < 1000 && !CheckpointWriter.ImageWritten(0); i++)
+            {
+                CheckpointWriter.Pump();
+            }
+
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32)); // the retry is written: free to change
             CheckpointerTestRig.PumpUntilCommitted();
             Assert.Equal(s, Generation.Sequence);
             image = rig.Disk.SurvivingImage();
