@@ -23,7 +23,7 @@ internal static class CheckpointMessages
 
     public static void Stabilize(ulong sequence) => Line("checkpoint: stabilize seq=", sequence);
 
-    public static void Committed(ulong sequence, uint images, uint logPages)
+    public static void Committed(ulong sequence, uint images, uint logPages, uint copies)
     {
         Log.Write("checkpoint: committed seq=");
         Log.WriteDecimal(sequence);
@@ -31,6 +31,8 @@ internal static class CheckpointMessages
         Log.WriteDecimal((ulong)images);
         Log.Write(" log-pages=");
         Log.WriteDecimal((ulong)logPages);
+        Log.Write(" cow=");
+        Log.WriteDecimal((ulong)copies);
         Log.WriteLine();
     }
 
@@ -54,6 +56,65 @@ internal static class CheckpointMessages
 
         Log.WriteLine();
     }
+
+    /// <summary>K4: <c>checkpoint: write error seq=N what=&lt;log|directory|header|migrate&gt; try=t (disk error e)</c>.</summary>
+    public static void WriteError(ulong sequence, string what, uint attempt, DiskError disk)
+    {
+        Log.Write("checkpoint: write error seq=");
+        Log.WriteDecimal(sequence);
+        Log.Write(" what=");
+        Log.Write(what);
+        Log.Write(" try=");
+        Log.WriteDecimal((ulong)attempt);
+        Log.Write(" (disk error ");
+        Log.WriteDecimal((ulong)disk);
+        Log.WriteLine(")");
+    }
+
+    /// <summary>K4: <c>checkpoint: stopped seq=N: &lt;what&gt;[: &lt;error&gt;][ (disk error e)][ after t tries]; last committed seq=M</c>.</summary>
+    public static void Stopped(ulong sequence, StopReason what, CheckpointError error, DiskError disk, uint tries, ulong committed)
+    {
+        Log.Write("checkpoint: stopped seq=");
+        Log.WriteDecimal(sequence);
+        Log.Write(": ");
+        Log.Write(StopName(what));
+        if (error != CheckpointError.None)
+        {
+            Log.Write(": ");
+            Log.Write(ErrorName(error));
+        }
+
+        if (disk != DiskError.None)
+        {
+            Log.Write(" (disk error ");
+            Log.WriteDecimal((ulong)disk);
+            Log.Write(")");
+        }
+
+        if (tries != 0)
+        {
+            Log.Write(" after ");
+            Log.WriteDecimal((ulong)tries);
+            Log.Write(" tries");
+        }
+
+        Log.Write("; last committed seq=");
+        Log.WriteDecimal(committed);
+        Log.WriteLine();
+    }
+
+    public static string StopName(StopReason reason) => reason switch
+    {
+        StopReason.LogWrite => "log write",
+        StopReason.DirectoryWrite => "directory write",
+        StopReason.LogFlush => "log flush",
+        StopReason.HeaderWrite => "header write",
+        StopReason.Migration => "migration",
+        StopReason.MigrationAtBoot => "migration at boot",
+        StopReason.ConsistencyCheck => "consistency check failed",
+        StopReason.ProcessWriteBack => "process write-back",
+        _ => "none",
+    };
 
     public static string ErrorName(CheckpointError error) => error switch
     {

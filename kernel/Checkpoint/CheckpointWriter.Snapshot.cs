@@ -15,8 +15,10 @@ public static unsafe partial class CheckpointWriter
         && (s_phase != CheckpointPhase.Stabilizing || item < s_nextItem);
 
     /// <summary>
-    /// True when image <paramref name="item"/> was submitted and no write of it is in flight: its buffer may
-    /// change. Never waits (docs/process.md: nothing waits in place); the slot is reaped by the next Pump.
+    /// True when image <paramref name="item"/> was submitted and no write of it is in flight or being retried
+    /// (writer I6): its buffer may change. Never waits (docs/process.md: nothing waits in place); the slot is
+    /// reaped by the next Pump. Test: SnapshotTests.AWriteWaitingForAFailedImageWriteLetsItsRetryWriteTheSnapshotBytes
+    /// (fails when a failed write counts as written).
     /// </summary>
     public static bool ImageWritten(uint item)
     {
@@ -28,7 +30,9 @@ public static unsafe partial class CheckpointWriter
         for (int i = 0; i < WriterSlots; i++)
         {
             WriterSlot* slot = s_slots + i;
-            if (slot->Busy && slot->Item == item && slot->Request.Status == DiskStatus.Pending)
+            // Busy and not Done: in flight, or failed and being retried from this buffer (I6). A write that gave
+            // up frees its slot: the checkpoint fails, so the buffer may change.
+            if (slot->Busy && slot->Item == item && slot->Request.Status != DiskStatus.Done)
             {
                 return false;
             }

@@ -1,4 +1,3 @@
-using CapOS.Kernel.Diagnostics;
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.Io;
 
@@ -13,9 +12,21 @@ public static unsafe partial class CheckpointWriter
     /// <summary>Consecutive failures of the header write or the flush after it before the writer gives up (I5).</summary>
     public const uint HeaderRetryLimit = 8;
 
+    /// <summary>Failed tries of one image or directory write, or of the log flush, before the writer gives up (I6).</summary>
+    public const uint WriteRetryLimit = 8;
+
     private static bool s_commitHeld;
     private static bool s_headerFailed;
     private static uint s_headerFailures;
+    private static uint s_flushFailures;
+    private static StopReason s_failedWhat;
+    private static uint s_failedTries;
+
+    /// <summary>What the writer gave up on (K4: log write, directory write, log flush, header write); None until it did.</summary>
+    public static StopReason FailedWhat => s_failedWhat;
+
+    /// <summary>How many tries of <see cref="FailedWhat"/> failed.</summary>
+    public static uint FailedTries => s_failedTries;
 
     /// <summary>
     /// True once the header write (or the flush after it) failed <see cref="HeaderRetryLimit"/> times in a row:
@@ -55,6 +66,7 @@ public static unsafe partial class CheckpointWriter
         s_doneItems = 0;
         s_inFlight = 0;
         s_failing = false;
+        s_flushFailures = 0;
         CheckpointIo.PrepareFlush(s_single);
         s_phase = CheckpointPhase.Stabilizing;
         return CheckpointError.None;
@@ -153,6 +165,17 @@ public static unsafe partial class CheckpointWriter
                 continue;
             }
 
+            if (slot->Request.Status == DiskStatus.Idle)
+            {
+                CheckpointIo.Submit(&slot->Request); // a retry the device queue had no room for
+                continue;
+            }
+
+            if (slot->Request.Status == DiskStatus.Failed && RetryItem(slot))
+            {
+                continue;
+            }
+
             slot->Busy = false;
             s_inFlight--;
             if (slot->Request.Status == DiskStatus.Done)
@@ -162,13 +185,42 @@ public static unsafe partial class CheckpointWriter
                 s_stats.ImagesWritten += image ? 1u : 0u;
                 s_stats.DirectoryPagesWritten += image ? 0u : 1u;
             }
-            else
-            {
-                s_failing = true;
-                s_error = CheckpointError.IoError;
-                s_diskError = slot->Request.Error;
-            }
         }
+    }
+
+    /// <summary>
+    /// A failed image or directory write (I6): reported, then written again from the same buffer (copy-on-write
+    /// keeps it the snapshot's: ImageWritten is false meanwhile), up to <see cref="WriteRetryLimit"/> tries;
+    /// then the checkpoint fails (nothing of it was committed). True while the slot stays busy with the retry.
+    /// </summary>
+    private static bool RetryItem(WriterSlot* slot)
+    {
+        s_diskError = slot->Request.Error;
+        slot->Failures++;
+        s_stats.Retries++;
+        string what = slot->Item < s_imageCount ? "log" : "directory";
+        CheckpointMessages.WriteError(s_next->Sequence, what, slot->Failures, s_diskError);
+        if (slot->Failures < WriteRetryLimit && !s_failing)
+        {
+            slot->Request.Status = DiskStatus.Idle;
+            CheckpointIo.Submit(&slot->Request);
+            return true;
+        }
+
+        if (!s_failing)
+        {
+            GiveUp(slot->Item < s_imageCount ? StopReason.LogWrite : StopReason.DirectoryWrite, slot->Failures);
+        }
+
+        return false;
+    }
+
+    private static void GiveUp(StopReason what, uint tries)
+    {
+        s_failing = true;
+        s_error = CheckpointError.IoError;
+        s_failedWhat = what;
+        s_failedTries = tries;
     }
 
     private static void SubmitItems(uint total)
@@ -189,6 +241,7 @@ public static unsafe partial class CheckpointWriter
                 return;
             }
 
+            slot->Failures = 0;
             slot->Item = item;
             slot->Busy = true;
             s_inFlight++;
@@ -218,9 +271,16 @@ public static unsafe partial class CheckpointWriter
         }
         else if (status == DiskStatus.Failed)
         {
-            s_error = CheckpointError.IoError;
+            // Retried like a log write (I6): a flush that fails for good fails the checkpoint before its header.
             s_diskError = s_single->Error;
-            s_phase = CheckpointPhase.Failed;
+            s_stats.Retries++;
+            CheckpointMessages.WriteError(s_next->Sequence, "log", ++s_flushFailures, s_diskError);
+            s_single->Status = DiskStatus.Idle;
+            if (s_flushFailures >= WriteRetryLimit)
+            {
+                GiveUp(StopReason.LogFlush, s_flushFailures);
+                s_phase = CheckpointPhase.Failed;
+            }
         }
     }
 
@@ -287,21 +347,16 @@ public static unsafe partial class CheckpointWriter
         s_diskError = s_single->Error;
         s_stats.Retries++;
         s_single->Status = DiskStatus.Idle;
-        if (++s_headerFailures < HeaderRetryLimit)
+        CheckpointMessages.WriteError(s_next->Sequence, "header", ++s_headerFailures, s_diskError);
+        if (s_headerFailures < HeaderRetryLimit)
         {
             return;
         }
 
         s_headerFailed = true;
+        s_failedWhat = StopReason.HeaderWrite;
+        s_failedTries = s_headerFailures;
         s_error = CheckpointError.IoError;
         s_phase = CheckpointPhase.Failed;
-        Log.Write("checkpoint: header write failed seq=");
-        Log.WriteDecimal(s_next->Sequence);
-        Log.Write(" tries=");
-        Log.WriteDecimal((ulong)s_headerFailures);
-        Log.Write(" (disk error ");
-        Log.WriteDecimal((ulong)s_diskError);
-        Log.Write("): checkpoints stopped");
-        Log.WriteLine();
     }
 }

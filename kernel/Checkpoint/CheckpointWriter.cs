@@ -41,6 +41,12 @@ namespace CapOS.Kernel.Checkpoint;
 /// HeaderRetryLimit failures in a row the writer stays Failed for good (HeaderFailed; Abort is
 /// refused, so no retry of the same sequence can overwrite the images of a header that may have
 /// landed). Checked by WriteErrorTests.
+/// I6 (K4): a failed image or directory write, or log flush, is reported (`checkpoint: write error ...
+/// what=log|directory`) and tried again from the same buffer, up to WriteRetryLimit tries; ImageWritten stays
+/// false through the retries, so copy-on-write refuses a write to the page meanwhile and a retry never writes
+/// anything but the snapshot's bytes (SnapshotTests.AWriteWaitingForAFailedImageWriteLetsItsRetryWriteTheSnapshotBytes). Then the checkpoint is Failed (FailedWhat, FailedTries) and nothing of
+/// it is committed. Checked by WriteErrorTests.ATransientLogWriteErrorIsRetriedAndCommits,
+/// WriteErrorTests.APersistentLogWriteErrorFailsTheCheckpointAndLosesNothing.
 /// </remarks>
 public static unsafe partial class CheckpointWriter
 {
@@ -137,6 +143,8 @@ public static unsafe partial class CheckpointWriter
         s_headerFailed = false;
         s_headerFailures = 0;
         s_commitHeld = false; // a fresh writer holds nothing back (whatever an earlier owner left)
+        s_failedWhat = StopReason.None;
+        s_failedTries = 0;
         s_stats = default;
         return true;
     }
@@ -179,6 +187,8 @@ public static unsafe partial class CheckpointWriter
         s_imageCount = 0;
         s_entryCount = 0;
         s_error = CheckpointError.None;
+        s_failedWhat = StopReason.None;
+        s_failedTries = 0;
         s_phase = CheckpointPhase.Collecting;
         return CheckpointError.None;
     }
@@ -327,5 +337,8 @@ public static unsafe partial class CheckpointWriter
         public DiskRequest Request;
         public uint Item;
         public bool Busy;
+
+        /// <summary>Failed tries of this item's write (I6).</summary>
+        public byte Failures;
     }
 }

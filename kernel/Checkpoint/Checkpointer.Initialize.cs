@@ -58,6 +58,8 @@ public static unsafe partial class Checkpointer
         s_migrating = false;
         s_migrationFailed = false;
         s_checkFailed = false;
+        s_snapshotObserver = null;
+        s_stopWhat = StopReason.None;
         CheckpointWriter.HoldCommit(false);
         SetInterval(intervalMs != 0 ? intervalMs : recovered->CheckpointIntervalMs);
         s_ready = true;
@@ -78,8 +80,9 @@ public static unsafe partial class Checkpointer
         CheckpointMessages.Migrate(Generation.Sequence);
         if (Migrator.Start() != CheckpointError.None || !Migrator.RunToCompletion())
         {
-            CheckpointMessages.Failed(Generation.Sequence, "migration: ", Migrator.Error, Migrator.LastDiskError);
-            s_stopped = true;
+            // The recovered checkpoint stays unmigrated (its log intact): the next boot redoes it (I4).
+            s_migrationFailed = true;
+            Stop(Generation.Sequence, StopReason.MigrationAtBoot, Migrator.Error, Migrator.LastDiskError, Migrator.RetryLimit);
             return false;
         }
 

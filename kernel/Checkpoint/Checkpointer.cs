@@ -26,6 +26,9 @@ namespace CapOS.Kernel.Checkpoint;
 /// directory, so an object fault reads s's log image or home (CheckpointerTests.EvictedObjectRefaultsFromTheNewLog).
 /// I3: after a failed consistency check (structural in the pause, or clean during stabilization)
 /// nothing is committed again (Stopped), the checkpoint being written included.
+/// I4 (K4): a disk write that gave up after its bounded retries (log, directory, header, migration at run
+/// time or at boot) stops checkpointing loudly: `checkpoint: stopped ...` when it stops and again once per
+/// interval (Checkpointer.Stop.cs); the last committed checkpoint stays recoverable (WriteErrorTests).
 /// </remarks>
 public static unsafe partial class Checkpointer
 {
@@ -46,6 +49,7 @@ public static unsafe partial class Checkpointer
     private static ulong s_lastMigrateCycles;
     private static bool s_checkFailed;
     private static uint s_lastDirty;
+    private static delegate*<ulong, void> s_snapshotObserver;
 
     /// <summary>True once initialized and adopted.</summary>
     public static bool Ready => s_ready;
@@ -53,7 +57,10 @@ public static unsafe partial class Checkpointer
     /// <summary>The pending request (None when none).</summary>
     public static CheckpointReason Pending => s_reason;
 
-    /// <summary>True after a failed consistency check: no checkpoint is taken any more (I3).</summary>
+    /// <summary>
+    /// True once checkpointing stopped for good (I3, I4): a failed consistency check, or a disk write that
+    /// gave up after its retries (K4; Checkpointer.Stop.cs). No checkpoint is taken any more.
+    /// </summary>
     public static bool Stopped => s_stopped;
 
     /// <summary>True while a snapshot is being written and not yet committed or failed.</summary>
@@ -79,6 +86,14 @@ public static unsafe partial class Checkpointer
 
     /// <summary>Timer ticks between interval checkpoints (0: none).</summary>
     public static ulong IntervalTicks => s_intervalTicks;
+
+    /// <summary>
+    /// Sets the function called inside every checkpoint operation right after the snapshot line, with the
+    /// snapshot's sequence, while the frozen objects are still exactly the snapshot (null: none). The seam for
+    /// a workload that reports what each snapshot captured (the mutator, docs/mutator.md), so that the
+    /// checkpointer does not depend on it. Initialize clears it.
+    /// </summary>
+    public static void SetSnapshotObserver(delegate*<ulong, void> observer) => s_snapshotObserver = observer;
 
     /// <summary>Asks for a checkpoint; the pump takes it when the writer is Idle. The first reason is kept.</summary>
     public static void Request(CheckpointReason reason)
@@ -109,6 +124,7 @@ public static unsafe partial class Checkpointer
         CheckpointWriter.Pump();
         AdvanceWriting();
         AdvanceMigration();
+        RepeatStopped();
         if (s_reason == CheckpointReason.None && s_intervalTicks != 0 && Machine.TimerTicks() - s_lastTick >= s_intervalTicks)
         {
             s_reason = CheckpointReason.Interval;
@@ -194,7 +210,7 @@ public static unsafe partial class Checkpointer
         if (!sound)
         {
             ConsistencyCheck.Report();
-            s_stopped = true;
+            Stop(Generation.Sequence + 1, StopReason.ConsistencyCheck, CheckpointError.None, DiskError.None, 0);
             return 0;
         }
 
@@ -203,7 +219,7 @@ public static unsafe partial class Checkpointer
             // Reservation I3 keeps room for every write-back, so this is a kernel bug; a snapshot without every
             // process would be inconsistent, so none is taken (and the check's failure stops checkpointing).
             CheckpointMessages.Failed(Generation.Sequence + 1, "process write-back: ", CheckpointError.LogFull, DiskError.None);
-            s_stopped = true;
+            Stop(Generation.Sequence + 1, StopReason.ProcessWriteBack, CheckpointError.LogFull, DiskError.None, 0);
             return 0;
         }
 
@@ -227,6 +243,11 @@ public static unsafe partial class Checkpointer
         }
 
         CheckpointMessages.Snapshot(sequence, s_lastDirty, Microseconds(s_lastPauseCycles), Microseconds(s_lastCheckCycles));
+        if (s_snapshotObserver != null)
+        {
+            s_snapshotObserver(sequence);
+        }
+
         CheckpointError error = Snapshot.Build();
         error = error == CheckpointError.None ? CheckpointWriter.Stabilize() : error;
         if (error != CheckpointError.None)
@@ -267,18 +288,21 @@ public static unsafe partial class Checkpointer
         }
         else if (phase == CheckpointPhase.Failed && CheckpointWriter.HeaderFailed)
         {
-            // The header write gave up (writer I5) and said so; it may have landed, so this sequence is never
-            // retried in the same half: checkpointing stops, the objects stay dirty, and the next boot's
-            // recovery decides which checkpoint is the newest.
+            // The header write gave up (writer I5); it may have landed, so this sequence is never retried in
+            // the same half: checkpointing stops, the objects stay dirty, and the next boot's recovery decides
+            // which checkpoint is the newest (the disk holds s - 1 or s, both committed).
             s_writing = false;
-            s_stopped = true;
             ConsistencyCheck.CancelClean();
             Snapshot.Unwind();
+            Stop(s_writingSequence, CheckpointWriter.FailedWhat, CheckpointError.IoError, CheckpointWriter.LastDiskError, CheckpointWriter.FailedTries);
         }
         else if (phase == CheckpointPhase.Failed)
         {
+            // A log or directory write or the log flush gave up after its retries (writer I6): nothing of s
+            // was committed; the objects are dirty again and checkpointing stops (K4).
             s_writing = false;
-            Fail(s_writingSequence, CheckpointWriter.Error, CheckpointWriter.LastDiskError);
+            Fail(s_writingSequence, CheckpointWriter.Error, CheckpointWriter.LastDiskError, report: false);
+            Stop(s_writingSequence, CheckpointWriter.FailedWhat, CheckpointWriter.Error, CheckpointWriter.LastDiskError, CheckpointWriter.FailedTries);
         }
         else if (phase == CheckpointPhase.Idle && Generation.Sequence == s_writingSequence)
         {
@@ -305,8 +329,8 @@ public static unsafe partial class Checkpointer
         }
 
         s_checkFailed = true;
-        s_stopped = true;
         ConsistencyCheck.Report();
+        Stop(s_writingSequence, StopReason.ConsistencyCheck, CheckpointError.None, DiskError.None, 0);
     }
 
     private static void Committed()
@@ -318,7 +342,7 @@ public static unsafe partial class Checkpointer
         SwitchDirectory();
         TagPotCache.InvalidateAll();
         CheckpointHeader* header = Generation.Current;
-        CheckpointMessages.Committed(header->Sequence, CheckpointWriter.ImageCount, header->LogAreaCount);
+        CheckpointMessages.Committed(header->Sequence, CheckpointWriter.ImageCount, header->LogAreaCount, Snapshot.CopiesThisCheckpoint);
         s_migrating = !Generation.Migrated;
         if (s_migrating)
         {
@@ -351,16 +375,20 @@ public static unsafe partial class Checkpointer
         }
         else if (Migrator.Phase == MigrationPhase.Failed && !s_migrationFailed)
         {
+            // Migrator I3 gave up: s stays committed and unmigrated (R2 keeps its log), recovery redoes it.
             s_migrationFailed = true;
-            s_stopped = true;
-            CheckpointMessages.Failed(Generation.Sequence, "migration: ", Migrator.Error, Migrator.LastDiskError);
+            Stop(Generation.Sequence, StopReason.Migration, Migrator.Error, Migrator.LastDiskError, Migrator.RetryLimit);
         }
     }
 
     /// <summary>Nothing was committed: the objects go into the next attempt (at the next trigger).</summary>
-    private static void Fail(ulong sequence, CheckpointError error, DiskError disk)
+    private static void Fail(ulong sequence, CheckpointError error, DiskError disk, bool report = true)
     {
-        CheckpointMessages.Failed(sequence, "", error, disk);
+        if (report)
+        {
+            CheckpointMessages.Failed(sequence, "", error, disk);
+        }
+
         ConsistencyCheck.CancelClean();
         CheckpointWriter.HoldCommit(false);
         CheckpointWriter.Abort();

@@ -45,6 +45,7 @@ public static unsafe partial class Migrator
             if (status == DiskStatus.Failed)
             {
                 s_diskError = slot->Request.Error;
+                ReportWriteError(&slot->Request, slot->Failures + 1);
                 slot->Request.Status = DiskStatus.Idle;
                 status = DiskStatus.Idle;
                 if (!Retry(ref slot->Failures, CheckpointError.IoError, ref stats))

@@ -20,10 +20,20 @@ public static unsafe partial class Migrator
         {
             s_diskError = s_single->Error;
             s_single->Status = DiskStatus.Idle;
+            ReportWriteError(s_single, s_failures + 1);
             Retry(CheckpointError.IoError, ref stats);
         }
 
         return status == DiskStatus.Done;
+    }
+
+    /// <summary>K4: a failed home write, flush or Migrated-copy write is reported (a failed read is retried quietly).</summary>
+    private static void ReportWriteError(DiskRequest* request, uint attempt)
+    {
+        if (request->Operation != DiskOperation.Read)
+        {
+            CheckpointMessages.WriteError(Generation.Sequence, "migrate", attempt, request->Error);
+        }
     }
 
     /// <summary>Counts a failed or unverifiable transfer (I3); false, and Failed with <paramref name="error"/>, at the limit.</summary>

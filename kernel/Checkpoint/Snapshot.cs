@@ -46,6 +46,7 @@ public static unsafe partial class Snapshot
     private static uint s_potCount;
     private static uint s_pageCount;
     private static uint s_cowUsed;
+    private static uint s_copies;
     private static uint s_nodeCount;
     private static bool s_imagesHeld;
 
@@ -60,6 +61,12 @@ public static unsafe partial class Snapshot
 
     /// <summary>Copy-on-write copies made for the checkpoint being written.</summary>
     public static uint CopiesMade => s_cowUsed;
+
+    /// <summary>
+    /// Copy-on-write copies made since the last snapshot (K3: printed on the committed line): unlike
+    /// <see cref="CopiesMade"/> it is not reset when the images are written, only by the next Take.
+    /// </summary>
+    public static uint CopiesThisCheckpoint => s_copies;
 
     /// <summary>True from the snapshot until the writer's images are all written (or the checkpoint fails).</summary>
     public static bool ImagesHeld => s_imagesHeld;
@@ -290,6 +297,7 @@ public static unsafe partial class Snapshot
             if (CheckpointWriter.RedirectImage(item, copy))
             {
                 page->Copy = ++s_cowUsed;
+                s_copies++;
                 return true;
             }
         }
@@ -338,6 +346,7 @@ public static unsafe partial class Snapshot
         s_pageCount = 0;
         s_nodeCount = 0;
         s_cowUsed = 0;
+        s_copies = 0;
     }
 
     private static byte* PotBuffer(PotRecord* pot) => s_potBuffers + ((ulong)(pot - s_pots) * DiskLayout.PageSize);

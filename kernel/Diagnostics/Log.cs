@@ -76,6 +76,12 @@ public static class Log
     {
         Machine.ConsoleWrite((byte)'0');
         Machine.ConsoleWrite((byte)'x');
+        WriteHexDigits(value, digits);
+    }
+
+    /// <summary>Writes <paramref name="value"/> as <paramref name="digits"/> lowercase hex digits (1..16), no prefix.</summary>
+    public static void WriteHexDigits(ulong value, int digits = 16)
+    {
         for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
         {
             uint nibble = (uint)(value >> shift) & 0xF;

@@ -1,3 +1,4 @@
+using CapOS.Kernel.Checkpoint;
 using CapOS.Kernel.Diagnostics;
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
@@ -7,28 +8,52 @@ namespace CapOS.Kernel.Mutator;
 
 /// <summary>
 /// The in-kernel mutator: a workload over the objects of system/plug.sys whose every step is one
-/// atomic kernel operation, and whose invariant is checked after every recovery (docs/mutator.md).
-/// Removable when real processes arrive.
+/// atomic kernel operation, whose invariant is checked after every recovery, and whose whole structure
+/// is digested at every snapshot and after recovery (docs/mutator.md). Removable when real processes arrive.
 /// </summary>
 /// <remarks>
-/// Structure (root = the node range's first OID): root slot 0 = the counter page, slot 1 = ring0,
-/// slots 4..31 = data pages d0..d27. Counter page: u64 step S at byte 0, then u64 T[i] per data page:
-/// the step that last wrote it, bit 63 set when that write zeroed it (0: never written: zero page).
-/// Ring: 8 nodes, slot 0 = the next (ring7 -> ring0), slot 1 = a number key holding S.
-/// Data page i: zero if T[i] is 0 or has bit 63, else every u64 word j = Pattern(oid, T[i], j).
+/// Structure (root = the node range's first OID; docs/mutator.md "Definitions"): root slot 0 the counter
+/// page, 1 ring0, 4 the holder, 5..7 page directories (32 data pages each), 8..10 leaf directories (32
+/// leaves each). Counter page (u64 words): S, then T[i] per data page (the step that last wrote it, bit 63
+/// when that write zeroed it), L[j] per leaf (the step that last wrote it), R[v] per victim (rescinds).
+/// Ring: 8 nodes, slot 0 = the next, slot 1 = a number key holding S. A leaf's slot 0 holds L[j].
+/// Holder slot 2v: the key to victim v's current incarnation; slot 2v+1: the key to the previous one.
 /// A step: every object it changes is first dirtied (MarkDirty; a refusal or a fault changes nothing
-/// and the step is retried later), then S+1 is written everywhere and two pseudo-randomly chosen
-/// data pages are rewritten (one in eight zeroed).
-/// I1 (the invariant): ring closed after 8 nodes, every ring number = S, every T[i] &lt;= S, every data
-/// page as T[i] says. Checked after recovery (<see cref="Verify"/>); WorkloadTests cut the power at
-/// every disk write and check it.
+/// and the step is retried later), then S+1 is written into the ring, two data pages and one leaf are
+/// rewritten and, every <see cref="RescindEvery"/> steps, one victim is rescinded (Cache.Rescind).
+/// Invariants I1-I4 (<see cref="Verify"/>, Workload.Verify.cs) and the digest (Workload.Digest.cs).
+/// I5: at most <see cref="DirtyBudget"/> objects are dirty when a step starts, so that with a small cache
+/// a snapshot (its objects pending) still leaves frames to evict, and the digest walk can fault the rest.
 /// </remarks>
-public static unsafe class Workload
+public static unsafe partial class Workload
 {
     public const int RingLength = 8;
-    public const int FirstDataSlot = 4;
-    public const int DataPages = Node.SlotCount - FirstDataSlot;
+    public const int CounterSlot = 0;
+    public const int RingSlot = 1;
+    public const int HolderSlot = 4;
+    public const int FirstPageDirectorySlot = 5;
+    public const int PageDirectories = 3;
+    public const int FirstLeafDirectorySlot = 8;
+    public const int LeafDirectories = 3;
+    public const int DataPages = PageDirectories * Node.SlotCount;
+    public const int Leaves = LeafDirectories * Node.SlotCount;
+
+    /// <summary>Rescindable objects: victims 0..3 are pages, 4..7 nodes.</summary>
+    public const int Victims = 8;
+    public const int PageVictims = 4;
     public const int PagesPerStep = 2;
+
+    /// <summary>One step in this many rescinds a victim.</summary>
+    public const int RescindEvery = 4;
+
+    /// <summary>Counter-page word indexes.</summary>
+    public const int FirstPageWord = 1;
+    public const int FirstLeafWord = FirstPageWord + DataPages;
+    public const int FirstVictimWord = FirstLeafWord + Leaves;
+    public const int CounterWords = FirstVictimWord + Victims;
+
+    /// <summary>Objects a step may dirty: counter, ring, pages, a leaf, the holder and a victim.</summary>
+    private const int StepObjects = 1 + RingLength + PagesPerStep + 1 + 2;
     private const ulong ZeroFlag = 1UL << 63;
 
     private static Oid s_root;
@@ -41,27 +66,45 @@ public static unsafe class Workload
     /// <summary>True once verified and running.</summary>
     public static bool Running => s_running;
 
-    /// <summary>Finds the root, verifies the invariant and prints the recovery line; true when it holds.</summary>
+    /// <summary>
+    /// Dirty objects allowed when a step starts (I5): half the smaller frame pool less a step, so that
+    /// pending (at most the budget) plus dirty (at most the budget plus a step) leave frames to fault into.
+    /// </summary>
+    public static uint DirtyBudget
+    {
+        get
+        {
+            uint half = System.Math.Min(Cache.PageFrameCount, Cache.NodeFrameCount) / 2;
+            return half > StepObjects ? half - StepObjects : 0;
+        }
+    }
+
+    /// <summary>
+    /// Finds the root, verifies the invariant, digests the recovered structure and prints the recovery
+    /// line (K2); true when the invariant holds. From then on every snapshot prints the mutator's line (K1).
+    /// </summary>
     public static bool Start(VolumeHeader* volume, ulong recoveredSequence)
     {
         s_running = false;
         s_root = RootOf(volume);
         ulong step = 0;
         int broken = Verify(ref step);
-        if (broken != 0)
+        ulong digest = 0;
+        CacheResult fault = broken == 0 ? Digest(out digest) : CacheResult.Ok;
+        if (broken != 0 || fault != CacheResult.Ok)
         {
             Log.Write("mutator: invariant broken: ");
-            Log.WriteLine(Describe(broken));
+            Log.WriteLine(broken != 0 ? Describe(broken) : "digest walk: object fault");
             return false;
         }
 
         s_step = step;
         Log.Write("mutator: recovered seq=");
         Log.WriteDecimal(recoveredSequence);
-        Log.Write(" step=");
-        Log.WriteDecimal(step);
+        WriteState(step, digest);
         Log.WriteLine(" invariant=ok");
         s_running = true;
+        Checkpointer.SetSnapshotObserver(&OnSnapshot);
         return true;
     }
 
@@ -80,7 +123,7 @@ public static unsafe class Workload
         return default;
     }
 
-    /// <summary>Runs up to <paramref name="steps"/> steps; returns how many were done (fewer: a reservation or fault said wait).</summary>
+    /// <summary>Runs up to <paramref name="steps"/> steps; returns how many were done (fewer: a reservation, fault or the budget said wait).</summary>
     public static int RunSteps(int steps)
     {
         int done = 0;
@@ -95,27 +138,39 @@ public static unsafe class Workload
     /// <summary>One atomic step: dirty everything it will change, then change it. False: nothing changed.</summary>
     public static bool TryStep()
     {
-        ObjectHeader** frames = stackalloc ObjectHeader*[1 + RingLength + PagesPerStep];
-        int* chosen = stackalloc int[PagesPerStep];
+        if (Cache.DirtyCount > DirtyBudget)
+        {
+            Checkpointer.Request(CheckpointReason.CacheFull);
+            return false;
+        }
+
+        StepPlan steps;
+        StepPlan* plan = &steps;
         ulong next = s_step + 1;
-        if (!Collect(next, frames, chosen))
+        Plan(next, plan);
+        if (!Collect(plan))
         {
             return false;
         }
 
-        ulong* counter = (ulong*)Cache.PageData(frames[0]);
+        ulong* counter = (ulong*)Cache.PageData(plan->Counter);
         for (int r = 0; r < RingLength; r++)
         {
-            Key* number = Node.Slot(Cache.NodeBody(frames[1 + r]), 1);
-            *number = Key.Number((uint)next, (uint)(next >> 32), 0);
+            SetNumber((ObjectHeader*)plan->Ring[r], 1, next);
         }
 
         for (int p = 0; p < PagesPerStep; p++)
         {
-            ObjectHeader* page = frames[1 + RingLength + p];
-            bool zero = Mix(next * 31 + (ulong)p) % 8 == 0;
-            Fill(page, zero ? 0 : next);
-            counter[1 + chosen[p]] = zero ? next | ZeroFlag : next;
+            bool zero = Mix((next * 31) + (ulong)p) % 8 == 0;
+            Fill((ObjectHeader*)plan->Pages[p], zero ? 0 : next);
+            counter[FirstPageWord + plan->PageIndex[p]] = zero ? next | ZeroFlag : next;
+        }
+
+        SetNumber(plan->Leaf, 0, next);
+        counter[FirstLeafWord + plan->LeafIndex] = next;
+        if (plan->Victim >= 0)
+        {
+            counter[FirstVictimWord + plan->Victim] = Rescind(plan);
         }
 
         counter[0] = next;
@@ -123,54 +178,95 @@ public static unsafe class Workload
         return true;
     }
 
-    private static bool Collect(ulong next, ObjectHeader** frames, int* chosen)
+    /// <summary>Which objects step <paramref name="next"/> changes (a fixed pseudo-random function of the step).</summary>
+    private static void Plan(ulong next, StepPlan* plan)
     {
-        Oid* oids = stackalloc Oid[1 + RingLength + PagesPerStep];
-        if (Cache.GetNode(s_root, out ObjectHeader* root) != CacheResult.Ok)
-        {
-            return false;
-        }
-
-        Node* body = Cache.NodeBody(root);
-        oids[0] = SlotOid(body, 0);
-        oids[1] = SlotOid(body, 1);
-        for (int p = 0; p < PagesPerStep; p++)
-        {
-            chosen[p] = (int)((Mix((next * 7) + (ulong)p) % DataPages + (ulong)p) % DataPages);
-            oids[1 + RingLength + p] = SlotOid(body, FirstDataSlot + chosen[p]);
-        }
-
-        if (chosen[0] == chosen[1 % PagesPerStep] && PagesPerStep > 1)
-        {
-            chosen[1] = (chosen[1] + 1) % DataPages;
-            oids[1 + RingLength + 1] = SlotOid(body, FirstDataSlot + chosen[1]);
-        }
-
-        if (!Dirty(ObType.Page, oids[0], out frames[0]))
-        {
-            return false;
-        }
-
-        for (int r = 0; r < RingLength; r++)
-        {
-            if (!Dirty(ObType.Node, r == 0 ? oids[1] : SlotOid(Cache.NodeBody(frames[r]), 0), out frames[1 + r]))
-            {
-                return false;
-            }
-        }
-
-        for (int p = 0; p < PagesPerStep; p++)
-        {
-            if (!Dirty(ObType.Page, oids[1 + RingLength + p], out frames[1 + RingLength + p]))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        plan->PageIndex[0] = (int)(Mix(next * 7) % DataPages);
+        plan->PageIndex[1] = (int)((plan->PageIndex[0] + 1 + (int)(Mix((next * 7) + 1) % (DataPages - 1))) % DataPages);
+        plan->LeafIndex = (int)(Mix(next * 13) % Leaves);
+        plan->Victim = next % RescindEvery == 0 ? (int)(Mix(next * 5) % Victims) : -1;
     }
 
-    /// <summary>Gets an object and dirties it (a dirty object is never evicted, so the pointer stays good).</summary>
+    /// <summary>Gets and dirties every object of the plan (a dirty object is never evicted, so the pointers stay good).</summary>
+    private static bool Collect(StepPlan* plan)
+    {
+        if (!Dirty(ObType.Page, ChildOid(s_root, CounterSlot), out plan->Counter))
+        {
+            return false;
+        }
+
+        Oid ring = ChildOid(s_root, RingSlot);
+        for (int r = 0; r < RingLength; r++)
+        {
+            if (!Dirty(ObType.Node, ring, out ObjectHeader* node))
+            {
+                return false;
+            }
+
+            plan->Ring[r] = (ulong)node;
+            ring = SlotOid(Cache.NodeBody(node), 0);
+        }
+
+        for (int p = 0; p < PagesPerStep; p++)
+        {
+            if (!Dirty(ObType.Page, DataPageOid(plan->PageIndex[p]), out ObjectHeader* page))
+            {
+                return false;
+            }
+
+            plan->Pages[p] = (ulong)page;
+        }
+
+        if (!Dirty(ObType.Node, LeafOid(plan->LeafIndex), out plan->Leaf))
+        {
+            return false;
+        }
+
+        if (plan->Victim < 0)
+        {
+            return true;
+        }
+
+        if (!Dirty(ObType.Node, ChildOid(s_root, HolderSlot), out plan->Holder))
+        {
+            return false;
+        }
+
+        Oid victim = SlotOid(Cache.NodeBody(plan->Holder), 2 * plan->Victim);
+        return Dirty(plan->Victim < PageVictims ? ObType.Page : ObType.Node, victim, out plan->VictimFrame);
+    }
+
+    /// <summary>
+    /// Rescinds the plan's victim (I4): its AllocCount goes up (Cache.Rescind unprepares the keys to the old
+    /// incarnation first), the holder keeps the old key beside the new one, the new incarnation gets its
+    /// content. Returns the victim's rescind count R.
+    /// </summary>
+    private static ulong Rescind(StepPlan* plan)
+    {
+        ObjectHeader* victim = plan->VictimFrame;
+        Node* holder = Cache.NodeBody(plan->Holder);
+        Panic.Assert(Cache.Rescind(victim), "mutator: rescind of a clean object");
+        Key* current = Node.Slot(holder, 2 * plan->Victim);
+        Key* old = Node.Slot(holder, (2 * plan->Victim) + 1);
+        Cache.UnprepareKey(old);
+        Cache.UnprepareKey(current);
+        *old = *current;
+        KeyType type = victim->ObType == ObType.Page ? KeyType.Page : KeyType.Node;
+        *current = Key.Object(type, victim->Oid, victim->AllocCount, KeyRights.None, 0);
+        ulong rescinds = victim->AllocCount;
+        if (type == KeyType.Page)
+        {
+            Fill(victim, rescinds);
+        }
+        else
+        {
+            SetNumber(victim, 0, rescinds);
+        }
+
+        return rescinds;
+    }
+
+    /// <summary>Gets an object and dirties it.</summary>
     private static bool Dirty(ObType type, Oid oid, out ObjectHeader* frame)
     {
         if (Cache.Get(type, oid, out frame) != CacheResult.Ok)
@@ -181,102 +277,22 @@ public static unsafe class Workload
         return Cache.MarkDirty(frame);
     }
 
-    /// <summary>What a <see cref="Verify"/> code means.</summary>
-    public static string Describe(int code) => code switch
+    /// <summary>The OID named by slot <paramref name="slot"/> of node <paramref name="parent"/> (default when it cannot be read).</summary>
+    private static Oid ChildOid(Oid parent, int slot) =>
+        Cache.GetNode(parent, out ObjectHeader* node) == CacheResult.Ok ? SlotOid(Cache.NodeBody(node), slot) : default;
+
+    private static Oid DataPageOid(int index) =>
+        ChildOid(ChildOid(s_root, FirstPageDirectorySlot + (index / Node.SlotCount)), index % Node.SlotCount);
+
+    private static Oid LeafOid(int index) =>
+        ChildOid(ChildOid(s_root, FirstLeafDirectorySlot + (index / Node.SlotCount)), index % Node.SlotCount);
+
+    /// <summary>Writes a number key holding <paramref name="value"/> into a node the caller dirtied.</summary>
+    private static void SetNumber(ObjectHeader* frame, int slot, ulong value)
     {
-        1 => "root node not readable",
-        2 => "counter page not readable",
-        3 => "ring node not readable",
-        4 => "ring number differs from the step",
-        5 => "ring not closed after 8 nodes",
-        6 => "data page written after the step",
-        7 => "data page not readable",
-        8 => "data page content differs from its table entry",
-        _ => "ok",
-    };
-
-    /// <summary>Checks I1 over the whole structure; 0 when it holds, else a code (<see cref="Describe"/>). <paramref name="step"/> = S.</summary>
-    public static int Verify(ref ulong step)
-    {
-        if (Cache.GetNode(s_root, out ObjectHeader* root) != CacheResult.Ok)
-        {
-            return 1;
-        }
-
-        Oid* oids = stackalloc Oid[Node.SlotCount];
-        for (int i = 0; i < Node.SlotCount; i++)
-        {
-            oids[i] = SlotOid(Cache.NodeBody(root), i);
-        }
-
-        if (Cache.GetPage(oids[0], out ObjectHeader* counterFrame) != CacheResult.Ok)
-        {
-            return 2;
-        }
-
-        ulong* table = stackalloc ulong[1 + DataPages];
-        ulong* counter = (ulong*)Cache.PageData(counterFrame);
-        for (int i = 0; i <= DataPages; i++)
-        {
-            table[i] = counter[i];
-        }
-
-        step = table[0];
-        int broken = VerifyRing(oids[1], step);
-        for (int i = 0; i < DataPages && broken == 0; i++)
-        {
-            broken = VerifyPage(oids[FirstDataSlot + i], table[1 + i], step);
-        }
-
-        return broken;
-    }
-
-    private static int VerifyRing(Oid first, ulong step)
-    {
-        Oid oid = first;
-        for (int r = 0; r < RingLength; r++)
-        {
-            if (Cache.GetNode(oid, out ObjectHeader* node) != CacheResult.Ok)
-            {
-                return 3;
-            }
-
-            Key* number = Node.Slot(Cache.NodeBody(node), 1);
-            ulong value = step == 0 ? 0 : ((ulong)number->Word(1) << 32) | number->Word(0);
-            if ((step != 0 && number->Type != KeyType.Number) || value != step)
-            {
-                return 4;
-            }
-
-            oid = SlotOid(Cache.NodeBody(node), 0);
-        }
-
-        return oid == first ? 0 : 5;
-    }
-
-    private static int VerifyPage(Oid oid, ulong written, ulong step)
-    {
-        if ((written & ~ZeroFlag) > step)
-        {
-            return 6;
-        }
-
-        if (Cache.GetPage(oid, out ObjectHeader* frame) != CacheResult.Ok)
-        {
-            return 7;
-        }
-
-        ulong stamp = written == 0 || (written & ZeroFlag) != 0 ? 0 : written;
-        ulong* words = (ulong*)Cache.PageData(frame);
-        for (int j = 0; j < DiskLayout.PageSize / 8; j++)
-        {
-            if (words[j] != (stamp == 0 ? 0 : Pattern(oid, stamp, j)))
-            {
-                return 8;
-            }
-        }
-
-        return 0;
+        Key* key = Node.Slot(Cache.NodeBody(frame), slot);
+        Cache.UnprepareKey(key);
+        *key = Key.Number((uint)value, (uint)(value >> 32), 0);
     }
 
     private static void Fill(ObjectHeader* frame, ulong stamp)
@@ -304,5 +320,19 @@ public static unsafe class Workload
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
         return x ^ (x >> 31);
+    }
+
+    /// <summary>The objects of one step, gathered (and dirtied) before anything changes.</summary>
+    private struct StepPlan
+    {
+        public ObjectHeader* Counter;
+        public fixed ulong Ring[RingLength];
+        public fixed ulong Pages[PagesPerStep];
+        public fixed int PageIndex[PagesPerStep];
+        public ObjectHeader* Leaf;
+        public int LeafIndex;
+        public int Victim;
+        public ObjectHeader* Holder;
+        public ObjectHeader* VictimFrame;
     }
 }

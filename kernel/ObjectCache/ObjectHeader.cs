@@ -38,8 +38,8 @@ public struct ObjectHeader
 
     /// <summary>
     /// The object's AllocCount, set when it is loaded (directory entry, tag entry or node pot) and
-    /// copied to disk by the checkpoint. Nothing changes it while cached: rescind, which will bump it, is
-    /// not implemented yet.
+    /// copied to disk by the checkpoint. Only <see cref="Cache.Rescind"/> changes it while cached (up by
+    /// one, on a dirty object, after its ring was unprepared).
     /// </summary>
     [FieldOffset(24)]
     public uint AllocCount;

@@ -22,6 +22,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     {
         using ScratchDisk disk = ScratchDisk.Of("plug.img");
         long committed;
+        var snapshots = new System.Collections.Generic.Dictionary<long, string>();
         await using (QemuMachine first = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path))
         {
             do
@@ -31,6 +32,10 @@ public sealed class CheckpointTests(ITestOutputHelper output)
             while (committed < 3);
             await first.KillAsync();
             AssertNoFailureLine(first);
+            foreach ((int _, Match snapshot) in CheckpointContract.All(first.Serial.Lines.ToList(), CheckpointContract.MutatorSnapshot))
+            {
+                snapshots[CheckpointContract.Number(snapshot, "seq")] = $"step={snapshot.Groups["step"].Value} digest={snapshot.Groups["digest"].Value}";
+            }
         }
 
         await using QemuMachine second = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path);
@@ -43,6 +48,8 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         Assert.True(seq >= committed, $"recovered seq={seq} is below the last committed seq={committed}\n{log}");
         Assert.True(CheckpointContract.Number(mutator, "seq") == seq, $"the mutator recovered another checkpoint than {seq}\n{log}");
         Assert.True(CheckpointContract.Number(mutator, "step") > 0, $"checkpoint {seq} must hold mutator steps\n{log}");
+        string state = $"step={mutator.Groups["step"].Value} digest={mutator.Groups["digest"].Value}";
+        Assert.True(snapshots.TryGetValue(seq, out string? expected) && expected == state, $"recovered {state}, snapshot {seq} had {expected}\n{log}");
         AssertNoFailureLine(second);
         output.WriteLine($"committed {committed} before the kill; {recovered.Value}; {mutator.Value}");
     }

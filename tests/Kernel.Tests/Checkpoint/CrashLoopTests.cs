@@ -8,8 +8,9 @@ namespace CapOS.Kernel.Tests.Checkpoint;
 /// <summary>
 /// Crashes nobody scripted (H13): a crash during the re-migration recovery does, repeated crash
 /// loops where each recovery continues the previous one, and a crash at every write of the first
-/// checkpoints after a recovery from either slot, migrated or not. The oracle is
-/// <see cref="WriterTestOracle"/> (independent of the kernel code), the expectation the script's record.
+/// checkpoints after a recovery from either slot, migrated or not. The oracles are
+/// <see cref="WriterTestOracle"/> (independent of the kernel code) and <see cref="StoreView"/> (the kernel's
+/// own Store.Recover and object faults); the expectation is the script's record.
 /// </summary>
 public sealed class CrashLoopTests
 {
@@ -69,6 +70,7 @@ public sealed class CrashLoopTests
             WriterTestModel seen = WriterTestOracle.Read(surviving, out ulong sequence, out _);
             Assert.True(sequence == 4, $"cut {cut}: recovered {sequence}");
             Assert.True(model.SameObjects(seen, out string why), $"cut {cut}: {why}");
+            StoreView.AssertRecovers(surviving, model, 4, $"cut {cut}");
             WriterTests.AssertRecovers(AfterRecovery(surviving), model, 4, migrated: true);
         }
     }
@@ -136,6 +138,7 @@ public sealed class CrashLoopTests
             WriterTestModel seen = WriterTestOracle.Read(surviving, out ulong chosen, out _);
             Assert.True(expected == chosen, $"{where}: recovered {chosen}, expected {expected}");
             Assert.True(dry.Expected[expected].SameObjects(seen, out string why), $"{where}: {why}");
+            StoreView.AssertRecovers(surviving, dry.Expected[expected], expected, where);
             disk = surviving;
             model = dry.Expected[expected].Clone();
             sequence = chosen;

@@ -1,6 +1,7 @@
 using System.Linq;
 using CapOS.Kernel.Checkpoint;
 using CapOS.Kernel.DiskFormat;
+using CapOS.Kernel.Io;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 using Xunit;
@@ -122,6 +123,42 @@ public sealed unsafe class SnapshotTests
         }
     }
 
+    /// <summary>Writer I6: a page whose image write failed stays unwritable until the retry has written the snapshot's bytes.</summary>
+    [Fact]
+    public void AWriteWaitingForAFailedImageWriteLetsItsRetryWriteTheSnapshotBytes()
+    {
+        byte[] image;
+        ulong s;
+        using (var rig = new CheckpointerTestRig(Image()))
+        {
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x31));
+            rig.Disk.FailWrite = rig.Disk.WriteCount + 1;
+            s = Checkpointer.TakeCheckpoint();
+            CheckpointWriter.Pump(); // submits every image; the first one (page 1's) will fail
+            Assert.True(CheckpointWriter.ImageSubmitted(0));
+            BlockDevice.Poll(); // the write of page 1's image completes, failed
+            Assert.False(CheckpointWriter.ImageWritten(0)); // failed, to be retried from the frame: not free yet
+            Assert.False(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32));
+            CheckpointWriter.Pump(); // reaped: reported and resubmitted
+            Assert.Contains($"checkpoint: write error seq={s} what=log try=1 (disk error 3)", rig.Machine.ConsoleText);
+            for (int i = 0; i < 1000 && !CheckpointWriter.ImageWritten(0); i++)
+            {
+                CheckpointWriter.Pump();
+            }
+
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32)); // the retry is written: free to change
+            CheckpointerTestRig.PumpUntilCommitted();
+            Assert.Equal(s, Generation.Sequence);
+            image = rig.Disk.SurvivingImage();
+        }
+
+        using (new CheckpointerTestRig(image))
+        {
+            Assert.Equal(s, Generation.Sequence);
+            Assert.Equal(0x31, CheckpointerTestRig.PageByte(Layout.PageOid(1)));
+        }
+    }
+
     [Fact]
     public void PendingObjectsAreNeverEvicted()
     {
@@ -180,26 +217,29 @@ public sealed unsafe class SnapshotTests
     }
 
     [Fact]
-    public void FailedStabilizationCommitsNothingAndTheNextCheckpointCarriesTheObjects()
+    public void AStabilizationWriteErrorIsRetriedAndAPersistentOneCommitsNothingAndStops()
     {
         byte[] image;
         using (var rig = new CheckpointerTestRig(Image()))
         {
-            ulong before = Generation.Sequence;
             Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x77));
             rig.Disk.FailWrite = rig.Disk.WriteCount + 1;
-            ulong s = Checkpointer.TakeCheckpoint();
-            for (int i = 0; i < 100 && Checkpointer.Writing; i++)
+            ulong s = CheckpointerTestRig.Checkpoint();
+            Assert.Contains($"checkpoint: write error seq={s} what=log try=1 (disk error 3)", rig.Machine.ConsoleText);
+            ulong before = Generation.Sequence;
+            Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x55));
+            rig.Disk.FailWritesFrom = rig.Disk.WriteCount + 1;
+            Assert.Equal(before + 1, Checkpointer.TakeCheckpoint());
+            for (int i = 0; i < 1000 && Checkpointer.Writing; i++)
             {
                 Checkpointer.Pump();
             }
 
-            Assert.Contains($"checkpoint: failed seq={s}: I/O error", rig.Machine.ConsoleText);
+            Assert.Contains($"checkpoint: stopped seq={before + 1}: log write: I/O error (disk error 3) after 8 tries; last committed seq={before}", rig.Machine.ConsoleText);
             Assert.Equal(before, Generation.Sequence);
             Assert.Equal(1u, Cache.DirtyCount);
             Assert.Equal(0u, Cache.PendingCount);
             Assert.Equal(CheckFailure.None, ConsistencyCheck.Run());
-            Assert.Equal(s, CheckpointerTestRig.Checkpoint());
             image = rig.Disk.SurvivingImage();
         }
 

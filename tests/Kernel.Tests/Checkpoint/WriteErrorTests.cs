@@ -64,6 +64,7 @@ public sealed class WriteErrorTests
         WriterTestRig.PumpMigration();
         Assert.True(Generation.Migrated);
         Assert.Equal(1ul, CheckpointWriter.Stats.Retries);
+        Assert.Contains("checkpoint: write error seq=2 what=migrate try=1 (disk error 3)\n", rig.Machine.ConsoleText);
         WriterTests.AssertRecovers(rig.Disk.Image, model, 2, migrated: true);
     }
 
@@ -89,7 +90,10 @@ public sealed class WriteErrorTests
         Assert.Equal(CheckpointError.WrongPhase, CheckpointWriter.Begin());
         Assert.Equal(1ul, Generation.Sequence);
         Assert.Equal((ulong)CheckpointWriter.HeaderRetryLimit, CheckpointWriter.Stats.Retries);
-        Assert.Contains("checkpoint: header write failed seq=2 tries=8 (disk error 3): checkpoints stopped\n", rig.Machine.ConsoleText);
+        Assert.Equal(StopReason.HeaderWrite, CheckpointWriter.FailedWhat);
+        Assert.Equal(CheckpointWriter.HeaderRetryLimit, CheckpointWriter.FailedTries);
+        Assert.Contains("checkpoint: write error seq=2 what=header try=1 (disk error 3)\n", rig.Machine.ConsoleText);
+        Assert.Contains("checkpoint: write error seq=2 what=header try=8 (disk error 3)\n", rig.Machine.ConsoleText);
         long writes = rig.Disk.WriteCount;
         for (int i = 0; i < 100; i++)
         {
@@ -98,5 +102,55 @@ public sealed class WriteErrorTests
 
         Assert.Equal(writes, rig.Disk.WriteCount);
         WriterTests.AssertRecovers(rig.Disk.Image, start, 1, migrated: true);
+    }
+
+    [Fact]
+    public void ATransientLogWriteErrorIsRetriedAndCommits()
+    {
+        using var rig = new WriterTestRig(CheckpointTestVolume.Build());
+        rig.Recover();
+        long first = rig.Disk.WriteCount + 1;
+        rig.Disk.FailWrite = first;
+        var model = new WriterTestModel();
+        model.Mutate(new Random(5), 25);
+        rig.StartCheckpoint(model);
+        WriterTestRig.PumpWriter();
+        Assert.Equal(CheckpointPhase.Idle, CheckpointWriter.Phase);
+        Assert.Equal(2ul, Generation.Sequence);
+        Assert.Equal(1ul, CheckpointWriter.Stats.Retries);
+        Assert.Contains("checkpoint: write error seq=2 what=log try=1 (disk error 3)\n", rig.Machine.ConsoleText);
+        WriterTestRig.PumpMigration();
+        WriterTests.AssertRecovers(rig.Disk.Image, model, 2, migrated: true);
+    }
+
+    [Fact]
+    public void APersistentLogOrDirectoryWriteErrorFailsTheCheckpointAndLosesNothing()
+    {
+        long stabilization;
+        using (var dry = new WriterTestRig(CheckpointTestVolume.Build()))
+        {
+            Committed(dry);
+            long before = dry.Disk.WriteCount;
+            WriterTestRig.PumpWriter();
+            stabilization = dry.Disk.WriteCount - before - 1; // every log and directory write, not the header
+        }
+
+        for (long k = 1; k <= stabilization; k++)
+        {
+            using var rig = new WriterTestRig(CheckpointTestVolume.Build());
+            rig.Recover();
+            rig.Disk.FailWritesFrom = rig.Disk.WriteCount + k;
+            var model = new WriterTestModel();
+            model.Mutate(new Random(5), 25);
+            rig.StartCheckpoint(model);
+            WriterTestRig.PumpWriter();
+            Assert.Equal(CheckpointPhase.Failed, CheckpointWriter.Phase);
+            Assert.False(CheckpointWriter.HeaderFailed);
+            Assert.True(CheckpointWriter.FailedWhat is StopReason.LogWrite or StopReason.DirectoryWrite or StopReason.LogFlush, $"{CheckpointWriter.FailedWhat}");
+            Assert.Equal(CheckpointWriter.WriteRetryLimit, CheckpointWriter.FailedTries);
+            Assert.Equal(1ul, Generation.Sequence);
+            Assert.Equal(CheckpointError.None, CheckpointWriter.Abort());
+            WriterTests.AssertRecovers(rig.Disk.Image, new WriterTestModel(), 1, migrated: true);
+        }
     }
 }

@@ -12,7 +12,7 @@ namespace CapOS.Kernel.Tests.Checkpoint;
 
 /// <summary>
 /// One booted machine for the writer tests: a simulated disk holding a volume, the writer's
-/// workspace, a test-side recovery (choose the header, adopt it, start re-migration) and a
+/// workspace, recovery through the kernel's Recovery (choose the header, adopt it, start re-migration) and a
 /// driver that turns a <see cref="WriterTestModel"/>'s dirty objects into a checkpoint, the way the
 /// snapshot will.
 /// </summary>
@@ -71,21 +71,20 @@ internal sealed unsafe class WriterTestRig : IDisposable
     }
 
     /// <summary>
-    /// Recovery as docs/disk-format.md says: validate both slots, keep ChooseSlot's, adopt it,
-    /// and unless it is Migrated start migrating it again from the start. Returns its sequence.
+    /// Recovery through the kernel's own code (issue 9 item 7): <see cref="Recovery.ReadVolumeHeader"/> and
+    /// <see cref="Recovery.ChooseHeader"/> (rereads included), then what Checkpointer.RedoMigration does at
+    /// boot: adopt the chosen header and, unless it is Migrated, migrate it again from the start. Returns its
+    /// sequence.
     /// </summary>
     public ulong Recover(bool finishMigration = true)
     {
         var slot0 = (CheckpointHeader*)(Machine.MemoryBase + HeaderBase);
         var slot1 = slot0 + 1;
-        uint logPages = Generation.LogPageCount;
-        Assert.Equal(DiskError.None, BlockIo.Read(Generation.LogPage(0) * 8, 8, (byte*)slot0));
-        Assert.Equal(DiskError.None, BlockIo.Read(Generation.LogPage(1) * 8, 8, (byte*)slot1));
-        bool valid0 = CheckpointHeader.Validate(slot0, Volume->VolumeId, logPages) == FormatError.None;
-        bool valid1 = CheckpointHeader.Validate(slot1, Volume->VolumeId, logPages) == FormatError.None;
-        int chosen = CheckpointHeader.ChooseSlot(slot0, valid0, slot1, valid1);
-        Assert.True(chosen >= 0, "no valid checkpoint header");
-        Generation.Adopt(chosen == 0 ? slot0 : slot1, chosen);
+        RecoveryResult result = default;
+        Assert.Equal(RecoveryFault.None, Recovery.ReadVolumeHeader(Volume, ref result));
+        RecoveryFault fault = Recovery.ChooseHeader(Volume, slot0, slot1, ref result);
+        Assert.True(fault == RecoveryFault.None, $"no checkpoint recovered: {fault}");
+        Generation.Adopt(result.Slot == 0 ? slot0 : slot1, result.Slot);
         if (!Generation.Migrated)
         {
             Assert.Equal(CheckpointError.None, Migrator.Start());

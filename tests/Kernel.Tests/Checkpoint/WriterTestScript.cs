@@ -121,6 +121,7 @@ internal sealed class WriterTestScript(int seed, int[] mutations)
         WriterTestModel seen = Attempt(cut, "reading the surviving disk", () => WriterTestOracle.Read(surviving, out chosen, out chosenMigrated));
         Assert.True(expected == chosen, $"cut after write {cut}: recovered {chosen}, expected {expected}");
         Assert.True(Expected[expected].SameObjects(seen, out string why), $"cut after write {cut}: {why}");
+        StoreView.AssertRecovers(surviving, Expected[expected], expected, $"cut after write {cut}");
         using var reboot = new WriterTestRig(surviving);
         Assert.Equal(expected, reboot.Recover());
         bool isMigrated = false;

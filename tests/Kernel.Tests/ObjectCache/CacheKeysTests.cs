@@ -186,4 +186,26 @@ public sealed unsafe class CacheKeysTests
         Assert.False(Node.Slot(body, 0)->IsPrepared);
         Assert.Equal(Cache.ComputeCrc(root), root->Crc);
     }
+
+    [Fact]
+    public void RescindMakesOldKeysVoid()
+    {
+        using var machine = TestStore.Machine();
+        VolumeBuilder builder = Graph();
+        Assert.Equal(RecoveryFault.None, TestStore.Recover(builder.Build(), 8, 8).Fault);
+        Node* body = LoadRoot(builder, out ObjectHeader* root);
+        Assert.Equal(CacheResult.Ok, Cache.PrepareKey(Node.Slot(body, 0), out ObjectHeader* page));
+        Assert.True(page != null);
+        Assert.False(Cache.Rescind(page)); // not dirty: nothing changes
+        Assert.Equal(5u, page->AllocCount);
+        Assert.True(Cache.MarkDirty(page));
+        Assert.True(Cache.Rescind(page));
+        Assert.Equal(6u, page->AllocCount);
+        Assert.Equal(0u, Cache.RingLength(page));
+        Assert.False(Node.Slot(body, 0)->IsPrepared);
+        Assert.Equal(5u, Node.Slot(body, 0)->AllocCount);
+        Assert.Equal(CacheResult.Ok, Cache.PrepareKey(Node.Slot(body, 0), out ObjectHeader* stale));
+        Assert.True(stale == null, "a key to the old incarnation must read void");
+        Assert.Equal(0u, Cache.CheckRings());
+    }
 }

@@ -1,0 +1,26 @@
+namespace CapOS.Kernel.ObjectCache;
+
+/// <summary>
+/// Rescind: a new incarnation of an object (EROS "allocation count"; SOSP'99 §3.2; KeyKOS space bank
+/// destroy). Every key holding the old AllocCount designates nothing from now on: prepared keys are
+/// unprepared first (they keep the old count), then the count goes up, so <see cref="PrepareKey"/> finds
+/// them void. The content is the caller's to reset. Tests: CacheKeysTests.RescindMakesOldKeysVoid.
+/// </summary>
+public static unsafe partial class Cache
+{
+    /// <summary>
+    /// Bumps the AllocCount of <paramref name="frame"/>, which the caller has dirtied (MarkDirty: the new
+    /// count is written by the next checkpoint). False, changing nothing, when it is not dirty.
+    /// </summary>
+    public static bool Rescind(ObjectHeader* frame)
+    {
+        if (frame->IsFree || !frame->IsDirty)
+        {
+            return false;
+        }
+
+        UnprepareRing(frame);
+        frame->AllocCount++;
+        return true;
+    }
+}
