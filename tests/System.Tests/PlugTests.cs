@@ -1,10 +1,12 @@
+extern alias Launcher;
+
 using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CapOS.Harness;
-using CapOS.Launcher.Plug;
+using Launcher::CapOS.Launcher.Plug;
 using Xunit;
 using Xunit.Abstractions;
 
