@@ -8,12 +8,6 @@ using CapOS.Harness;
 
 namespace CapOS.Launcher.Plug;
 
-/// <summary>A boot as run: the result and what a failure report keeps.</summary>
-/// <param name="Result">The cycle's result (crash states and the floor after it are the campaign's to add).</param>
-/// <param name="SerialLog">The whole serial log.</param>
-/// <param name="QemuReport">QEMU's command line, exit and output.</param>
-public sealed record CycleRun(CycleResult Result, string SerialLog, string QemuReport);
-
 /// <summary>
 /// Boots on QEMU and cuts (docs/plug.md, "Theory of operation"). A cycle's boot: start, wait until the serial
 /// log settles recovery, wait for the plan's instant (a delay, a phase line plus an offset, or the kernel's

@@ -8,11 +8,6 @@ using CapOS.Launcher.Plug.Disk;
 
 namespace CapOS.Launcher.Plug;
 
-/// <summary>A crash state's boot as run, for a failure report.</summary>
-/// <param name="State">The state and its verdict.</param>
-/// <param name="Run">The boot.</param>
-public sealed record StateRun(StateResult State, CycleRun Run);
-
 /// <summary>
 /// What a power cut leaves (docs/plug.md, "Crash states"): from the cut's write log, <see cref="CrashPlanner"/>
 /// chooses K states; each but the first is built beside the working disk and booted once, to recover exactly
