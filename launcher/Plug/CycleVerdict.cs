@@ -15,6 +15,7 @@ namespace CapOS.Launcher.Plug;
 /// <param name="Stopped">True if the kernel printed <c>checkpoint: stopped</c>.</param>
 /// <param name="WriteErrors">How many <c>checkpoint: write error</c> lines the kernel printed.</param>
 /// <param name="Failure">Why the boot fails the campaign, or null.</param>
+/// <param name="CowCopies">Copy-on-write copies made while the boot's checkpoints stabilized (contract K3).</param>
 public sealed record CycleVerdict(
     bool RecoveryComplete,
     long? RecoveredSeq,
@@ -25,7 +26,8 @@ public sealed record CycleVerdict(
     bool CutDuringRecovery,
     bool Stopped,
     int WriteErrors,
-    string? Failure)
+    string? Failure,
+    long CowCopies = 0)
 {
     /// <summary>The step after recovery, or null.</summary>
     public long? Step => Contents?.Step;

@@ -58,7 +58,8 @@ public static class PlugJudge
             failure = $"recovered seq {seq} and ran the liveness limit without committing a checkpoint";
         }
         return new CycleVerdict(complete, seq, contents, snapshots, phase, maxCommitted, cutDuringRecovery,
-            Any(lines, PlugLines.Stopped()), lines.Count(l => PlugLines.WriteError().IsMatch(l)), failure);
+            Any(lines, PlugLines.Stopped()), lines.Count(l => PlugLines.WriteError().IsMatch(l)), failure,
+            lines.Select(l => PlugLines.CommittedCow().Match(l)).Where(m => m.Success).Sum(m => Number(m, "cow")));
     }
 
     /// <summary>C9: every checkpoint the boot announced as committed must be on the disk after the cut

@@ -33,6 +33,10 @@ public static partial class PlugLines
     [GeneratedRegex(@"^checkpoint: write error")]
     public static partial Regex WriteError();
 
+    /// <summary>The copy-on-write count of a <c>committed</c> line (contract K3).</summary>
+    [GeneratedRegex(@"^checkpoint: committed seq=\d+ .*\bcow=(?<cow>\d+)")]
+    public static partial Regex CommittedCow();
+
     /// <summary>Any checkpoint line (K1 requires the mutator's snapshot line before the next one).</summary>
     [GeneratedRegex(@"^checkpoint: ")]
     public static partial Regex AnyCheckpointLine();

@@ -85,6 +85,7 @@ public sealed class PlugSummary
             ("recovered seq", RecoveredRange()),
             ("seq floor", $"{Count(Floor)} (newest valid header on the working disk)"),
             ("contents", Contents()),
+            ("copy-on-write", $"{Count(All.Sum(c => c.Verdict.CowCopies))} copies while stabilizing (committed lines' cow=)"),
         };
         if (_cycles.Any(c => c.Plan.Mode == PlugMode.Power))
         {

@@ -46,6 +46,7 @@ public class PlugJudgeTests
         Assert.Equal(CheckpointPhase.Stabilize, verdict.Phase);
         Assert.False(verdict.CutDuringRecovery);
         Assert.False(verdict.Stopped);
+        Assert.Equal(3, verdict.CowCopies);
     }
 
     [Theory]

@@ -57,6 +57,7 @@ public class PlugSummaryTests
               recovered seq      min 1  max 3
               seq floor          4 (newest valid header on the working disk)
               contents           4 recoveries held their snapshot's (step, digest)
+              copy-on-write      0 copies while stabilizing (committed lines' cow=)
               crash states       2 (1 booted beside the working disk); 1 with a non-empty tail, 1 with a torn write
               states by phase    idle 0  stabilize 1  commit 1  migrate 0
               write errors hit   transient 0 of 0  persistent 1 of 1; checkpointing stopped 0
