@@ -51,11 +51,13 @@ public static class RecoveryBench
         new(@"^checkpoint: snapshot seq=\d+ dirty=(?<dirty>\d+) pause-us=(?<pause>\d+(\.\d+)?)", RegexOptions.CultureInvariant);
     private static readonly Regex RecoverySettled = Settled("mutator: recovered ");
 
-    /// <summary>Reads the second boot's lines; <paramref name="floor"/> is the highest seq the first boot
-    /// proved durable.</summary>
+    /// <summary>Reads the second boot's lines; <paramref name="floor"/> is the newest valid header on the disk
+    /// after the first boot's kill (the seq the second must recover).</summary>
     public static BootReading<RecoveryRun> Read(IReadOnlyList<string> lines, long floor, TimeSpan hostElapsed)
     {
-        CycleVerdict verdict = PlugJudge.Judge(lines, floor);
+        // The bench measures; the campaign judges contents (contract K1/K2), so only recovery and the floor here.
+        CycleVerdict verdict = PlugJudge.Judge(lines, new BootExpectation(floor, new ContentsRecord(), CheckContents: false),
+            new BootFacts(Cut: false));
         if (verdict.Failure is not null)
         {
             return BootReading<RecoveryRun>.Failed(verdict.Failure);
@@ -122,7 +124,7 @@ public static class RecoveryBench
                 return problem;
             }
             await first.KillAsync().ConfigureAwait(false);
-            floor = PlugJudge.Judge(first.Serial.Lines, 0).Floor;
+            floor = Plug.Disk.DiskHeaders.Read(options.DiskImage!).Newest;
             pauses = ReadPauses(first.Serial.Lines);
         }
         var clock = Stopwatch.StartNew();

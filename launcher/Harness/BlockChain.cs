@@ -11,7 +11,7 @@ public enum BlockChainKind
     /// <summary>file -> blklogwrites (log in a second file) : every write and flush is recorded.</summary>
     LogWrites,
 
-    /// <summary>file -> blkdebug (rule file) -> raw, device with werror=stop: fails an exact write.</summary>
+    /// <summary>file -> blkdebug (rule file) -> raw, device with werror=report: the guest sees an exact write fail.</summary>
     Debug,
 }
 
@@ -57,15 +57,15 @@ public sealed record BlockChain(BlockChainKind Kind, IReadOnlyList<string> Argum
         ], "lw0");
 
     /// <summary>The image through blkdebug with the rule file <paramref name="config"/>, under a raw node (so
-    /// blkdebug sees <see cref="BlkDebugConfig.WriteEvent"/>); an injected error stops the machine (QMP
-    /// BLOCK_IO_ERROR, then STOP) instead of reaching the guest.</summary>
+    /// blkdebug sees <see cref="BlkDebugConfig.WriteEvent"/>); an injected error reaches the guest as an I/O
+    /// error of its request (<c>werror=report,rerror=report</c>) and QMP reports BLOCK_IO_ERROR.</summary>
     public static BlockChain Debug(string image, string config) =>
         new(BlockChainKind.Debug,
         [
             "-blockdev", $"driver=file,filename={Escape(image)},node-name=f0",
             "-blockdev", $"driver=blkdebug,config={Escape(config)},image=f0,node-name=dbg0",
             "-blockdev", "driver=raw,file=dbg0,node-name=d0",
-            "-device", $"virtio-blk-pci,drive=d0,id={DeviceId},werror=stop,rerror=stop",
+            "-device", $"virtio-blk-pci,drive=d0,id={DeviceId},werror=report,rerror=report",
         ], "d0");
 
     /// <summary>QEMU's option syntax takes ",," for a literal comma inside a value.</summary>

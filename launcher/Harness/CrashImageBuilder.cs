@@ -1,12 +1,13 @@
 using System;
 using System.IO;
+using System.Linq;
 
 namespace CapOS.Harness;
 
 /// <summary>
 /// Builds a crash image (docs/plug.md, "Crash images"): onto the disk as it was when the write log started
 /// (the image QEMU booted from), applies every write logged before the plan's flush in log order, then the
-/// plan's tail writes in the plan's order, a torn one only for its first sectors. Discards change nothing
+/// plan's tail writes in the plan's order, a torn one only for its kept sectors. Discards change nothing
 /// (QEMU's default <c>discard=ignore</c>), marks and flushes carry no data.
 /// </summary>
 public static class CrashImageBuilder
@@ -21,7 +22,7 @@ public static class CrashImageBuilder
         {
             if (log.Entries[i].IsWrite)
             {
-                sectors += Write(image, log, log.Entries[i], log.Entries[i].SectorCount);
+                sectors += Write(image, log, log.Entries[i], new CrashWrite(i));
             }
         }
         foreach (CrashWrite write in plan.Tail)
@@ -30,18 +31,22 @@ public static class CrashImageBuilder
             {
                 throw new ArgumentException($"the plan's entry {write.Entry} is not a write after the flush", nameof(plan));
             }
-            LogWritesEntry entry = log.Entries[write.Entry];
-            if (write.Sectors == 0 || write.Sectors > entry.SectorCount)
+            if (write.Entry >= plan.Cutoff)
             {
-                throw new ArgumentException($"the plan applies {write.Sectors} sectors of entry {entry.Index}", nameof(plan));
+                throw new ArgumentException($"the plan's entry {write.Entry} was not issued before its cut", nameof(plan));
             }
-            sectors += Write(image, log, entry, write.Sectors);
+            LogWritesEntry entry = log.Entries[write.Entry];
+            if (write.KeptSectors is { } kept && (kept.Count == 0 || kept.Any(s => s < 0 || (ulong)s >= entry.SectorCount)))
+            {
+                throw new ArgumentException($"the plan keeps sectors {string.Join(',', kept)} of entry {entry.Index}", nameof(plan));
+            }
+            sectors += Write(image, log, entry, write);
         }
         image.Flush();
         return sectors;
     }
 
-    private static ulong Write(Stream image, LogWritesLog log, LogWritesEntry entry, ulong sectors)
+    private static ulong Write(Stream image, LogWritesLog log, LogWritesEntry entry, CrashWrite write)
     {
         ulong size = (ulong)log.SectorSize;
         ulong end = (entry.Sector + entry.SectorCount) * size;
@@ -51,8 +56,22 @@ public static class CrashImageBuilder
                 $"log entry {entry.Index} writes sectors {entry.Sector}..{entry.Sector + entry.SectorCount} past the image's end ({image.Length} bytes)",
                 nameof(log));
         }
-        image.Position = (long)(entry.Sector * size);
-        image.Write(entry.Data.Span[..(int)(sectors * size)]);
+        if (!write.Torn)
+        {
+            image.Position = (long)(entry.Sector * size);
+            image.Write(entry.Data.Span);
+            return entry.SectorCount;
+        }
+        ulong sectors = 0;
+        for (int i = 0; (ulong)i < entry.SectorCount; i++)
+        {
+            if (write.Keeps(i))
+            {
+                image.Position = (long)((entry.Sector + (ulong)i) * size);
+                image.Write(entry.Data.Span.Slice(i * (int)size, (int)size));
+                sectors++;
+            }
+        }
         return sectors;
     }
 }

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace CapOS.Launcher.Plug;
 
 /// <summary><c>plug --cycles N --seed S [--image IMG] [--keep-logs DIR] [--mode kill|power|write|mixed]
-/// [--interval-ms K] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
+/// [--interval-ms K] [--states K] [--contents-unchecked] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
 public static class PlugCommand
 {
     /// <summary>Builds the verb; <paramref name="plug"/> runs it.</summary>
@@ -25,12 +25,23 @@ public static class PlugCommand
         var interval = new Option<int>("--interval-ms") { Description = "The guest's checkpoint interval (kernel command line).", DefaultValueFactory = _ => 100, HelpName = "ms" };
         var deterministic = new Option<bool>("--deterministic") { Description = "QEMU -icount shift=0: guest time counts instructions (cut instants stay host-timed)." };
         var noBuild = new Option<bool>("--no-build") { Description = "Use what is in artifacts/ without building first." };
+        var states = new Option<int>("--states")
+        {
+            Description = "Crash states built from each power cut's write log and booted (the first carries on).",
+            DefaultValueFactory = _ => PlugSettings.DefaultStates,
+            HelpName = "k",
+        };
+        var contentsUnchecked = new Option<bool>("--contents-unchecked")
+        {
+            Description = "Transition only: judge a kernel that does not print contract K1/K2 (mutator snapshot and digest lines) without its contents; the summary says so.",
+        };
         var command = new Command("plug", "Pull the plug: boot, let the checkpoint run, cut at a seeded instant, recover; repeat and check every recovery.")
         {
-            cycles, seed, image, keepLogs, mode, interval, deterministic, noBuild,
+            cycles, seed, image, keepLogs, mode, interval, states, contentsUnchecked, deterministic, noBuild,
         };
         OptionRules.RequirePositive(cycles);
         OptionRules.RequirePositive(interval);
+        OptionRules.RequirePositive(states);
         command.SetAction((result, cancel) => plug(
             new PlugRequest(
                 Cycles: result.GetValue(cycles),
@@ -40,7 +51,9 @@ public static class PlugCommand
                 Mode: result.GetValue(mode),
                 CheckpointIntervalMs: result.GetValue(interval),
                 Deterministic: result.GetValue(deterministic),
-                NoBuild: result.GetValue(noBuild)),
+                NoBuild: result.GetValue(noBuild),
+                States: result.GetValue(states),
+                ContentsUnchecked: result.GetValue(contentsUnchecked)),
             cancel));
         return command;
     }

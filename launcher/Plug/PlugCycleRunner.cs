@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Text.RegularExpressions;
@@ -7,101 +8,191 @@ using CapOS.Harness;
 
 namespace CapOS.Launcher.Plug;
 
-/// <summary>A cycle's boot as run: the result and what a failure report keeps.</summary>
-/// <param name="Result">The cycle's result (without the crash image, which the campaign adds).</param>
-/// <param name="SerialLog">The whole serial log.</param>
-/// <param name="QemuReport">QEMU's command line, exit and output.</param>
-public sealed record CycleRun(CycleResult Result, string SerialLog, string QemuReport);
-
 /// <summary>
-/// Boots one cycle on QEMU and cuts it (docs/plug.md, "A cycle"): start, wait until the serial log settles
-/// recovery (the mutator's line or a failure line), wait for the plan's instant (a delay, a phase line plus an
-/// offset, or blkdebug's error stopping the machine), SIGKILL, then judge the whole log, including the lines
-/// that were still in the socket at the cut (they were printed before it).
+/// Boots on QEMU and cuts (docs/plug.md, "Theory of operation"). A cycle's boot: start, wait until the serial
+/// log settles recovery, wait for the plan's instant (a delay, a phase line plus an offset, or the kernel's
+/// answer to the I/O error handed to it at write N), SIGKILL, then judge the whole log, including the lines
+/// that were still in the socket at the cut (they were printed before it). A recovery boot (a crash state,
+/// the campaign's last boot): wait for recovery and the first commit after it, then SIGKILL and judge.
 /// </summary>
 public static class PlugCycleRunner
 {
     /// <summary>What the recovery wait looks for: the mutator's line, or anything that fails the boot.</summary>
     private static readonly Regex RecoverySettled =
-        new(@"^(mutator: recovered |store: cannot boot:|mutator: invariant broken:|panic:|fault:|EXCEPTION )",
-            RegexOptions.CultureInvariant);
+        new($"{PlugLines.MutatorRecovered()}|{PlugLines.Failure()}", RegexOptions.CultureInvariant);
 
-    /// <summary>Runs one boot of <paramref name="options"/> under <paramref name="plan"/>.</summary>
-    public static async Task<CycleRun> RunAsync(QemuOptions options, CyclePlan plan, long floor, int checkpointIntervalMs,
-        TimeSpan bootLimit, CancellationToken cancel)
+    private static readonly Regex Committed = new("^checkpoint: committed seq=", RegexOptions.CultureInvariant);
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Runs one cycle's boot of <paramref name="options"/> under <paramref name="plan"/>.</summary>
+    public static async Task<CycleRun> RunAsync(QemuOptions options, CyclePlan plan, BootExpectation expect,
+        int checkpointIntervalMs, TimeSpan bootLimit, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan liveness = PlugPlanner.LivenessLimit(checkpointIntervalMs);
+        QemuMachine machine = await QemuMachine.StartAsync(options, cancel: cancel).ConfigureAwait(false);
+        await using (machine.ConfigureAwait(false))
+        {
+            TimeSpan? boot;
+            bool reached = false, mustCommit = false, timedOut = false;
+            int? errorAt = null;
+            if (plan.Mode == PlugMode.Write)
+            {
+                (boot, errorAt, timedOut, mustCommit) = await WriteCutAsync(machine, plan.Fault, clock, bootLimit, liveness, cancel)
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                boot = await WaitForRecoveryAsync(machine, clock, bootLimit, cancel).ConfigureAwait(false);
+                if (boot is not null)
+                {
+                    reached = await WaitForCutAsync(machine, plan, checkpointIntervalMs, cancel).ConfigureAwait(false);
+                    mustCommit = clock.Elapsed - boot.Value >= liveness;
+                }
+            }
+            bool endedByItself = !machine.IsRunning;
+            QemuExit exit = await machine.KillAsync().ConfigureAwait(false);
+            bool cut = !endedByItself && exit.Kind == QemuExitKind.Killed && (boot is not null || errorAt is not null);
+            var facts = new BootFacts(cut, mustCommit, errorAt, timedOut);
+            CycleVerdict verdict = Judge(machine, expect, facts, exit, endedByItself, boot, bootLimit);
+            var result = new CycleResult(plan, verdict, boot, reached, errorAt is not null);
+            return new CycleRun(result, machine.Serial.Log, machine.Describe());
+        }
+    }
+
+    /// <summary>A boot that must only recover and commit once (a crash state, the campaign's last boot).</summary>
+    public static async Task<CycleRun> RecoverAsync(QemuOptions options, CyclePlan plan, BootExpectation expect,
+        int checkpointIntervalMs, TimeSpan bootLimit, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         QemuMachine machine = await QemuMachine.StartAsync(options, cancel: cancel).ConfigureAwait(false);
         await using (machine.ConfigureAwait(false))
         {
-            TimeSpan? boot = await WaitForRecoveryAsync(machine, floor, clock, bootLimit, cancel).ConfigureAwait(false);
-            (bool reached, bool writeFailed) = (false, false);
+            TimeSpan? boot = await WaitForRecoveryAsync(machine, clock, bootLimit, cancel).ConfigureAwait(false);
+            bool committed = false;
             if (boot is not null)
             {
-                (reached, writeFailed) = await WaitForCutAsync(machine, plan, checkpointIntervalMs, cancel)
-                    .ConfigureAwait(false);
+                try
+                {
+                    await machine.Serial.WaitForLineAsync(Committed, PlugPlanner.LivenessLimit(checkpointIntervalMs), cancel)
+                        .ConfigureAwait(false);
+                    committed = true;
+                }
+                catch (SerialWaitException)
+                {
+                }
             }
             bool endedByItself = !machine.IsRunning;
             QemuExit exit = await machine.KillAsync().ConfigureAwait(false);
-            CycleVerdict verdict = PlugJudge.Judge(machine.Serial.Lines, floor);
-            if (verdict.Failure is null && (endedByItself || exit.Kind != QemuExitKind.Killed))
-            {
-                verdict = verdict with { Failure = $"QEMU ended before the cut: {exit.Message}" };
-            }
-            if (verdict.Failure is null && boot is null)
-            {
-                verdict = verdict with { Failure = $"recovery did not settle within {bootLimit.TotalSeconds:0} s" };
-            }
-            var result = new CycleResult(plan, verdict, boot, reached, writeFailed, null);
-            return new CycleRun(result, machine.Serial.Log, machine.Describe());
+            var facts = new BootFacts(Cut: committed && !endedByItself, MustCommit: true);
+            CycleVerdict verdict = Judge(machine, expect, facts, exit, endedByItself, boot, bootLimit);
+            return new CycleRun(new CycleResult(plan, verdict, boot, false, false), machine.Serial.Log, machine.Describe());
         }
+    }
+
+    private static CycleVerdict Judge(QemuMachine machine, BootExpectation expect, BootFacts facts, QemuExit exit,
+        bool endedByItself, TimeSpan? boot, TimeSpan bootLimit)
+    {
+        CycleVerdict verdict = PlugJudge.Judge(machine.Serial.Lines, expect, facts);
+        if (verdict.Failure is null && (endedByItself || exit.Kind != QemuExitKind.Killed))
+        {
+            verdict = verdict with { Failure = $"QEMU ended before the cut: {exit.Message}" };
+        }
+        if (verdict.Failure is null && boot is null && !facts.Cut)
+        {
+            verdict = verdict with { Failure = $"recovery did not settle within {bootLimit.TotalSeconds:0} s" };
+        }
+        return verdict;
     }
 
     /// <summary>Waits until the log settles recovery; returns the time from QEMU's start, or null if the log
     /// failed or never settled (QEMU ended, or the limit passed).</summary>
-    private static async Task<TimeSpan?> WaitForRecoveryAsync(QemuMachine machine, long floor, Stopwatch clock,
-        TimeSpan limit, CancellationToken cancel)
+    private static async Task<TimeSpan?> WaitForRecoveryAsync(QemuMachine machine, Stopwatch clock, TimeSpan limit,
+        CancellationToken cancel)
     {
         try
         {
-            await machine.Serial.WaitForLineAsync(RecoverySettled, limit, cancel).ConfigureAwait(false);
+            Match line = await machine.Serial.WaitForLineAsync(RecoverySettled, limit, cancel).ConfigureAwait(false);
+            return PlugLines.MutatorRecovered().IsMatch(line.Value) ? clock.Elapsed : null;
         }
         catch (SerialWaitException)
         {
             return null;
         }
-        TimeSpan elapsed = clock.Elapsed;
-        CycleVerdict verdict = PlugJudge.Judge(machine.Serial.Lines, floor);
-        return verdict.RecoveryComplete && verdict.Failure is null ? elapsed : null;
     }
 
-    private static async Task<(bool Reached, bool WriteFailed)> WaitForCutAsync(QemuMachine machine, CyclePlan plan,
-        int checkpointIntervalMs, CancellationToken cancel)
+    /// <summary>
+    /// Write mode: wait for QEMU to report the injected error (from the start: it may hit the boot's own redo
+    /// of migration), or until the liveness limit after recovery; then give the kernel the liveness limit to
+    /// answer it: a <c>checkpoint: stopped</c> line for a persistent error, a commit after recovery for a
+    /// transient one.
+    /// </summary>
+    private static async Task<(TimeSpan? Boot, int? ErrorAt, bool TimedOut, bool MustCommit)> WriteCutAsync(
+        QemuMachine machine, WriteFault fault, Stopwatch clock, TimeSpan bootLimit, TimeSpan liveness, CancellationToken cancel)
     {
-        switch (plan.Kind)
+        TimeSpan? boot = null;
+        TimeSpan deadline = bootLimit;
+        int? errorAt = null;
+        while (machine.IsRunning && clock.Elapsed < deadline)
         {
-            case CutKind.AfterDelay:
-                await DelayUnlessEndedAsync(machine, plan.Delay, cancel).ConfigureAwait(false);
-                return (false, false);
-            case CutKind.AfterPhase:
-                if (!await WaitForPhaseOfWorkAsync(machine, plan.Target, PlugPlanner.PhaseWaitLimit(checkpointIntervalMs), cancel)
-                        .ConfigureAwait(false))
-                {
-                    return (false, false);
-                }
-                await DelayUnlessEndedAsync(machine, plan.Delay, cancel).ConfigureAwait(false);
-                return (true, false);
-            default:
-                try
-                {
-                    await machine.Qmp!.WaitForEventAsync("BLOCK_IO_ERROR", plan.Delay, cancel: cancel).ConfigureAwait(false);
-                    return (false, true);
-                }
-                catch (QmpException)
-                {
-                    return (false, false);
-                }
+            if (machine.Qmp!.Events.Any(e => e.Name == "BLOCK_IO_ERROR"))
+            {
+                errorAt = machine.Serial.Lines.Count;
+                break;
+            }
+            if (boot is null && PlugJudge.Settled(machine.Serial.Lines))
+            {
+                boot = clock.Elapsed;
+                deadline = boot.Value + liveness;
+            }
+            await Task.Delay(Tick, cancel).ConfigureAwait(false);
         }
+        if (errorAt is null)
+        {
+            return (Recovered(machine, boot), null, false, boot is not null && clock.Elapsed - boot.Value >= liveness);
+        }
+        TimeSpan answerBy = clock.Elapsed + liveness;
+        while (machine.IsRunning && clock.Elapsed < answerBy && !Answered(machine, fault, errorAt.Value))
+        {
+            await Task.Delay(Tick, cancel).ConfigureAwait(false);
+        }
+        boot ??= PlugJudge.Settled(machine.Serial.Lines) ? clock.Elapsed : null;
+        bool timedOut = machine.IsRunning && !Answered(machine, fault, errorAt.Value);
+        return (Recovered(machine, boot), errorAt, timedOut, false);
+    }
+
+    /// <summary>The settle time, only if the mutator's line (not a failure line) settled it.</summary>
+    private static TimeSpan? Recovered(QemuMachine machine, TimeSpan? boot) =>
+        boot is not null && machine.Serial.Lines.Any(PlugLines.MutatorRecovered().IsMatch) ? boot : null;
+
+    private static bool Answered(QemuMachine machine, WriteFault fault, int errorAt)
+    {
+        var lines = machine.Serial.Lines;
+        if (fault == WriteFault.Persistent)
+        {
+            return lines.Any(PlugLines.Stopped().IsMatch);
+        }
+        int mutator = PlugJudge.Find(lines, PlugLines.MutatorRecovered(), 0, out _);
+        return mutator >= 0 && PlugJudge.Find(lines, Committed, Math.Max(mutator, errorAt), out _) >= 0;
+    }
+
+    /// <summary>Waits for a kill or power cut's instant; true if a cut after a phase saw its line.</summary>
+    private static async Task<bool> WaitForCutAsync(QemuMachine machine, CyclePlan plan, int checkpointIntervalMs,
+        CancellationToken cancel)
+    {
+        if (plan.Kind == CutKind.AfterDelay)
+        {
+            await DelayUnlessEndedAsync(machine, plan.Delay, cancel).ConfigureAwait(false);
+            return false;
+        }
+        if (!await WaitForPhaseOfWorkAsync(machine, plan.Target, PlugPlanner.PhaseWaitLimit(checkpointIntervalMs), cancel)
+                .ConfigureAwait(false))
+        {
+            return false;
+        }
+        await DelayUnlessEndedAsync(machine, plan.Delay, cancel).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>

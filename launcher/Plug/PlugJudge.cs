@@ -1,60 +1,83 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace CapOS.Launcher.Plug;
 
 /// <summary>
-/// Judges one boot of the campaign from its serial lines (docs/plug.md, "Checks"). Pure, so every rule is
-/// unit-tested. A boot fails when:
-/// C1 any failure line appears (<c>store: cannot boot</c>, <c>mutator: invariant broken</c>, <c>panic:</c>,
-/// <c>fault:</c>, a kernel exception), before or after recovery;
-/// C2 there is no <c>checkpoint: recovered</c> line, or no <c>mutator: recovered</c> line after it;
-/// C3 the recovered seq is below the floor (the highest seq known durable before the boot: a checkpoint
-/// whose header was flushed was lost);
-/// C4 the mutator reports another seq than the checkpoint;
-/// C5 a <c>committed</c> seq is not above the recovered seq and every earlier committed seq (a reused seq).
+/// Judges one boot of the campaign from its serial lines, against what the campaign knew before it (the exact
+/// floor, the contents record, the injected write error) and what the harness saw of it (docs/plug.md,
+/// "Invariants"). Pure, so every rule has a test where it fails (PlugJudgeTests). A boot fails when:
+/// C1 any failure line appears, before or after recovery;
+/// C2 it was not cut and shows no <c>checkpoint: recovered</c> line, or no <c>mutator: recovered</c> line
+/// after it (a boot the harness cut before those lines was cut during recovery: not a failure);
+/// C3 the recovered seq is not the newest valid header on the disk it booted from: below it a durable
+/// checkpoint was lost, above it the kernel recovered a header the disk does not hold;
+/// C4 the mutator's recovered (step, digest) is not the one recorded for that seq, the K2 line has no digest,
+/// or a snapshot line has no <c>mutator: snapshot</c> line before the next checkpoint line (contract K1);
+/// C5 a <c>committed</c> seq is not above the recovered seq and every earlier committed seq (a reused seq);
+/// C6 the boot ran the liveness limit past its recovery without being cut and committed nothing after it;
+/// C7/C8 the write-error rules of <see cref="WriteFaultJudge"/>.
+/// C9 (a committed seq missing from the disk after the cut) is <see cref="JudgeCut"/>.
 /// </summary>
 public static class PlugJudge
 {
-    /// <summary>Judges <paramref name="lines"/> (one boot, from its first line) against <paramref name="floor"/>.</summary>
-    public static CycleVerdict Judge(IReadOnlyList<string> lines, long floor)
+    /// <summary>Judges <paramref name="lines"/> (one boot, from its first line).</summary>
+    public static CycleVerdict Judge(IReadOnlyList<string> lines, BootExpectation expect, BootFacts facts)
     {
         string? failure = FirstFailureLine(lines);
         int recovered = Find(lines, PlugLines.Recovered(), 0, out Match recoveredMatch);
         long? seq = recovered < 0 ? null : Number(recoveredMatch, "seq");
         Match mutatorMatch = Match.Empty;
         int mutator = recovered < 0 ? -1 : Find(lines, PlugLines.MutatorRecovered(), recovered + 1, out mutatorMatch);
-        long? mutatorSeq = mutator < 0 ? null : Number(mutatorMatch, "seq");
-        long? step = mutator < 0 ? null : Number(mutatorMatch, "step");
-        (CheckpointPhase phase, long? maxCommitted, string? orderProblem) =
-            recovered < 0 ? (CheckpointPhase.Idle, null, null) : FollowProgress(lines, recovered + 1, seq!.Value);
+        MutatorContents? contents = mutator < 0 ? null
+            : new MutatorContents(Number(mutatorMatch, "step"), mutatorMatch.Groups["digest"].Value);
+        (CheckpointPhase phase, long? maxCommitted, int firstCommit, string? orderProblem) =
+            recovered < 0 ? (CheckpointPhase.Idle, null, -1, null) : FollowProgress(lines, recovered + 1, seq!.Value);
+        (List<(long, MutatorContents)> snapshots, string? snapshotProblem) = Snapshots(lines);
         bool complete = failure is not null || mutator >= 0;
-        failure ??= recovered < 0 ? "no 'checkpoint: recovered' line"
-            : seq < floor ? $"recovered seq {seq} is below the floor {floor}: a committed checkpoint was lost"
-            : mutator < 0 ? "no 'mutator: recovered' line after the checkpoint's"
-            : mutatorSeq != seq ? $"the mutator recovered seq {mutatorSeq}, the checkpoint seq {seq}"
-            : orderProblem;
-        long newFloor = Math.Max(floor, Math.Max(seq ?? floor, maxCommitted ?? floor));
-        return new CycleVerdict(complete, seq, step, phase, maxCommitted, newFloor, failure);
-    }
-
-    private static string? FirstFailureLine(IReadOnlyList<string> lines)
-    {
-        for (int i = 0; i < lines.Count; i++)
+        bool cutDuringRecovery = facts.Cut && (mutator < 0 || firstCommit < 0);
+        failure ??= recovered < 0 ? (facts.Cut ? null : "no 'checkpoint: recovered' line")
+            : seq < expect.Floor ? $"recovered seq {seq} is below the floor {expect.Floor} (the newest valid header on the disk it booted from): a durable checkpoint was lost"
+            : seq > expect.Floor ? $"recovered seq {seq}, but the newest valid header on the disk it booted from is {expect.Floor}"
+            : mutator < 0 ? (facts.Cut ? null : "no 'mutator: recovered' line after the checkpoint's")
+            : null;
+        if (failure is null && expect.CheckContents)
         {
-            if (PlugLines.Failure().IsMatch(lines[i]))
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"serial line {i + 1}: {lines[i]}");
-            }
+            failure = mutator >= 0 && contents!.Value.Digest.Length == 0
+                ? $"serial line {mutator + 1}: the mutator's recovered line has no digest (contract K2; a kernel that predates it needs --contents-unchecked)"
+                : mutator >= 0 ? expect.Record.Check(seq!.Value, contents!.Value) : null;
+            failure ??= snapshotProblem;
         }
-        return null;
+        failure ??= orderProblem;
+        failure ??= WriteFaultJudge.Judge(lines, expect.Fault, facts, mutator);
+        if (failure is null && facts.MustCommit && mutator >= 0 && firstCommit < 0 && !Any(lines, PlugLines.Stopped()))
+        {
+            failure = $"recovered seq {seq} and ran the liveness limit without committing a checkpoint";
+        }
+        return new CycleVerdict(complete, seq, contents, snapshots, phase, maxCommitted, cutDuringRecovery,
+            Any(lines, PlugLines.Stopped()), lines.Count(l => PlugLines.WriteError().IsMatch(l)), failure,
+            lines.Select(l => PlugLines.CommittedCow().Match(l)).Where(m => m.Success).Sum(m => Number(m, "cow")));
     }
 
-    private static int Find(IReadOnlyList<string> lines, Regex pattern, int from, out Match match)
+    /// <summary>C9: every checkpoint the boot announced as committed must be on the disk after the cut
+    /// (<paramref name="diskNewest"/>: the newest valid header there). Null if it holds.</summary>
+    public static string? JudgeCut(CycleVerdict verdict, long diskNewest) =>
+        verdict.MaxCommitted is long committed && committed > diskNewest
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"the boot printed 'committed seq={committed}', but the newest valid header on the disk after the cut is {diskNewest}")
+            : null;
+
+    /// <summary>True once <paramref name="lines"/> settle recovery: the mutator's line or a failure line.</summary>
+    public static bool Settled(IReadOnlyList<string> lines) =>
+        lines.Any(l => PlugLines.MutatorRecovered().IsMatch(l) || PlugLines.Failure().IsMatch(l));
+
+    /// <summary>The index of the first line at or after <paramref name="from"/> that matches, or -1.</summary>
+    internal static int Find(IReadOnlyList<string> lines, Regex pattern, int from, out Match match)
     {
-        for (int i = from; i < lines.Count; i++)
+        for (int i = Math.Max(0, from); i < lines.Count; i++)
         {
             match = pattern.Match(lines[i]);
             if (match.Success)
@@ -66,13 +89,57 @@ public static class PlugJudge
         return -1;
     }
 
+    internal static bool Any(IReadOnlyList<string> lines, Regex pattern) => lines.Any(pattern.IsMatch);
+
+    private static string? FirstFailureLine(IReadOnlyList<string> lines)
+    {
+        int i = Find(lines, PlugLines.Failure(), 0, out _);
+        return i < 0 ? null : string.Create(CultureInfo.InvariantCulture, $"serial line {i + 1}: {lines[i]}");
+    }
+
+    /// <summary>Every mutator snapshot line, and a K1 violation: a snapshot line followed by another checkpoint
+    /// line with no <c>mutator: snapshot</c> line of its seq in between.</summary>
+    private static (List<(long, MutatorContents)>, string?) Snapshots(IReadOnlyList<string> lines)
+    {
+        var snapshots = new List<(long, MutatorContents)>();
+        string? problem = null;
+        (long Seq, int Line)? open = null;
+        for (int i = 0; i < lines.Count; i++)
+        {
+            Match mutator = PlugLines.MutatorSnapshot().Match(lines[i]);
+            if (mutator.Success)
+            {
+                long seq = Number(mutator, "seq");
+                snapshots.Add((seq, new MutatorContents(Number(mutator, "step"), mutator.Groups["digest"].Value)));
+                if (open?.Seq == seq)
+                {
+                    open = null;
+                }
+                continue;
+            }
+            if (!PlugLines.AnyCheckpointLine().IsMatch(lines[i]))
+            {
+                continue;
+            }
+            if (open is { } missing && problem is null)
+            {
+                problem = string.Create(CultureInfo.InvariantCulture,
+                    $"serial line {missing.Line + 1}: snapshot seq={missing.Seq} has no 'mutator: snapshot seq={missing.Seq}' line before the next checkpoint line (contract K1)");
+            }
+            Match progress = PlugLines.Progress().Match(lines[i]);
+            open = progress.Success && progress.Groups["what"].Value == "snapshot" ? (Number(progress, "seq"), i) : null;
+        }
+        return (snapshots, problem);
+    }
+
     /// <summary>The phase of the last checkpoint line from <paramref name="from"/> on, the highest committed
-    /// seq, and a C5 violation if any.</summary>
-    private static (CheckpointPhase Phase, long? MaxCommitted, string? Problem) FollowProgress(
+    /// seq, the first committed line, and a C5 violation if any.</summary>
+    private static (CheckpointPhase Phase, long? MaxCommitted, int FirstCommit, string? Problem) FollowProgress(
         IReadOnlyList<string> lines, int from, long recoveredSeq)
     {
         CheckpointPhase phase = CheckpointPhase.Idle;
         long? maxCommitted = null;
+        int first = -1;
         string? problem = null;
         for (int i = from; i < lines.Count; i++)
         {
@@ -86,6 +153,7 @@ public static class PlugJudge
             {
                 continue;
             }
+            first = first < 0 ? i : first;
             long committed = Number(match, "seq");
             long above = Math.Max(recoveredSeq, maxCommitted ?? recoveredSeq);
             if (committed <= above && problem is null)
@@ -94,9 +162,9 @@ public static class PlugJudge
             }
             maxCommitted = Math.Max(maxCommitted ?? committed, committed);
         }
-        return (phase, maxCommitted, problem);
+        return (phase, maxCommitted, first, problem);
     }
 
-    private static long Number(Match match, string group) =>
+    internal static long Number(Match match, string group) =>
         long.Parse(match.Groups[group].Value, NumberStyles.None, CultureInfo.InvariantCulture);
 }

@@ -16,9 +16,30 @@ public static partial class PlugLines
     [GeneratedRegex(@"^checkpoint: recovered seq=(?<seq>\d+) slot=(?<slot>[01]) log-objects=(?<objects>\d+) restart=(?<restart>\d+)")]
     public static partial Regex Recovered();
 
-    /// <summary><c>mutator: recovered seq=N step=S invariant=ok</c>.</summary>
-    [GeneratedRegex(@"^mutator: recovered seq=(?<seq>\d+) step=(?<step>\d+) invariant=ok")]
+    /// <summary><c>mutator: recovered seq=N step=S digest=D invariant=ok</c> (contract K2; the digest is
+    /// optional here so that a kernel without it is told apart from a missing line).</summary>
+    [GeneratedRegex(@"^mutator: recovered seq=(?<seq>\d+) step=(?<step>\d+)(?: digest=(?<digest>[0-9a-f]{16}))? invariant=ok")]
     public static partial Regex MutatorRecovered();
+
+    /// <summary><c>mutator: snapshot seq=N step=S digest=D</c> (contract K1).</summary>
+    [GeneratedRegex(@"^mutator: snapshot seq=(?<seq>\d+) step=(?<step>\d+) digest=(?<digest>[0-9a-f]{16})")]
+    public static partial Regex MutatorSnapshot();
+
+    /// <summary><c>checkpoint: stopped seq=N: reason; last committed seq=M</c> (contract K4).</summary>
+    [GeneratedRegex(@"^checkpoint: stopped")]
+    public static partial Regex Stopped();
+
+    /// <summary><c>checkpoint: write error seq=N what=W try=t (disk error e)</c> (contract K4).</summary>
+    [GeneratedRegex(@"^checkpoint: write error")]
+    public static partial Regex WriteError();
+
+    /// <summary>The copy-on-write count of a <c>committed</c> line (contract K3).</summary>
+    [GeneratedRegex(@"^checkpoint: committed seq=\d+ .*\bcow=(?<cow>\d+)")]
+    public static partial Regex CommittedCow();
+
+    /// <summary>Any checkpoint line (K1 requires the mutator's snapshot line before the next one).</summary>
+    [GeneratedRegex(@"^checkpoint: ")]
+    public static partial Regex AnyCheckpointLine();
 
     /// <summary><c>checkpoint: snapshot|stabilize|committed|migrate|migrated seq=N ...</c>.</summary>
     [GeneratedRegex(@"^checkpoint: (?<what>snapshot|stabilize|committed|migrate|migrated) seq=(?<seq>\d+)")]
@@ -33,9 +54,14 @@ public static partial class PlugLines
     /// <summary>The guest's exit value when recovery is refused (<c>store: cannot boot</c>).</summary>
     public const int CannotBootExitValue = 4;
 
-    /// <summary>The kernel command line for a campaign boot.</summary>
+    /// <summary>The object cache of a campaign boot, in pages and in nodes: small enough that the mutator's
+    /// structure is evicted and faulted back during every run (contract K5).</summary>
+    public const int CacheObjects = 64;
+
+    /// <summary>The kernel command line for a campaign boot (contract K5).</summary>
     public static string CommandLine(int checkpointIntervalMs) =>
-        string.Create(CultureInfo.InvariantCulture, $"{MutatorWord} checkpoint-interval-ms={checkpointIntervalMs}");
+        string.Create(CultureInfo.InvariantCulture,
+            $"{MutatorWord} checkpoint-interval-ms={checkpointIntervalMs} cache-pages={CacheObjects} cache-nodes={CacheObjects}");
 
     /// <summary>The phase a checkpoint progress word starts.</summary>
     public static CheckpointPhase PhaseAfter(string what) =>

@@ -36,8 +36,9 @@ public static class PlugPlanner
         if (mode == PlugMode.Write)
         {
             int write = random.Between(1, MaxWriteNumber);
-            return new CyclePlan(cycle, mode, CutKind.AtWrite, CheckpointPhase.Idle, WriteLimit(checkpointIntervalMs),
-                write, crashSeed);
+            WriteFault fault = random.Chance(1, 2) ? WriteFault.Transient : WriteFault.Persistent;
+            return new CyclePlan(cycle, mode, CutKind.AtWrite, CheckpointPhase.Idle, LivenessLimit(checkpointIntervalMs),
+                write, crashSeed, fault);
         }
         if (random.Chance(1, 2))
         {
@@ -55,9 +56,10 @@ public static class PlugPlanner
     public static TimeSpan PhaseWaitLimit(int checkpointIntervalMs) =>
         TimeSpan.FromMilliseconds(10.0 * checkpointIntervalMs + 5000);
 
-    /// <summary>How long write mode waits for the failing write before cutting anyway.</summary>
-    public static TimeSpan WriteLimit(int checkpointIntervalMs) =>
-        TimeSpan.FromMilliseconds(10.0 * checkpointIntervalMs + 2000);
+    /// <summary>How long a recovered boot may run uncut without committing (C6), how long write mode waits for
+    /// the failing write after recovery, and how long the kernel has to answer an injected error (C7, C8).</summary>
+    public static TimeSpan LivenessLimit(int checkpointIntervalMs) =>
+        TimeSpan.FromMilliseconds(10.0 * checkpointIntervalMs + 5000);
 
     private static TimeSpan Microseconds(long us) => TimeSpan.FromTicks(us * TimeSpan.TicksPerMicrosecond);
 }

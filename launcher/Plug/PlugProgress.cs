@@ -28,10 +28,13 @@ public sealed class PlugProgress
     {
         string seq = cycle.Verdict.RecoveredSeq?.ToString(CultureInfo.InvariantCulture) ?? "-";
         string phase = cycle.Verdict.Phase.ToString().ToLowerInvariant();
+        bool last = cycle.Plan.Cycle > summary.PlannedCycles;
+        string what = last ? "last recovery" : $"cycle {cycle.Plan.Cycle}/{summary.PlannedCycles} {cycle.Plan.Describe()}";
+        string states = cycle.States.Count == 0 ? "" : $"; {cycle.States.Count} crash states";
         if (!_interactive)
         {
             _out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"plug: cycle {cycle.Plan.Cycle}/{summary.PlannedCycles} {cycle.Plan.Describe()}; recovered seq {seq}; cut in {phase}; floor {summary.Floor}; {(cycle.Failed ? "FAILED: " + cycle.Verdict.Failure : "ok")}"));
+                $"plug: {what}; recovered seq {seq}; {(last ? "committed" : $"cut in {phase}")}{states}; floor {summary.Floor}; {(cycle.Failed ? "FAILED: " + cycle.Failure : "ok")}"));
             _out.Flush();
             return;
         }

@@ -9,6 +9,8 @@ namespace CapOS.Launcher.Plug;
 /// <param name="CheckpointIntervalMs">The guest's checkpoint interval.</param>
 /// <param name="Deterministic">Boot with QEMU's instruction counting (guest time counts instructions).</param>
 /// <param name="NoBuild">Skip the build step.</param>
+/// <param name="States">Crash states per power cut.</param>
+/// <param name="ContentsUnchecked">Judge a kernel that predates contract K1/K2 without its contents.</param>
 public sealed record PlugRequest(
     int Cycles,
     ulong Seed,
@@ -17,4 +19,6 @@ public sealed record PlugRequest(
     PlugMode Mode,
     int CheckpointIntervalMs,
     bool Deterministic,
-    bool NoBuild);
+    bool NoBuild,
+    int States = PlugSettings.DefaultStates,
+    bool ContentsUnchecked = false);

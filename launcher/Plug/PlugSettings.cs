@@ -3,12 +3,18 @@ using System;
 namespace CapOS.Launcher.Plug;
 
 /// <summary>A campaign's parameters, resolved (paths absolute).</summary>
-/// <param name="Cycles">Boots to run.</param>
+/// <param name="Cycles">Boots to run (then one more that only recovers and commits).</param>
 /// <param name="Seed">Seeds every random choice.</param>
 /// <param name="Mode">Kill, power, write or mixed.</param>
 /// <param name="Image">The disk image; the campaign works on a copy and never writes it.</param>
 /// <param name="KeepLogs">Where a failing cycle's logs and images are kept.</param>
 /// <param name="CheckpointIntervalMs">The guest's checkpoint interval (kernel command line).</param>
 /// <param name="BootLimit">How long a boot may take to settle recovery.</param>
+/// <param name="States">Crash states built and booted per power cut (the first carries on as the working disk).</param>
+/// <param name="CheckContents">False only for a kernel that predates contract K1/K2 (<c>--contents-unchecked</c>).</param>
 public sealed record PlugSettings(int Cycles, ulong Seed, PlugMode Mode, string Image, string KeepLogs,
-    int CheckpointIntervalMs, TimeSpan BootLimit);
+    int CheckpointIntervalMs, TimeSpan BootLimit, int States = PlugSettings.DefaultStates, bool CheckContents = true)
+{
+    /// <summary>Crash states per power cut unless told otherwise.</summary>
+    public const int DefaultStates = 4;
+}

@@ -1,10 +1,12 @@
+extern alias Launcher;
+
 using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CapOS.Harness;
-using CapOS.Launcher.Plug;
+using Launcher::CapOS.Launcher.Plug;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -13,8 +15,8 @@ namespace CapOS.SystemTests;
 /// <summary>
 /// A short pull-the-plug campaign against the real kernel, run through <see cref="PlugCampaign"/> exactly as
 /// <c>./capos plug</c> runs it (docs/plug.md), over a temporary copy of artifacts/images/plug.img: every cycle must
-/// recover to at least the floor with the mutator's invariant intact (issue #4 "How it will be checked": the
-/// test command runs a short plug campaign).
+/// recover exactly the newest header on its disk with the contents its snapshot recorded, and the last cut is
+/// judged by one more boot that must commit (issues #4 and #9: the test command runs a short plug campaign).
 /// </summary>
 public sealed class PlugTests(ITestOutputHelper output)
 {
@@ -48,7 +50,11 @@ public sealed class PlugTests(ITestOutputHelper output)
         var missing = Layout.MissingKernelArtifacts();
         Assert.True(missing.Count == 0, $"the plug test needs {string.Join(", ", missing)}, which the solution build writes");
         DirectoryInfo keep = Directory.CreateTempSubdirectory("capos-plug-test-");
-        var settings = new PlugSettings(Cycles, Seed, PlugMode.Mixed, image, keep.FullName, IntervalMs, PlugVerb.BootLimit);
+        // Transition: the kernel on main does not print contract K1/K2 yet (issue 9's kernel side), so contents
+        // are not judged here; the summary says so (row "contents: NOT JUDGED"). Make this true when it lands.
+        const bool checkContents = false;
+        var settings = new PlugSettings(Cycles, Seed, PlugMode.Mixed, image, keep.FullName, IntervalMs, PlugVerb.BootLimit,
+            CheckContents: checkContents);
         QemuOptions Machine(BlockChain chain) =>
             CapOSBoot.Kernel(Layout, PlugLines.CommandLine(IntervalMs), Accelerator.Tcg) with { ExtraArguments = chain.Arguments };
         var progress = new StringWriter();
@@ -65,8 +71,8 @@ public sealed class PlugTests(ITestOutputHelper output)
         }
 
         Assert.True(summary.Failures == 0, $"a cycle failed; its logs are in {keep.FullName}\n{report}");
-        Assert.True(summary.Cycles.Count == Cycles && summary.Recoveries == Cycles, report);
-        Assert.True(summary.Cycles.All(c => c.Verdict.RecoveryComplete && c.Verdict.RecoveredSeq >= 1), report);
+        Assert.True(summary.Passed && summary.Cycles.Count == Cycles, $"every cycle and the last recovery must run\n{report}");
+        Assert.True(summary.Cycles.All(c => c.Verdict.RecoveredSeq >= 1) && summary.Last!.Verdict.RecoveredSeq >= 1, report);
         Assert.True(summary.Floor > 1, $"the campaign must commit checkpoints past the image's first\n{report}");
         Assert.True(new FileInfo(image).LastWriteTimeUtc.Ticks == before, "the campaign must never write the artifact");
         keep.Delete(recursive: true);

@@ -29,10 +29,10 @@ public class RecoveryBenchTests
     {
         string[] lines = BenchLogs.Lines(BenchLogs.RecoveryBoot);
 
-        Assert.Contains("mutator", RecoveryBench.Read([.. lines.Where(l => !l.StartsWith("mutator:", StringComparison.Ordinal))], 0, TimeSpan.Zero).Failure,
+        Assert.Contains("mutator", RecoveryBench.Read([.. lines.Where(l => !l.StartsWith("mutator:", StringComparison.Ordinal))], 7, TimeSpan.Zero).Failure,
             StringComparison.Ordinal);
         Assert.Equal("no 'store: recovered in' line",
-            RecoveryBench.Read([.. lines.Where(l => !l.StartsWith("store: recovered", StringComparison.Ordinal))], 0, TimeSpan.Zero).Failure);
+            RecoveryBench.Read([.. lines.Where(l => !l.StartsWith("store: recovered", StringComparison.Ordinal))], 7, TimeSpan.Zero).Failure);
     }
 
     [Fact]

@@ -37,17 +37,31 @@ start:
     jz .last
     cmp al, '|'
     je .newline
-    out dx, al
+    call putc
     jmp .field
 .newline:
     mov al, 10
-    out dx, al
+    call putc
     jmp .field
 .last:
     mov al, 10
-    out dx, al
+    call putc
 .spin:
     cli
     jmp .spin
+
+; Writes al to COM1 once the transmitter holding register is empty (LSR bit 5): a byte written while the
+; UART is still sending is lost, and QEMU sends slower than a spinning guest writes when its socket backs up.
+putc:
+    push eax
+    mov dx, COM1 + 5
+.wait:
+    in al, dx
+    test al, 0x20
+    jz .wait
+    pop eax
+    mov dx, COM1
+    out dx, al
+    ret
 
 image_end:

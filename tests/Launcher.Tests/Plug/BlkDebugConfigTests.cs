@@ -25,21 +25,23 @@ public class BlkDebugConfigTests
             event = "write_aio"
             state = "3"
             errno = "5"
+            iotype = "write"
+            once = "on"
 
             """.Replace("\r", "", StringComparison.Ordinal),
-            BlkDebugConfig.FailWrite(3));
+            BlkDebugConfig.FailWrite(3, once: true));
     }
 
     [Fact]
-    public void TheFirstWriteNeedsNoStateMove()
+    public void APersistentErrorStaysActive()
     {
-        string text = BlkDebugConfig.FailWrite(1, errno: 28);
+        string text = BlkDebugConfig.FailWrite(1, once: false, errno: 28);
 
         Assert.DoesNotContain("[set-state]", text);
-        Assert.Contains("state = \"1\"\nerrno = \"28\"", text);
+        Assert.Contains("state = \"1\"\nerrno = \"28\"\niotype = \"write\"\nonce = \"off\"", text);
     }
 
     [Fact]
     public void WriteNumbersStartAtOne() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => BlkDebugConfig.FailWrite(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BlkDebugConfig.FailWrite(0, once: true));
 }

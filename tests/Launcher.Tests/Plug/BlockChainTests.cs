@@ -38,7 +38,7 @@ public class BlockChainTests
         BlockChain chain = BlockChain.Debug("/i.img", "/r.conf");
 
         Assert.Contains("driver=blkdebug,config=/r.conf,image=f0,node-name=dbg0", chain.Arguments);
-        Assert.Equal("virtio-blk-pci,drive=d0,id=plugdisk,werror=stop,rerror=stop", chain.Arguments[^1]);
+        Assert.Equal("virtio-blk-pci,drive=d0,id=plugdisk,werror=report,rerror=report", chain.Arguments[^1]);
     }
 
     [Fact]
@@ -63,28 +63,34 @@ public class BlockChainTests
         Assert.Equal(1, read.LastFlush);
         Assert.True(read.Entries[0].Data.Span.IndexOfAnyExcept((byte)0xab) < 0);
         // The crash as of the flush: the first write only; with the tail kept whole, both.
-        byte[] asOfFlush = Replay(before, read, new CrashPlan(1, 1, []));
+        byte[] asOfFlush = Replay(before, read, new CrashPlan(1, 3, 1, []));
         Assert.Equal(0xab, asOfFlush[4096]);
         Assert.Equal(0xee, asOfFlush[0]);
-        byte[] withTail = Replay(before, read, new CrashPlan(1, 1, [new CrashWrite(2, 1, false)]));
+        byte[] withTail = Replay(before, read, new CrashPlan(1, 3, 1, [new CrashWrite(2)]));
         Assert.Equal(File.ReadAllBytes(image), withTail);
     }
 
-    [Fact]
-    public async Task BlkdebugFailsExactlyTheChosenWrite()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BlkdebugFailsExactlyTheChosenWriteOnceOrForEver(bool once)
     {
         using var files = new TemporaryFiles();
         string image = files.Create("disk.img", 64 * 1024, 0);
         string rules = files.Path("rules.conf");
-        File.WriteAllText(rules, BlkDebugConfig.FailWrite(3));
+        File.WriteAllText(rules, BlkDebugConfig.FailWrite(3, once));
         await using QemuMachine machine = await StartAsync(BlockChain.Debug(image, rules));
 
         string first = await QemuIoAsync(machine, "write -P 1 0 512");
         string second = await QemuIoAsync(machine, "write -P 2 512 512");
         string third = await QemuIoAsync(machine, "write -P 3 1024 512");
+        string fourth = await QemuIoAsync(machine, "write -P 4 1536 512");
+        string read = await QemuIoAsync(machine, "read -P 1 0 512");
 
         Assert.DoesNotContain("failed", first + second);
         Assert.Contains("write failed: Input/output error", third);
+        Assert.Equal(!once, fourth.Replace(third, "", StringComparison.Ordinal).Contains("write failed", StringComparison.Ordinal));
+        Assert.DoesNotContain("read failed", read.Replace(fourth, "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     private static byte[] Replay(byte[] before, LogWritesLog log, CrashPlan plan)

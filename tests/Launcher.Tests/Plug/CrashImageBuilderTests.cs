@@ -19,7 +19,7 @@ public class CrashImageBuilderTests
     public void TheDurablePrefixIsAppliedInLogOrderAndTheTailAsPlanned()
     {
         byte[] image = Image(16);
-        var plan = new CrashPlan(6, 2, [new CrashWrite(8, 1, false), new CrashWrite(7, 4, false)]);
+        var plan = new CrashPlan(6, 9, 2, [new CrashWrite(8), new CrashWrite(7)]);
 
         ulong written = CrashImageBuilder.Apply(new MemoryStream(image), Log, plan);
 
@@ -32,17 +32,18 @@ public class CrashImageBuilderTests
     }
 
     [Fact]
-    public void ATornWriteAppliesOnlyItsFirstSectors()
+    public void ATornWriteAppliesOnlyItsKeptSectors()
     {
         byte[] image = Image(16);
-        var plan = new CrashPlan(6, 2, [new CrashWrite(7, 2, true)]);
+        var plan = new CrashPlan(6, 9, 2, [new CrashWrite(7, [1, 3])]);
 
-        CrashImageBuilder.Apply(new MemoryStream(image), Log, plan);
+        ulong written = CrashImageBuilder.Apply(new MemoryStream(image), Log, plan);
 
-        Assert.Equal(0x88, image[8 * Sector]);
+        Assert.Equal(2UL + 1 + 4 + 1 + 2, written);
+        Assert.Equal(0xee, image[8 * Sector]);
         Assert.Equal(1, image[9 * Sector + 1]);    // second sector of entry 7
         Assert.Equal(0xee, image[10 * Sector]);
-        Assert.Equal(0xee, image[11 * Sector]);
+        Assert.Equal(3, image[11 * Sector + 1]);   // fourth
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public class CrashImageBuilderTests
     {
         byte[] image = Image(16);
 
-        CrashImageBuilder.Apply(new MemoryStream(image), Log, new CrashPlan(2, 3, []));
+        CrashImageBuilder.Apply(new MemoryStream(image), Log, new CrashPlan(2, 9, 3, []));
 
         Assert.Equal(0x12, image[1 * Sector]);
         Assert.Equal(0xee, image[4 * Sector]);
@@ -60,11 +61,13 @@ public class CrashImageBuilderTests
     [Fact]
     public void WritesOutsideTheImageAndBadPlansAreRejected()
     {
-        Assert.Throws<ArgumentException>(() => CrashImageBuilder.Apply(new MemoryStream(Image(6)), Log, new CrashPlan(6, 2, [])));
+        Assert.Throws<ArgumentException>(() => CrashImageBuilder.Apply(new MemoryStream(Image(6)), Log, new CrashPlan(6, 9, 2, [])));
         Assert.Throws<ArgumentException>(() => CrashImageBuilder.Apply(new MemoryStream(Image(16)), Log,
-            new CrashPlan(6, 2, [new CrashWrite(5, 1, false)])));
+            new CrashPlan(6, 9, 2, [new CrashWrite(5)])));
         Assert.Throws<ArgumentException>(() => CrashImageBuilder.Apply(new MemoryStream(Image(16)), Log,
-            new CrashPlan(6, 2, [new CrashWrite(7, 5, false)])));
+            new CrashPlan(6, 9, 2, [new CrashWrite(7, [4])])));
+        Assert.Throws<ArgumentException>(() => CrashImageBuilder.Apply(new MemoryStream(Image(16)), Log,
+            new CrashPlan(6, 8, 1, [new CrashWrite(8)])));
     }
 
     private static byte[] Image(int sectors)

@@ -31,6 +31,9 @@ internal sealed class LogWritesBuilder
         return Entry(sector, sectors, flags, data, null);
     }
 
+    public LogWritesBuilder WriteBytes(ulong sector, byte[] data, LogWritesFlags flags = LogWritesFlags.None) =>
+        Entry(sector, (ulong)(data.Length / _sectorSize), flags, data, null);
+
     public LogWritesBuilder Flush() => Entry(0, 0, LogWritesFlags.Flush, [], null);
 
     public LogWritesBuilder Discard(ulong sector, ulong sectors) => Entry(sector, sectors, LogWritesFlags.Discard, [], null);

@@ -52,7 +52,8 @@ public class PlugPlannerTests
                 default:
                     Assert.Equal(PlugMode.Write, plan.Mode);
                     Assert.InRange(plan.WriteNumber, 1, PlugPlanner.MaxWriteNumber);
-                    Assert.Equal(PlugPlanner.WriteLimit(40), plan.Delay);
+                    Assert.Equal(PlugPlanner.LivenessLimit(40), plan.Delay);
+                    Assert.NotEqual(WriteFault.None, plan.Fault);
                     break;
             }
         }

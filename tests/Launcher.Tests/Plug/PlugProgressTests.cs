@@ -11,7 +11,7 @@ public class PlugProgressTests
     {
         var output = new StringWriter { NewLine = "\n" };
         var progress = new PlugProgress(output, interactive: false);
-        var summary = new PlugSummary(1, PlugMode.Kill, 2, 0);
+        var summary = new PlugSummary(PlugSummaryTests.Settings(1, PlugMode.Kill, 2), 0);
         CycleResult first = PlugSummaryTests.Cycle(1, PlugMode.Kill, CutKind.AfterDelay, 3, CheckpointPhase.Commit, 4, 10);
         summary.Add(first);
 
@@ -27,7 +27,7 @@ public class PlugProgressTests
     {
         var output = new StringWriter { NewLine = "\n" };
         var progress = new PlugProgress(output, interactive: true);
-        var summary = new PlugSummary(1, PlugMode.Kill, 4, 0);
+        var summary = new PlugSummary(PlugSummaryTests.Settings(1, PlugMode.Kill, 4), 0);
         CycleResult first = PlugSummaryTests.Cycle(1, PlugMode.Kill, CutKind.AfterDelay, 12, CheckpointPhase.Stabilize, 12, 10);
         CycleResult second = PlugSummaryTests.Cycle(2, PlugMode.Kill, CutKind.AfterDelay, 3, CheckpointPhase.Idle, 12, 10, "bad");
 
