@@ -90,7 +90,7 @@ public sealed class PlugCampaign
     {
         CyclePlan plan = PlugPlanner.Plan(_settings.Seed, cycle, _settings.Mode, _settings.CheckpointIntervalMs);
         File.Copy(paths.Work, paths.Boot, overwrite: true);
-        var expect = new BootExpectation(floor, _record, _settings.CheckContents, plan.Fault);
+        var expect = new BootExpectation(floor, _record, CheckContents: true, plan.Fault);
         CycleRun run = await PlugCycleRunner.RunAsync(_machine(ChainFor(plan, paths)), plan, expect,
             _settings.CheckpointIntervalMs, _settings.BootLimit, cancel).ConfigureAwait(false);
         CycleResult result = run.Result with { FloorAfter = floor };
@@ -114,7 +114,7 @@ public sealed class PlugCampaign
     {
         var plan = new CyclePlan(_settings.Cycles + 1, PlugMode.Kill, CutKind.AfterDelay, CheckpointPhase.Idle, TimeSpan.Zero, 0, 0);
         File.Copy(paths.Work, paths.Boot, overwrite: true);
-        var expect = new BootExpectation(floor, _record, _settings.CheckContents);
+        var expect = new BootExpectation(floor, _record);
         CycleRun run = await PlugCycleRunner.RecoverAsync(_machine(BlockChain.Plain(paths.Work)), plan, expect,
             _settings.CheckpointIntervalMs, _settings.BootLimit, cancel).ConfigureAwait(false);
         CycleResult result = run.Result with { FloorAfter = floor };
@@ -159,7 +159,7 @@ public sealed class PlugCampaign
         var judged = new List<StateResult> { states[0] };
         foreach (StateResult state in states.Skip(1))
         {
-            StateRun run = await cut.BootAsync(state, result.Plan, _record, _settings.CheckContents, _machine,
+            StateRun run = await cut.BootAsync(state, result.Plan, _record, _machine,
                 _settings.CheckpointIntervalMs, _settings.BootLimit, cancel).ConfigureAwait(false);
             stateRuns.Add(run);
             judged.Add(run.State);

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace CapOS.Launcher.Plug;
 
 /// <summary><c>plug --cycles N --seed S [--image IMG] [--keep-logs DIR] [--mode kill|power|write|mixed]
-/// [--interval-ms K] [--states K] [--contents-unchecked] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
+/// [--interval-ms K] [--states K] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
 public static class PlugCommand
 {
     /// <summary>Builds the verb; <paramref name="plug"/> runs it.</summary>
@@ -31,13 +31,9 @@ public static class PlugCommand
             DefaultValueFactory = _ => PlugSettings.DefaultStates,
             HelpName = "k",
         };
-        var contentsUnchecked = new Option<bool>("--contents-unchecked")
-        {
-            Description = "Transition only: judge a kernel that does not print contract K1/K2 (mutator snapshot and digest lines) without its contents; the summary says so.",
-        };
         var command = new Command("plug", "Pull the plug: boot, let the checkpoint run, cut at a seeded instant, recover; repeat and check every recovery.")
         {
-            cycles, seed, image, keepLogs, mode, interval, states, contentsUnchecked, deterministic, noBuild,
+            cycles, seed, image, keepLogs, mode, interval, states, deterministic, noBuild,
         };
         OptionRules.RequirePositive(cycles);
         OptionRules.RequirePositive(interval);
@@ -52,8 +48,7 @@ public static class PlugCommand
                 CheckpointIntervalMs: result.GetValue(interval),
                 Deterministic: result.GetValue(deterministic),
                 NoBuild: result.GetValue(noBuild),
-                States: result.GetValue(states),
-                ContentsUnchecked: result.GetValue(contentsUnchecked)),
+                States: result.GetValue(states)),
             cancel));
         return command;
     }

@@ -10,7 +10,6 @@ namespace CapOS.Launcher.Plug;
 /// <param name="Deterministic">Boot with QEMU's instruction counting (guest time counts instructions).</param>
 /// <param name="NoBuild">Skip the build step.</param>
 /// <param name="States">Crash states per power cut.</param>
-/// <param name="ContentsUnchecked">Judge a kernel that predates contract K1/K2 without its contents.</param>
 public sealed record PlugRequest(
     int Cycles,
     ulong Seed,
@@ -20,5 +19,4 @@ public sealed record PlugRequest(
     int CheckpointIntervalMs,
     bool Deterministic,
     bool NoBuild,
-    int States = PlugSettings.DefaultStates,
-    bool ContentsUnchecked = false);
+    int States = PlugSettings.DefaultStates);

@@ -11,9 +11,8 @@ namespace CapOS.Launcher.Plug;
 /// <param name="CheckpointIntervalMs">The guest's checkpoint interval (kernel command line).</param>
 /// <param name="BootLimit">How long a boot may take to settle recovery.</param>
 /// <param name="States">Crash states built and booted per power cut (the first carries on as the working disk).</param>
-/// <param name="CheckContents">False only for a kernel that predates contract K1/K2 (<c>--contents-unchecked</c>).</param>
 public sealed record PlugSettings(int Cycles, ulong Seed, PlugMode Mode, string Image, string KeepLogs,
-    int CheckpointIntervalMs, TimeSpan BootLimit, int States = PlugSettings.DefaultStates, bool CheckContents = true)
+    int CheckpointIntervalMs, TimeSpan BootLimit, int States = PlugSettings.DefaultStates)
 {
     /// <summary>Crash states per power cut unless told otherwise.</summary>
     public const int DefaultStates = 4;

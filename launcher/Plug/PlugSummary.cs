@@ -112,10 +112,6 @@ public sealed class PlugSummary
 
     private string Contents()
     {
-        if (!_settings.CheckContents)
-        {
-            return "NOT JUDGED (--contents-unchecked: the kernel predates contract K1/K2)";
-        }
         int judged = All.Count(c => c.Verdict.Contents is not null && !c.Failed)
             + States.Count(s => s.Verdict?.Contents is not null && s.Failure is null);
         return $"{Count(judged)} recoveries held their snapshot's (step, digest)";

@@ -43,12 +43,8 @@ public static class PlugVerb
         }
         var settings = new PlugSettings(request.Cycles, request.Seed, request.Mode, image,
             Path.GetFullPath(request.KeepLogs ?? DefaultKeepLogs(layout, request)), request.CheckpointIntervalMs, BootLimit,
-            request.States, CheckContents: !request.ContentsUnchecked);
+            request.States);
         LauncherConsole.Info($"plug: {settings.Cycles} cycles, seed {settings.Seed}, mode {Name(settings.Mode)}, image {image}");
-        if (request.ContentsUnchecked)
-        {
-            LauncherConsole.Info("plug: --contents-unchecked: recovered contents are NOT judged (contract K1/K2)");
-        }
         QemuOptions Machine(BlockChain chain) =>
             CapOSBoot.Kernel(layout, PlugLines.CommandLine(request.CheckpointIntervalMs), Accelerator.Tcg) with
             {
@@ -68,9 +64,8 @@ public static class PlugVerb
             LauncherConsole.Info("interrupted");
             return LauncherExitCodes.Interrupted;
         }
-        LauncherConsole.Success(request.ContentsUnchecked
-            ? $"{summary.Cycles.Count} cycles and the last recovery passed (contents NOT judged)"
-            : $"{summary.Cycles.Count} cycles and the last recovery passed: every recovery reached its exact floor with its recorded contents");
+        LauncherConsole.Success(
+            $"{summary.Cycles.Count} cycles and the last recovery passed: every recovery reached its exact floor with its recorded contents");
         return 0;
     }
 

@@ -61,12 +61,12 @@ public sealed class PowerCut
     }
 
     /// <summary>Builds and boots a side state; its contents are judged against a copy of the record.</summary>
-    public async Task<StateRun> BootAsync(StateResult state, CyclePlan plan, ContentsRecord record, bool checkContents,
+    public async Task<StateRun> BootAsync(StateResult state, CyclePlan plan, ContentsRecord record,
         Func<BlockChain, QemuOptions> machine, int intervalMs, TimeSpan bootLimit, CancellationToken cancel)
     {
         string path = _paths.State(state.Index);
         Build(state, path);
-        var expect = new BootExpectation(state.Floor, record.Copy(), checkContents);
+        var expect = new BootExpectation(state.Floor, record.Copy());
         CycleRun run = await PlugCycleRunner.RecoverAsync(machine(BlockChain.Plain(path)), plan, expect, intervalMs, bootLimit, cancel)
             .ConfigureAwait(false);
         File.Delete(path);

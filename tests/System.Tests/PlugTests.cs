@@ -50,11 +50,7 @@ public sealed class PlugTests(ITestOutputHelper output)
         var missing = Layout.MissingKernelArtifacts();
         Assert.True(missing.Count == 0, $"the plug test needs {string.Join(", ", missing)}, which the solution build writes");
         DirectoryInfo keep = Directory.CreateTempSubdirectory("capos-plug-test-");
-        // Transition: the kernel on main does not print contract K1/K2 yet (issue 9's kernel side), so contents
-        // are not judged here; the summary says so (row "contents: NOT JUDGED"). Make this true when it lands.
-        const bool checkContents = false;
-        var settings = new PlugSettings(Cycles, Seed, PlugMode.Mixed, image, keep.FullName, IntervalMs, PlugVerb.BootLimit,
-            CheckContents: checkContents);
+        var settings = new PlugSettings(Cycles, Seed, PlugMode.Mixed, image, keep.FullName, IntervalMs, PlugVerb.BootLimit);
         QemuOptions Machine(BlockChain chain) =>
             CapOSBoot.Kernel(Layout, PlugLines.CommandLine(IntervalMs), Accelerator.Tcg) with { ExtraArguments = chain.Arguments };
         var progress = new StringWriter();

@@ -7,8 +7,8 @@ namespace CapOS.Launcher.Tests.Plug;
 
 public class PlugSummaryTests
 {
-    internal static PlugSettings Settings(ulong seed, PlugMode mode, int cycles, bool checkContents = true) =>
-        new(cycles, seed, mode, "/plug.img", "/keep", 100, TimeSpan.FromSeconds(60), CheckContents: checkContents);
+    internal static PlugSettings Settings(ulong seed, PlugMode mode, int cycles) =>
+        new(cycles, seed, mode, "/plug.img", "/keep", 100, TimeSpan.FromSeconds(60));
 
     internal static CycleVerdict Verdict(long? seq, CheckpointPhase phase, string? failure = null, bool cutInRecovery = false,
         bool stopped = false) =>
@@ -81,11 +81,6 @@ public class PlugSummaryTests
         Assert.Contains("cycles             1 of 1; last recovery ok", summary.Render(), StringComparison.Ordinal);
         Assert.Contains("recovered seq      min 1  max 3", summary.Render(), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void UncheckedContentsAreSaidLoudly() =>
-        Assert.Contains("contents           NOT JUDGED (--contents-unchecked",
-            new PlugSummary(Settings(1, PlugMode.Kill, 3, checkContents: false), 0).Render(), StringComparison.Ordinal);
 
     [Fact]
     public void AnEmptyCampaignSaysNone()
