@@ -125,7 +125,7 @@ public static class RecoveryBench
             }
             await first.KillAsync().ConfigureAwait(false);
             floor = Plug.Disk.DiskHeaders.Read(options.DiskImage!).Newest;
-            pauses = ReadPauses(first.Serial.Lines);
+            pauses = ReadPauses(first.Serial.CompleteLines);
         }
         var clock = Stopwatch.StartNew();
         QemuMachine second = await QemuMachine.StartAsync(options, cancel: cancel).ConfigureAwait(false);
@@ -142,7 +142,7 @@ public static class RecoveryBench
                 // Read below says what is missing.
             }
             await second.KillAsync().ConfigureAwait(false);
-            BootReading<RecoveryRun> reading = Read(second.Serial.Lines, floor, elapsed);
+            BootReading<RecoveryRun> reading = Read(second.Serial.CompleteLines, floor, elapsed);
             return reading.Value is RecoveryRun run ? BootReading<RecoveryRun>.Measured(run with { Pauses = pauses })
                 : reading.Failure is null ? reading : BenchBoot.WithEvidence(reading, second);
         }

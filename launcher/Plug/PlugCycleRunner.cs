@@ -94,7 +94,7 @@ public static class PlugCycleRunner
     private static CycleVerdict Judge(QemuMachine machine, BootExpectation expect, BootFacts facts, QemuExit exit,
         bool endedByItself, TimeSpan? boot, TimeSpan bootLimit)
     {
-        CycleVerdict verdict = PlugJudge.Judge(machine.Serial.Lines, expect, facts);
+        CycleVerdict verdict = PlugJudge.Judge(machine.Serial.CompleteLines, expect, facts);
         if (verdict.Failure is null && (endedByItself || exit.Kind != QemuExitKind.Killed))
         {
             verdict = verdict with { Failure = $"QEMU ended before the cut: {exit.Message}" };
@@ -138,10 +138,10 @@ public static class PlugCycleRunner
         {
             if (machine.Qmp!.Events.Any(e => e.Name == "BLOCK_IO_ERROR"))
             {
-                errorAt = machine.Serial.Lines.Count;
+                errorAt = machine.Serial.CompleteLines.Count;
                 break;
             }
-            if (boot is null && PlugJudge.Settled(machine.Serial.Lines))
+            if (boot is null && PlugJudge.Settled(machine.Serial.CompleteLines))
             {
                 boot = clock.Elapsed;
                 deadline = boot.Value + liveness;
@@ -157,18 +157,18 @@ public static class PlugCycleRunner
         {
             await Task.Delay(Tick, cancel).ConfigureAwait(false);
         }
-        boot ??= PlugJudge.Settled(machine.Serial.Lines) ? clock.Elapsed : null;
+        boot ??= PlugJudge.Settled(machine.Serial.CompleteLines) ? clock.Elapsed : null;
         bool timedOut = machine.IsRunning && !Answered(machine, fault, errorAt.Value);
         return (Recovered(machine, boot), errorAt, timedOut, false);
     }
 
     /// <summary>The settle time, only if the mutator's line (not a failure line) settled it.</summary>
     private static TimeSpan? Recovered(QemuMachine machine, TimeSpan? boot) =>
-        boot is not null && machine.Serial.Lines.Any(PlugLines.MutatorRecovered().IsMatch) ? boot : null;
+        boot is not null && machine.Serial.CompleteLines.Any(PlugLines.MutatorRecovered().IsMatch) ? boot : null;
 
     private static bool Answered(QemuMachine machine, WriteFault fault, int errorAt)
     {
-        var lines = machine.Serial.Lines;
+        var lines = machine.Serial.CompleteLines;
         if (fault == WriteFault.Persistent)
         {
             return lines.Any(PlugLines.Stopped().IsMatch);

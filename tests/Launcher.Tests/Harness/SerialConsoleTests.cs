@@ -87,6 +87,18 @@ public sealed class SerialConsoleTests : IAsyncDisposable
         Assert.Contains("closed before", failure.Message);
         Assert.True(_console.IsClosed);
         Assert.Equal(["last words"], _console.Lines);
+        Assert.Empty(_console.CompleteLines); // cut in the middle: not evidence of anything
+    }
+
+    [Fact]
+    public async Task CompleteLinesKeepEveryFinishedLine()
+    {
+        Send("checkpoint: committed seq=465\ncheckpoint: committed seq=4");
+        _guest.Dispose();
+        await _console.Completion;
+
+        Assert.Equal(["checkpoint: committed seq=465", "checkpoint: committed seq=4"], _console.Lines);
+        Assert.Equal(["checkpoint: committed seq=465"], _console.CompleteLines);
     }
 
     [Fact]
