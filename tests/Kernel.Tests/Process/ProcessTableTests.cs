@@ -20,14 +20,11 @@ namespace CapOS.Kernel.Tests.Process;
 /// </summary>
 public sealed unsafe class ProcessTableTests
 {
-    private const ulong StartPc = 0x401000;
-    private const ulong StackTop = 0x7FFF0000;
-    private const ulong TableAt = 24UL * 1024 * 1024;
+    private const ulong StartPc = StoredProcesses.StartPc;
 
-    private static readonly VolumeBuilder Layout = new();
-    private static readonly Oid Root = Layout.NodeOid(0);
-    private static readonly Oid KeyRegisters = Layout.NodeOid(1);
-    private static readonly Oid Annex = Layout.PageOid(0);
+    private static readonly StoredProcesses Shape = new StoredProcesses().Add(RunState.Running);
+    private static readonly Oid Root = Shape.Root(0);
+    private static readonly Oid Annex = Shape.Annex(0);
 
     [Fact]
     public void EntriesKeepTheirContextAlignedForTheMachine()
@@ -139,7 +136,7 @@ public sealed unsafe class ProcessTableTests
         ProcessTable.Restart(Store.Header);
         Assert.Equal(1u, Reservation.HeadroomProcesses);
         int written = 0;
-        for (ulong i = 1; i < 300 && CheckpointerTestRig.WritePage(Layout.PageOid(i), 7); i++)
+        for (ulong i = 1; i < 300 && CheckpointerTestRig.WritePage(Shape.FreePage(i), 7); i++)
         {
             written++; // ordinary dirtying until the reservation refuses
         }
@@ -151,36 +148,8 @@ public sealed unsafe class ProcessTableTests
         Assert.True(ProcessTable.WriteBack(entry)); // Reservation I3, LogSpace I2
     }
 
-    /// <summary>A root (slots per ProcessRoot), its key registers node (console in register 1) and its annex page.</summary>
-    private static byte[] ProcessImage(RunState state, Func<VolumeBuilder.NodeModel, VolumeBuilder.NodeModel>? change = null, uint restartAllocCount = 0)
-    {
-        var builder = new VolumeBuilder(pageOids: 400, nodeOids: 100, logPages: 64);
-        var root = new VolumeBuilder.NodeModel()
-            .With(ProcessRoot.KeyRegisters, Key.Object(KeyType.Node, KeyRegisters, 0, KeyRights.None, 0))
-            .With(ProcessRoot.RegisterAnnex, Key.Object(KeyType.Page, Annex, 0, KeyRights.None, 0))
-            .With(ProcessRoot.State, Key.Number((uint)state, 0, 0));
-        root.Slots[ProcessRoot.Schedule] = Key.Kernel(KeyType.Sched, 8);
-        root = change?.Invoke(root) ?? root;
-        builder.LogNode(Root, root);
-        builder.LogNode(KeyRegisters, new VolumeBuilder.NodeModel().With(1, Key.Kernel(KeyType.Console, 0)));
-        byte[] annex = new byte[DiskLayout.PageSize];
-        fixed (byte* page = annex)
-        {
-            RegisterAnnex.Initialize((RegisterAnnex*)page, StartPc, StackTop);
-        }
+    private static byte[] ProcessImage(RunState state, Func<VolumeBuilder.NodeModel, VolumeBuilder.NodeModel>? change = null, uint restartAllocCount = 0) =>
+        new StoredProcesses(logPages: 64).Add(state, change: change, restartAllocCount: restartAllocCount).Build();
 
-        builder.LogPage(Annex, annex);
-        builder.Restarts.Add((Root, restartAllocCount));
-        return builder.Build();
-    }
-
-    private static CheckpointerTestRig Boot(byte[] image)
-    {
-        var rig = new CheckpointerTestRig(image);
-        BootInfo boot = default;
-        boot.AddRegion(TableAt, 8UL * 1024 * 1024, MemoryKind.Usable);
-        Assert.True(PageAllocator.Initialize(&boot));
-        Assert.True(ProcessTable.Initialize(4));
-        return rig;
-    }
+    private static CheckpointerTestRig Boot(byte[] image) => new StoredProcesses().Boot(image, restart: false);
 }

@@ -24,8 +24,11 @@ internal sealed unsafe class StoredProcesses
     public const ulong StackTop = 0x7FFF0000;
     private const ulong TableAt = 24UL * 1024 * 1024;
 
-    private readonly VolumeBuilder _builder = new(pageOids: 400, nodeOids: 100, logPages: 256);
+    private readonly VolumeBuilder _builder;
     private readonly List<Oid> _roots = [];
+
+    /// <summary>A volume of 400 pages and 100 nodes with a log of <paramref name="logPages"/> pages.</summary>
+    public StoredProcesses(ulong logPages = 256) => _builder = new(pageOids: 400, nodeOids: 100, logPages: logPages);
 
     /// <summary>The root OID of process <paramref name="index"/> (0-based, in the order added).</summary>
     public Oid Root(int index) => _roots[index];
