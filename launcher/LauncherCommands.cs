@@ -21,7 +21,7 @@ public static class LauncherCommands
     /// <param name="run">Runs QEMU; returns the exit code.</param>
     /// <param name="test">Runs the tests with extra <c>dotnet test</c> arguments; returns the exit code.</param>
     /// <param name="plug">Runs the power-loss campaign (docs/plug.md); the verb exists only when given.</param>
-    /// <param name="bench">Runs <c>bench checkpoint</c> (docs/bench.md); the verb exists only when given.</param>
+    /// <param name="bench">Runs <c>bench checkpoint</c> or <c>bench faults</c> (docs/bench.md); the verb exists only when given.</param>
     public static RootCommand Create(Func<CancellationToken, Task<int>> build,
         Func<RunRequest, CancellationToken, Task<int>> run,
         Func<IReadOnlyList<string>, CancellationToken, Task<int>> test,

@@ -5,7 +5,8 @@ namespace CapOS.Launcher.Bench;
 
 /// <summary>
 /// The serial lines the benchmark reads (docs/bench.md, "Serial contract"): the disk self-test's figures
-/// (docs/io.md), the store's recovery time (docs/recovery.md) and the kernel's <c>bench: checkpoint</c> lines.
+/// (docs/io.md), the store's recovery time (docs/recovery.md), the kernel's <c>bench: checkpoint</c> lines and
+/// FaultBench's <c>faultbench:</c> lines (userspace/FaultBench).
 /// Lines are matched by their start and fields by name, so the kernel may add fields.
 /// </summary>
 public static partial class BenchLines
@@ -46,6 +47,23 @@ public static partial class BenchLines
     /// <summary>The end of the benchmark's lines: <c>bench: checkpoint done</c> or <c>bench: done</c>.</summary>
     [GeneratedRegex(@"^bench: (checkpoint )?done\b")]
     public static partial Regex CheckpointDone();
+
+    /// <summary><c>timer: hz=H tsc-mhz=M</c>; group mhz (the TSC rate the kernel calibrated).</summary>
+    [GeneratedRegex(@"^timer: hz=\d+ tsc-mhz=(?<mhz>\d+)")]
+    public static partial Regex TimerRate();
+
+    /// <summary>FaultBench's first line, <c>user[P]: faultbench: start tsc=T</c> (T: TSC ticks since reset); group tsc.</summary>
+    [GeneratedRegex(@"^user\[\d+\]: faultbench: start tsc=(?<tsc>\d+)")]
+    public static partial Regex FaultBenchStart();
+
+    /// <summary>A FaultBench pass, <c>user[P]: faultbench: &lt;pass&gt; pages=N mean=A median=M min=L</c> (TSC ticks
+    /// per page); groups pass, pages, fields (the rest).</summary>
+    [GeneratedRegex(@"^user\[\d+\]: faultbench: (?<pass>[a-z-]+) pages=(?<pages>\d+) (?<fields>.*)$")]
+    public static partial Regex FaultBenchPass();
+
+    /// <summary>A process parked by a fault the kernel reported (<c>fault: process P ...</c>): in the fault benchmark, a failure.</summary>
+    [GeneratedRegex(@"^fault: process ")]
+    public static partial Regex ProcessFault();
 
     /// <summary>A number of a regular expression group, invariant culture.</summary>
     public static double Number(Match match, string group) =>

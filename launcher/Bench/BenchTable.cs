@@ -7,7 +7,7 @@ using System.Text;
 namespace CapOS.Launcher.Bench;
 
 /// <summary>
-/// The one table <c>capos bench checkpoint</c> prints (docs/bench.md, "The table"): the environment, what the
+/// The one table <c>capos bench checkpoint|faults</c> prints (docs/bench.md, "The table"): the environment, what the
 /// clock means, then one line per measure with its unit, median, least and largest sample and sample count n
 /// (one per run, except the pooled mutator pauses),
 /// grouped by phase; a phase that could not run shows its reason instead. Pure, snapshot-tested.
@@ -16,11 +16,12 @@ public static class BenchTable
 {
     private static readonly string[] Heading = ["measure", "unit", "median", "min", "max", "n", "note"];
 
-    /// <summary>Renders the table.</summary>
-    public static string Render(BenchEnvironment environment, int runs, bool deterministic, IReadOnlyList<BenchRow> rows)
+    /// <summary>Renders the table of <c>capos bench <paramref name="verb"/></c>.</summary>
+    public static string Render(BenchEnvironment environment, int runs, bool deterministic, IReadOnlyList<BenchRow> rows,
+        string verb = "checkpoint")
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"capos bench checkpoint: up to {runs} run{(runs == 1 ? "" : "s")} per phase\n");
+        text.Append(CultureInfo.InvariantCulture, $"capos bench {verb}: up to {runs} run{(runs == 1 ? "" : "s")} per phase\n");
         Pairs(text,
         [
             ("qemu", environment.QemuVersion),

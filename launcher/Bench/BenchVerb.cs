@@ -9,8 +9,9 @@ using CapOS.Harness;
 namespace CapOS.Launcher.Bench;
 
 /// <summary>
-/// <c>capos bench checkpoint</c>: build unless told not to, then run the three phases (raw disk, checkpoint,
-/// recovery; docs/bench.md) and print one table on stdout, progress on stderr. Exit codes: 0 something was
+/// <c>capos bench checkpoint|faults</c>: build unless told not to, then run the suite's phases (checkpoint: raw
+/// disk, checkpoint, recovery; faults: the page-fault boot; docs/bench.md) and print one table on stdout,
+/// progress on stderr. Exit codes: 0 something was
 /// measured and no boot failed; 1 nothing could be measured, a boot failed (its log is kept in
 /// artifacts/bench/), or the build failed or the kernel is missing; 2 bad command line; 130 interrupted.
 /// </summary>
@@ -48,7 +49,7 @@ public static class BenchVerb
         {
             session.Dispose();
         }
-        Console.Out.Write(BenchTable.Render(environment, request.Runs, request.Deterministic, session.Rows));
+        Console.Out.Write(BenchTable.Render(environment, request.Runs, request.Deterministic, session.Rows, Verb(request.Suite)));
         return Verdict(session.Rows, session.BootFailed);
     }
 
@@ -68,6 +69,9 @@ public static class BenchVerb
         return 0;
     }
 
+    /// <summary>The sub-verb's name, as the table's title says it.</summary>
+    public static string Verb(BenchSuite suite) => suite == BenchSuite.Faults ? "faults" : "checkpoint";
+
     /// <summary>One invocation's phases, their rows and their scratch disks.</summary>
     private sealed class Session(RepositoryLayout layout, BenchRequest request, CancellationToken cancel) : IDisposable
     {
@@ -84,6 +88,11 @@ public static class BenchVerb
 
         public async Task RunAllAsync()
         {
+            if (request.Suite == BenchSuite.Faults)
+            {
+                await RunFaultsAsync().ConfigureAwait(false);
+                return;
+            }
             double? rawWrite = null;
             if (Present(RawDiskBench.Section, layout.PristineImage(BenchImages.RawDiskVolumeName)))
             {
@@ -110,6 +119,17 @@ public static class BenchVerb
         }
 
         public void Dispose() => _images.Dispose();
+
+        private async Task RunFaultsAsync()
+        {
+            string image = layout.PristineImage(PageFaultBench.ImageName);
+            if (Present(PageFaultBench.Section, image))
+            {
+                List<FaultRun> runs = await PhaseAsync(PageFaultBench.Section, "faults",
+                    () => PageFaultBench.RunOnceAsync(layout, _images, image, request.Deterministic, cancel)).ConfigureAwait(false);
+                Insert(PageFaultBench.Section, runs.Count > 0 ? PageFaultBench.Rows(runs) : []);
+            }
+        }
 
         /// <summary>True when <paramref name="image"/> exists; else records the phase as not available.</summary>
         private bool Present(string section, string image)

@@ -1,0 +1,11 @@
+namespace CapOS.Launcher.Bench;
+
+/// <summary>Which figures <c>capos bench</c> measures (docs/bench.md): its sub-verb.</summary>
+public enum BenchSuite
+{
+    /// <summary><c>bench checkpoint</c>: raw disk, checkpoint, recovery (issue 4).</summary>
+    Checkpoint,
+
+    /// <summary><c>bench faults</c>: page faults of a stored process and boot to processes resumed (issue 10).</summary>
+    Faults,
+}
