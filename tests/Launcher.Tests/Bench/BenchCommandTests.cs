@@ -15,6 +15,7 @@ public class BenchCommandTests
         Assert.Equal(0, await InvokeAsync("bench", "checkpoint"));
 
         Assert.Equal(new BenchRequest(BenchCommand.DefaultRuns, false, false), _request);
+        Assert.Equal(BenchSuite.Checkpoint, _request!.Suite);
     }
 
     [Fact]
@@ -23,6 +24,14 @@ public class BenchCommandTests
         Assert.Equal(0, await InvokeAsync("bench", "checkpoint", "--runs", "7", "--deterministic", "--no-build"));
 
         Assert.Equal(new BenchRequest(7, true, true), _request);
+    }
+
+    [Fact]
+    public async Task FaultsIsTheOtherSuiteWithTheSameOptions()
+    {
+        Assert.Equal(0, await InvokeAsync("bench", "faults", "--runs", "2", "--deterministic"));
+
+        Assert.Equal(new BenchRequest(2, true, false) { Suite = BenchSuite.Faults }, _request);
     }
 
     [Fact]

@@ -62,5 +62,31 @@ internal static class BenchLogs
         checkpoint: committed seq=8 images=12 log-pages=14
         """;
 
+    /// <summary>Recorded from faultbench.img (QEMU 7.2, TCG, 2026-12-04, <c>exit-when-idle</c>).</summary>
+    public const string FaultBenchBoot = """
+        CapOS 0.1 x86-64
+        boot: loader=multiboot1 cmdline="exit-when-idle" modules=0
+        mem: usable=261759 KiB free-pages=65210
+        disk: virtio-blk at pci 00:02.0
+        disk: sectors=82376 queue=256 seg-max=254 flush=yes rw irq=msix
+        store: volume pages=10297 ranges=3
+        checkpoint: recovered seq=1 slot=0 log-objects=2160 restart=1
+        store: cache page-frames=28120 node-frames=28560 run=130420 KiB
+        store: recovered in 25211 us, 68658 us after reset
+        checkpoint: migrate seq=1
+        checkpoint: migrated seq=1
+        timer: hz=100 tsc-mhz=2324
+        timer: tick=5
+        proc: 1 resumed root=0x1000 state=running pc=0x400000
+        user[1]: faultbench: start tsc=507357291
+        user[1]: faultbench: first-touch pages=2048 mean=49306 median=17784 min=14934
+        user[1]: faultbench: read pages=2048 mean=420 median=276 min=266
+        user[1]: faultbench: write-fault pages=1024 mean=16053 median=13474 min=12140
+        user[1]: faultbench: write pages=1024 mean=640 median=644 min=368
+        user[1]: faultbench: done
+        proc: 1 exited
+        kernel: idle
+        """;
+
     public static string[] Lines(string log) => log.Split('\n');
 }

@@ -43,6 +43,17 @@ public class BenchTableTests
         Snapshot.Verify(BenchTable.Render(environment, 1, deterministic: true, RawDiskBench.Rows([new RawDiskRun(1200, 80, 4.5, 4.25)])));
     }
 
+    [Fact]
+    public void TheTitleNamesTheSuite()
+    {
+        var rows = PageFaultBench.Rows([PageFaultBench.Read(BenchLogs.Lines(BenchLogs.FaultBenchBoot), System.TimeSpan.FromMilliseconds(400)).Value!]);
+
+        string text = BenchTable.Render(Environment, 1, false, rows, BenchVerb.Verb(BenchSuite.Faults));
+
+        Assert.StartsWith("capos bench faults: up to 1 run per phase\n", text, System.StringComparison.Ordinal);
+        Assert.Contains("  read fault, first touch of a zero page, median", text, System.StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1234.5, "1235")]
     [InlineData(123.45, "123")]
