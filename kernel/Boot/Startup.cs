@@ -18,8 +18,12 @@ public static unsafe class Startup
     /// <summary>Timer ticks at which a "timer: tick=" line is printed.</summary>
     public const ulong TickReportInterval = 5;
 
-    /// <summary>Pages of the process table: 56 entries (ProcessEntry is 1152 bytes).</summary>
-    public const int ProcessTablePages = 16;
+    /// <summary>
+    /// Pages of the process table: room for every process a checkpoint's restart list can name
+    /// (CheckpointHeader.RestartCapacity, 248 entries of 1152 bytes), so that no restarted process is refused
+    /// for want of an entry and then left off the next restart list (ProcessTable I5).
+    /// </summary>
+    public const int ProcessTablePages = (DiskFormat.CheckpointHeader.RestartCapacity * 1152 + 4095) / 4096;
 
     /// <summary>Hardware page tables built from node trees (a cache, docs/process.md P8): 2 MiB.</summary>
     public const uint MappingTables = 512;

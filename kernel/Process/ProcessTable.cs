@@ -15,7 +15,8 @@ namespace CapOS.Kernel.Process;
 /// I3 Pid == index + 1 for every entry in use.
 /// I4 The table starts page-aligned, so every entry's context is 64-byte aligned (ProcessEntry I1).
 /// I5 A Running process stays loaded: entries are reclaimed only when a process stops being Running
-///    (the restart list is made from the table; docs/process.md "Open questions").
+///    (the restart list is made from the table; docs/process.md "Open questions"); the kernel sizes the table
+///    to the restart list's capacity (Startup.ProcessTablePages), so every restarted process finds an entry.
 /// Tested by ProcessTableTests.
 /// </remarks>
 public static unsafe partial class ProcessTable

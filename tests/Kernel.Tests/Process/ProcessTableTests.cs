@@ -35,6 +35,12 @@ public sealed unsafe class ProcessTableTests
     }
 
     [Fact]
+    public void TheBootTableHoldsEveryProcessARestartListCanName()
+    {
+        Assert.True(Startup.ProcessTablePages * 4096 / sizeof(ProcessEntry) >= CheckpointHeader.RestartCapacity); // I5
+    }
+
+    [Fact]
     public void RestartLoadsTheProcessFromItsNodesAndPinsThem()
     {
         using var rig = Boot(ProcessImage(RunState.Running));
