@@ -50,6 +50,11 @@ public static unsafe class ProcessMessages
             Log.Write(")");
         }
 
+        if (result is LoadResult.TableFull or LoadResult.NoLogSpace or LoadResult.ObjectFault)
+        {
+            Log.Write("; it stays on the restart list and is loaded later");
+        }
+
         Log.WriteLine();
     }
 

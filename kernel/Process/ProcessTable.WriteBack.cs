@@ -112,8 +112,9 @@ public static unsafe partial class ProcessTable
             count++;
         }
 
+        bool fits = AppendDeferred(header, ref count);
         header->RestartCount = count;
-        return true;
+        return fits;
     }
 
     /// <summary>
@@ -128,6 +129,11 @@ public static unsafe partial class ProcessTable
             RestartEntry* restart = CheckpointHeader.Restart(header, i);
             LoadResult result = Load(restart->Oid, restart->AllocCount, out ProcessEntry* entry);
             ProcessMessages.Restarted(restart->Oid, result, entry);
+            if (IsTransient(result))
+            {
+                Defer(restart->Oid, restart->AllocCount); // I6: stays on the restart list, loaded later
+            }
+
             loaded += result == LoadResult.Ok ? 1u : 0u;
         }
 

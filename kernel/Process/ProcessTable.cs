@@ -17,6 +17,8 @@ namespace CapOS.Kernel.Process;
 /// I5 A Running process stays loaded: entries are reclaimed only when a process stops being Running
 ///    (the restart list is made from the table; docs/process.md "Open questions"); the kernel sizes the table
 ///    to the restart list's capacity (Startup.ProcessTablePages), so every restarted process finds an entry.
+/// I6 A restarted process that could not be loaded for a passing reason (no entry, no log room, an object
+///    not read) stays on every restart list until it loads (ProcessTable.Deferred.cs; ProcessTableTests).
 /// Tested by ProcessTableTests.
 /// </remarks>
 public static unsafe partial class ProcessTable
@@ -49,6 +51,7 @@ public static unsafe partial class ProcessTable
     public static void Forget()
     {
         Stall.Forget();
+        s_deferred.Count = 0;
         s_entries = null;
         s_capacity = 0;
         s_current = -1;

@@ -30,6 +30,11 @@ public static unsafe class Scheduler
     public static void OnUserInterrupt()
     {
         Checkpoint.Checkpointer.Pump();
+        if (ProcessTable.DeferredCount != 0)
+        {
+            ProcessTable.RetryDeferred();
+        }
+
         RunNext();
     }
 
@@ -63,8 +68,14 @@ public static unsafe class Scheduler
                 return;
             }
 
-            // Idle: the background work may wake a stalled process (a commit, written images), which then runs.
+            // Idle: the background work may wake a stalled process (a commit, written images) or load a deferred
+            // one (ProcessTable I6), which then runs.
             Boot.CheckpointBoot.Idle();
+            if (ProcessTable.DeferredCount != 0)
+            {
+                ProcessTable.RetryDeferred();
+            }
+
             if (ProcessTable.SelectNext() == null)
             {
                 Machine.WaitForInterrupt();

@@ -62,6 +62,16 @@ public sealed unsafe class SchedulerTests
         }
 
         Assert.Equal(ProcessTable.Capacity, loaded);
-        Assert.Contains(": process table full\n", rig.Machine.ConsoleText); // the rest are named, not dropped silently
+        Assert.Contains(": process table full; it stays on the restart list and is loaded later\n", rig.Machine.ConsoleText);
+        int deferred = ProcessTable.DeferredCount;
+        Assert.Equal(15 - ProcessTable.Capacity, deferred);
+
+        Checkpoint.CheckpointerTestRig.Checkpoint();
+        Assert.Equal(15u, CapOS.Kernel.Checkpoint.Generation.Current->RestartCount); // I6: nobody dropped from the store's list
+
+        ProcessTable.Park(processes.Entry(0), FaultCode.Halted, 0);
+        Assert.True(ProcessTable.Unload(processes.Entry(0)));
+        Assert.Equal(1, ProcessTable.RetryDeferred());
+        Assert.Equal(deferred - 1, ProcessTable.DeferredCount);
     }
 }
