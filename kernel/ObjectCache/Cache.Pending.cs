@@ -10,7 +10,7 @@ namespace CapOS.Kernel.ObjectCache;
 /// <remarks>
 /// I10: a CheckpointPending object belongs to the snapshot being written: it is never evicted (its
 /// newest committed image is not on disk yet) and, for a page, a kernel write to it first goes
-/// through Snapshot.CopyOnWrite (MarkDirty). Pending and Dirty together: changed again since the
+/// through Snapshot.TryCopyOnWrite (MarkDirty). Pending and Dirty together: changed again since the
 /// snapshot, part of the next generation too. ObjectHeader.Reserved is the snapshot's record index + 1
 /// while pending (0 otherwise). Checked: SnapshotTests.PendingObjectsAreNeverEvicted.
 /// </remarks>
