@@ -33,7 +33,7 @@ public static unsafe class CheckpointDirectory
 
     /// <summary>Bytes of memory <see cref="Initialize"/> needs for <paramref name="capacity"/> entries.</summary>
     public static ulong RequiredBytes(uint capacity) =>
-        ((ulong)capacity * (DirectoryEntry.Size + 4)) + (BucketCount(capacity) * 4UL);
+        ((ulong)capacity * (DirectoryEntry.Size + 4)) + (ObjectCache.HashBuckets.For(capacity) * 4UL);
 
     /// <summary>Empties the directory and lays it out in <paramref name="memory"/>; false when too small.</summary>
     public static bool Initialize(byte* memory, ulong bytes, uint capacity)
@@ -45,7 +45,7 @@ public static unsafe class CheckpointDirectory
             return false;
         }
 
-        uint buckets = BucketCount(capacity);
+        uint buckets = ObjectCache.HashBuckets.For(capacity);
         s_entries = (DirectoryEntry*)memory;
         s_chain = (uint*)(memory + ((ulong)capacity * DirectoryEntry.Size));
         s_buckets = s_chain + capacity;
@@ -109,17 +109,6 @@ public static unsafe class CheckpointDirectory
         {
             s_buckets[i] = 0;
         }
-    }
-
-    private static uint BucketCount(uint capacity)
-    {
-        uint buckets = 16;
-        while (buckets < capacity && buckets < 0x40000000)
-        {
-            buckets <<= 1;
-        }
-
-        return buckets;
     }
 
     private static uint Hash(Oid oid, ObType type)

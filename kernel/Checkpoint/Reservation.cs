@@ -257,14 +257,5 @@ public static unsafe class Reservation
         return VolumeLayout.Locate(Generation.Volume, frame->Oid, kind, out location) == FormatError.None;
     }
 
-    private static uint SlotsFor(uint keys)
-    {
-        uint slots = 16;
-        while (slots < keys * 2 && slots < 0x40000000)
-        {
-            slots <<= 1;
-        }
-
-        return slots;
-    }
+    private static uint SlotsFor(uint keys) => ObjectCache.HashBuckets.For(keys * 2);
 }

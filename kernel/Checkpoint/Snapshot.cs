@@ -351,16 +351,7 @@ public static unsafe partial class Snapshot
 
     private static byte* PotBuffer(PotRecord* pot) => s_potBuffers + ((ulong)(pot - s_pots) * DiskLayout.PageSize);
 
-    private static uint MapSlots(uint pots)
-    {
-        uint slots = 16;
-        while (slots < pots * 2 && slots < 0x40000000)
-        {
-            slots <<= 1;
-        }
-
-        return slots;
-    }
+    private static uint MapSlots(uint pots) => ObjectCache.HashBuckets.For(pots * 2);
 
     /// <summary>A node pot or a cluster's tag pot of the snapshot.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -49,7 +49,7 @@ public static unsafe class DependTable
     private static ulong s_evictions;
 
     /// <summary>Bytes <see cref="Initialize"/> takes for <paramref name="capacity"/> records.</summary>
-    public static ulong RequiredBytes(uint capacity) => ((ulong)capacity * (ulong)sizeof(Entry)) + (BucketCount(capacity) * 4UL);
+    public static ulong RequiredBytes(uint capacity) => ((ulong)capacity * (ulong)sizeof(Entry)) + (HashBuckets.For(capacity) * 4UL);
 
     /// <summary>Records in use.</summary>
     public static uint Used => s_used;
@@ -63,7 +63,7 @@ public static unsafe class DependTable
         s_entries = (Entry*)memory;
         s_capacity = capacity;
         s_buckets = (uint*)(memory + ((ulong)capacity * (ulong)sizeof(Entry)));
-        s_bucketMask = BucketCount(capacity) - 1;
+        s_bucketMask = HashBuckets.For(capacity) - 1;
         s_evictions = 0;
         Clear();
     }
@@ -284,20 +284,5 @@ public static unsafe class DependTable
         s_used--;
     }
 
-    private static uint Bucket(ObjectHeader* node)
-    {
-        ulong v = (ulong)node >> 4;
-        return (uint)((v * 0x9E3779B97F4A7C15UL) >> 40) & s_bucketMask;
-    }
-
-    private static uint BucketCount(uint capacity)
-    {
-        uint buckets = 16;
-        while (buckets < capacity)
-        {
-            buckets <<= 1;
-        }
-
-        return buckets;
-    }
+    private static uint Bucket(ObjectHeader* node) => HashBuckets.OfPointer(node, s_bucketMask);
 }

@@ -68,7 +68,7 @@ public static unsafe partial class Cache
         ulong pages = (ulong)pageFrames + TagPotCache.SlotCount + 1;
         ulong headers = ((ulong)pageFrames + nodeFrames) * ObjectHeader.Size;
         ulong nodes = (ulong)nodeFrames * Node.Size;
-        return (pages * PageSize) + headers + nodes + (BucketCount(pageFrames + nodeFrames) * 4UL) + (3 * BitmapBytes(pageFrames + nodeFrames));
+        return (pages * PageSize) + headers + nodes + (HashBuckets.For(pageFrames + nodeFrames) * 4UL) + (3 * BitmapBytes(pageFrames + nodeFrames));
     }
 
     /// <summary>
@@ -105,7 +105,7 @@ public static unsafe partial class Cache
         s_headers = (ObjectHeader*)Machine.PhysicalToVirtual(headers);
         s_headerReference = KernelReference.From(s_headers);
         s_buckets = (uint*)Machine.PhysicalToVirtual(buckets);
-        s_bucketMask = BucketCount(pageFrames + nodeFrames) - 1;
+        s_bucketMask = HashBuckets.For(pageFrames + nodeFrames) - 1;
         InitializeBitmaps((byte*)(s_buckets + s_bucketMask + 1), pageFrames + nodeFrames);
         TagPotCache.Initialize(tagPots);
         InitializeHeaders(physical, nodes);
@@ -286,16 +286,5 @@ public static unsafe partial class Cache
     {
         ulong v = oid.Value;
         return (uint)(v ^ (v >> 17) ^ (v >> 34) ^ (v >> 51)) & s_bucketMask;
-    }
-
-    private static uint BucketCount(uint frames)
-    {
-        uint buckets = 16;
-        while (buckets < frames && buckets < 0x40000000)
-        {
-            buckets <<= 1;
-        }
-
-        return buckets;
     }
 }

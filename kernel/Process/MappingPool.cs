@@ -58,7 +58,7 @@ public static unsafe class MappingPool
     public static uint FreeCount => s_free;
 
     /// <summary>Bytes of descriptors and buckets (the table frames are separate, page aligned).</summary>
-    public static ulong DescriptorBytes(uint count) => ((ulong)count * (ulong)sizeof(Descriptor)) + (BucketCount(count) * 4UL);
+    public static ulong DescriptorBytes(uint count) => ((ulong)count * (ulong)sizeof(Descriptor)) + (HashBuckets.For(count) * 4UL);
 
     /// <summary>Takes the frames [<paramref name="firstTable"/>, + count pages) and descriptors in <paramref name="descriptors"/>; all free.</summary>
     public static void Initialize(ulong firstTable, uint count, byte* descriptors)
@@ -67,7 +67,7 @@ public static unsafe class MappingPool
         s_count = count;
         s_descriptors = (Descriptor*)descriptors;
         s_buckets = (uint*)(descriptors + ((ulong)count * (ulong)sizeof(Descriptor)));
-        s_bucketMask = BucketCount(count) - 1;
+        s_bucketMask = HashBuckets.For(count) - 1;
         for (uint i = 0; i <= s_bucketMask; i++)
         {
             s_buckets[i] = 0;
@@ -199,20 +199,5 @@ public static unsafe class MappingPool
         s_free++;
     }
 
-    private static uint Bucket(ObjectHeader* producer)
-    {
-        ulong v = (ulong)producer >> 4;
-        return (uint)((v * 0x9E3779B97F4A7C15UL) >> 40) & s_bucketMask;
-    }
-
-    private static uint BucketCount(uint count)
-    {
-        uint buckets = 16;
-        while (buckets < count)
-        {
-            buckets <<= 1;
-        }
-
-        return buckets;
-    }
+    private static uint Bucket(ObjectHeader* producer) => HashBuckets.OfPointer(producer, s_bucketMask);
 }

@@ -50,7 +50,7 @@ public static unsafe class ProcessMessages
             Log.Write(")");
         }
 
-        if (result is LoadResult.TableFull or LoadResult.NoLogSpace or LoadResult.ObjectFault)
+        if (ProcessTable.IsTransient(result))
         {
             Log.Write("; it stays on the restart list and is loaded later");
         }

@@ -17,7 +17,7 @@ public static unsafe partial class ProcessTable
     public static int DeferredCount => s_deferred.Count;
 
     /// <summary>True when <paramref name="result"/> may pass (the process stays on the restart list).</summary>
-    private static bool IsTransient(LoadResult result) =>
+    public static bool IsTransient(LoadResult result) =>
         result is LoadResult.TableFull or LoadResult.NoLogSpace or LoadResult.ObjectFault;
 
     private static void Defer(Oid root, uint allocCount)
