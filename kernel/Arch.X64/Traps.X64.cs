@@ -68,42 +68,37 @@ internal static unsafe class Traps
     {
         ProcessEntry* invoker = ProcessTable.Current;
         Panic.Assert(invoker != null, "syscall with no current process");
-        InvocationArguments arguments = default;
-        arguments.KeyRegister = (byte)frame->Rdi;
-        arguments.Order = (uint)frame->Rax;
-        arguments.W0 = frame->Rsi;
-        arguments.W1 = frame->Rdx;
-        arguments.W2 = frame->R10;
-        arguments.W3 = frame->R8;
-        arguments.StringAddress = frame->R9;
-        arguments.StringLength = frame->R12;
-        *(uint*)arguments.SendKeys = (uint)frame->R13;
-        *(uint*)arguments.ReceiveKeys = (uint)frame->R14;
-        arguments.ReceiveAddress = frame->R15;
-        arguments.ReceiveCapacity = frame->Rbx;
+
+        // The registers go to the context first: a gate invocation may leave the invoker waiting, its program
+        // counter after the syscall and its receive registers where a later message finds them.
+        *(TrapFrame*)invoker->Context = *frame;
+        invoker->Flags |= ProcessFlags.ContextChanged;
+        InvocationArguments arguments;
+        SyscallAbi.Read(frame, &arguments);
         InvocationReply reply;
         DispatchOutcome outcome = Dispatcher.Dispatch(invoker, &arguments, &reply);
+        if (outcome == DispatchOutcome.Reply)
+        {
+            SyscallAbi.Write(frame, &reply);
+            SyscallAbi.Write((TrapFrame*)invoker->Context, &reply); // a snapshot taken by this invocation saw the reply
+            return;
+        }
+
         if (outcome == DispatchOutcome.Stalled)
         {
             // Abandoned with no effect: back up over the 2-byte syscall instruction, so that the process
             // executes the invocation again when it is woken, or after a restart (docs/process.md).
-            frame->Rip -= SyscallLength;
-            *(TrapFrame*)invoker->Context = *frame;
-            invoker->Flags |= ProcessFlags.ContextChanged;
+            ((TrapFrame*)invoker->Context)->Rip -= SyscallLength;
         }
 
-        if (outcome != DispatchOutcome.Reply)
+        ProcessEntry* next = outcome == DispatchOutcome.Switched ? Dispatcher.Next : null;
+        if (next != null && next->Runnable)
         {
-            Scheduler.RunNext();
+            Scheduler.Run(next);
             return;
         }
 
-        frame->Rax = (ulong)reply.Result;
-        frame->Rsi = reply.W0;
-        frame->Rdx = reply.W1;
-        frame->R10 = reply.W2;
-        frame->R8 = reply.W3;
-        frame->R9 = reply.StringLength;
+        Scheduler.RunNext();
     }
 
     /// <summary>An interrupt taken in ring 3 (timer tick, disk completion): save the frame, then the portable side.</summary>

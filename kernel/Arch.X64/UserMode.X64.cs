@@ -97,4 +97,13 @@ public static unsafe partial class UserMode
     }
 
     public static partial ulong ProgramCounter(ProcessEntry* process) => ((TrapFrame*)process->Context)->Rip;
+
+    public static partial void ReadArguments(ProcessEntry* process, Invocation.InvocationArguments* arguments) =>
+        SyscallAbi.Read((TrapFrame*)process->Context, arguments);
+
+    public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply)
+    {
+        SyscallAbi.Write((TrapFrame*)process->Context, reply);
+        process->Flags |= ProcessFlags.ContextChanged;
+    }
 }

@@ -17,6 +17,15 @@ public static unsafe partial class UserMode
 
     public static partial ulong ProgramCounter(ProcessEntry* process) => ((Arch.X64.RegisterAnnex*)process->Context)->Rip;
 
+    public static partial void ReadArguments(ProcessEntry* process, Invocation.InvocationArguments* arguments) =>
+        Arch.X64.SyscallAbi.Read((Arch.X64.RegisterAnnex*)process->Context, arguments);
+
+    public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply)
+    {
+        Arch.X64.SyscallAbi.Write((Arch.X64.RegisterAnnex*)process->Context, reply);
+        process->Flags |= ProcessFlags.ContextChanged;
+    }
+
     /// <summary>The simulated CPU runs <paramref name="process"/>: its registers change (tests stand in for user code).</summary>
     public static void Run(ProcessEntry* process, ulong rip, ulong rax)
     {

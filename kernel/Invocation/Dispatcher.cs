@@ -1,158 +1,143 @@
-using CapOS.Kernel.Checkpoint;
-using CapOS.Kernel.Diagnostics;
+using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.ObjectCache;
 using CapOS.Kernel.Process;
 
 namespace CapOS.Kernel.Invocation;
 
 /// <summary>
-/// Key invocation, the only system call (DESIGN.md §6): decode the invoked key register,
-/// validate, then act. For now only kernel keys exist (void, console, a process key to the invoker, checkpoint); the
-/// general path to start/resume keys replaces the switch in a later milestone. The checkpoint key
-/// takes a snapshot when none is being written, else stalls its invoker until the one being written
-/// ends (<see cref="DispatchOutcome.Stalled"/>: the invocation is re-executed; docs/process.md).
-/// Validate first, then mutate (STYLE.md "Invocation handlers"). docs/boot.md "Syscall ABI".
+/// Key invocation, the only system call (DESIGN.md §6; EROS SOSP'99 §3.3, §4.1; docs/invocation.md): decode and
+/// validate the invoker's arguments, prepare the invoked key, then route: a void key answers Void, a gate key
+/// (start, resume) delivers a message to a process (<see cref="Gates"/>), every other key is a kernel key
+/// (<see cref="KernelKeys"/>, one handler file per type). A kernel operation that must wait is abandoned with
+/// no visible effect and the invoker stalls (<see cref="DispatchOutcome.Stalled"/>: it executes the invocation
+/// again when woken).
 /// </summary>
+/// <remarks>
+/// The trap path has saved the invoker's registers in its context before calling <see cref="Dispatch"/>
+/// (so a gate invocation can leave the invoker waiting, its program counter after the invocation).
+/// I1 Nothing is changed before every register number, the invocation type and the invoked key are valid.
+/// I2 The invoker's key registers node is dirtied before any handler runs when the invoker names receive key
+///    registers (so writing reply keys after the commit point cannot be refused).
+/// </remarks>
 public static unsafe class Dispatcher
 {
-    /// <summary>Runs the invocation <paramref name="arguments"/> of <paramref name="invoker"/>, filling <paramref name="reply"/>.</summary>
+    private static ProcessEntry* s_next;
+
+    /// <summary>After <see cref="DispatchOutcome.Switched"/>: the process to run next (a directed switch), or null for any.</summary>
+    public static ProcessEntry* Next => s_next;
+
+    /// <summary>Names the process to run after a gate invocation (<see cref="Gates"/>, <see cref="Keepers"/>).</summary>
+    internal static void SetNext(ProcessEntry* next) => s_next = next;
+
+    /// <summary>Runs the invocation <paramref name="arguments"/> of <paramref name="invoker"/>, filling <paramref name="reply"/> (for Reply).</summary>
     public static DispatchOutcome Dispatch(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {
-        *reply = default;
-        if (arguments->KeyRegister >= NodeTree.Node.SlotCount)
+        s_next = null;
+        Invocation invocation = default;
+        invocation.Invoker = invoker;
+        invocation.Arguments = *arguments;
+        DispatchOutcome outcome = Decode(&invocation);
+        if (outcome == DispatchOutcome.Reply && invocation.Reply.Result == InvocationResult.Ok)
         {
-            reply->Result = InvocationResult.BadKeyRegister;
-            return DispatchOutcome.Reply;
+            outcome = Route(&invocation);
         }
 
-        // Key register 0 and a rescinded key read as void (docs/process.md P1); the general invocation path
-        // over every key type replaces this switch (issue 11).
-        NodeTree.Key* key = invoker->KeyRegister(arguments->KeyRegister);
-        switch (key == null ? NodeTree.KeyType.Void : key->Type)
+        if (outcome == DispatchOutcome.Reply)
         {
-            case NodeTree.KeyType.Console:
-                return InvokeConsole(invoker, arguments, reply);
-            case NodeTree.KeyType.Process when DesignatesItself(invoker, key):
-                return InvokeSelf(invoker, arguments, reply);
-            case NodeTree.KeyType.Checkpoint:
-                return InvokeCheckpoint(invoker, arguments, reply);
-            default:
-                reply->Result = InvocationResult.Void;
-                return DispatchOutcome.Reply;
+            outcome = Finish(&invocation);
         }
+        else if (outcome == DispatchOutcome.Stalled && invocation.StallReason != StallReason.Receiver)
+        {
+            Stall.Add(invoker, invocation.StallReason);
+        }
+
+        *reply = invocation.Reply;
+        return outcome;
     }
 
-    /// <summary>True when process key <paramref name="key"/> designates the invoker's own root (not rescinded).</summary>
-    private static bool DesignatesItself(ProcessEntry* invoker, NodeTree.Key* key) =>
-        ObjectCache.Cache.PrepareKey(key, out ObjectCache.ObjectHeader* target) == ObjectCache.CacheResult.Ok && target == invoker->RootFrame;
-
-    private static DispatchOutcome InvokeConsole(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
+    /// <summary>Validates every register number and the type, prepares the invoked key (I1), dirties the key registers node (I2).</summary>
+    private static DispatchOutcome Decode(Invocation* invocation)
     {
-        if (arguments->Order != ConsoleOrder.WriteLine && arguments->Order != ConsoleOrder.Echo)
+        InvocationArguments* arguments = &invocation->Arguments;
+        if (arguments->Type > InvocationType.Send)
         {
-            reply->Result = InvocationResult.UnknownOrder;
-            return DispatchOutcome.Reply;
+            return invocation->Answer(InvocationResult.BadInvocation);
         }
 
-        byte* text = stackalloc byte[(int)UserMemory.MaxStringLength];
-        ulong length = arguments->StringLength;
-        if (!UserMemory.CopyIn(arguments->StringAddress, text, length))
+        bool receivesKeys = false;
+        for (int i = 0; i < Invocation.MaxKeys; i++)
         {
-            return StallOrBadString(invoker, reply);
-        }
-
-        if (arguments->Order == ConsoleOrder.WriteLine)
-        {
-            Log.Write("user[");
-            Log.WriteDecimal((ulong)invoker->Pid);
-            Log.Write("]: ");
-            for (ulong i = 0; i < length; i++)
+            if (arguments->SendKeys[i] >= Node.SlotCount || arguments->ReceiveKeys[i] >= Node.SlotCount)
             {
-                Machine.ConsoleWrite(text[i] < 0x80 ? text[i] : (byte)'?');
+                return invocation->Answer(InvocationResult.BadKeyRegister);
             }
 
-            Log.WriteLine();
-            reply->Result = InvocationResult.Ok;
-            return DispatchOutcome.Reply;
+            receivesKeys |= arguments->ReceiveKeys[i] != 0;
         }
 
-        return Echo(invoker, arguments, reply, text, length);
-    }
-
-    private static DispatchOutcome Echo(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply, byte* text, ulong length)
-    {
-        if (length > arguments->ReceiveCapacity)
+        if (arguments->KeyRegister >= Node.SlotCount)
         {
-            reply->Result = InvocationResult.BadString;
-            return DispatchOutcome.Reply;
+            return invocation->Answer(InvocationResult.BadKeyRegister);
         }
 
-        for (ulong i = 0; i < length / 2; i++)
+        Key* key = invocation->Invoker->KeyRegister(arguments->KeyRegister);
+        if (key != null && key->Type != KeyType.Void)
         {
-            byte swap = text[i];
-            text[i] = text[length - 1 - i];
-            text[length - 1 - i] = swap;
+            CacheResult prepared = Cache.PrepareKey(key, out invocation->Target);
+            if (prepared != CacheResult.Ok)
+            {
+                return invocation->Answer(InvocationResult.ObjectUnavailable);
+            }
+
+            invocation->Key = KeyTypes.IsObject(key->Type) && invocation->Target == null ? null : key;
         }
 
-        if (!UserMemory.CopyOut(text, arguments->ReceiveAddress, length))
+        if (receivesKeys && arguments->Type != InvocationType.Send && !invocation->TryDirty(invocation->Invoker->KeyRegistersFrame))
         {
-            return StallOrBadString(invoker, reply);
-        }
-
-        reply->Result = InvocationResult.Ok;
-        reply->W0 = arguments->W0 + arguments->W1 + arguments->W2 + arguments->W3;
-        reply->W1 = length;
-        reply->W2 = ~arguments->W2;
-        reply->W3 = invoker->Pid;
-        reply->StringLength = length;
-        return DispatchOutcome.Reply;
-    }
-
-    /// <summary>A copy through the invoker's memory failed: stall when the page exists but must be waited for, else BadString.</summary>
-    private static DispatchOutcome StallOrBadString(ProcessEntry* invoker, InvocationReply* reply)
-    {
-        if (UserMemory.LastStall != StallReason.None)
-        {
-            Stall.Add(invoker, UserMemory.LastStall);
             return DispatchOutcome.Stalled;
         }
 
-        reply->Result = InvocationResult.BadString;
-        return DispatchOutcome.Reply;
+        return invocation->Answer(InvocationResult.Ok);
     }
 
-    private static DispatchOutcome InvokeSelf(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
+    private static DispatchOutcome Route(Invocation* invocation)
     {
-        if (arguments->Order != SelfOrder.Exit)
+        Key* key = invocation->Key;
+        if (key == null)
         {
-            reply->Result = InvocationResult.UnknownOrder;
-            return DispatchOutcome.Reply;
+            return invocation->Answer(InvocationResult.Void);
         }
 
-        Log.Write("proc: ");
-        Log.WriteDecimal((ulong)invoker->Pid);
-        Log.WriteLine(" exited");
-        ProcessTable.Park(invoker, FaultCode.Halted, 0);
-        return DispatchOutcome.InvokerEnded;
+        return KeyTypes.IsGate(key->Type) ? Gates.Invoke(invocation) : KernelKeys.Invoke(invocation);
     }
 
-    private static DispatchOutcome InvokeCheckpoint(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
+    /// <summary>
+    /// A kernel key (or the void key) answered: a call gets the reply and its keys (void where the reply has none), a send the reply alone; a return discards
+    /// them and leaves the invoker Available, waiting for its next message.
+    /// </summary>
+    private static DispatchOutcome Finish(Invocation* invocation)
     {
-        if (arguments->Order != CheckpointOrder.CheckpointNow)
+        ProcessEntry* invoker = invocation->Invoker;
+        if (invocation->Arguments.Type == InvocationType.Return)
         {
-            reply->Result = InvocationResult.UnknownOrder;
-            return DispatchOutcome.Reply;
+            ProcessTable.SetState(invoker, RunState.Available);
+            Gates.ReceiverAvailable(invoker);
+            return DispatchOutcome.Switched;
         }
 
-        CheckpointNowResult result = Checkpointer.TryCheckpointNow(out ulong sequence);
-        if (result == CheckpointNowResult.Busy)
+        if (invocation->Arguments.Type == InvocationType.Call)
         {
-            // One is being written: wait for its end, then invoke again (docs/process.md "stall queues").
-            Stall.Add(invoker, StallReason.Checkpoint);
-            return DispatchOutcome.Stalled;
+            for (int i = 0; i < Invocation.MaxKeys; i++)
+            {
+                int register = invocation->Arguments.ReceiveKeys[i];
+                if (register != 0)
+                {
+                    Key key = invocation->ReplyKey(i);
+                    KeySlots.WriteRegister(invoker, register, &key);
+                }
+            }
         }
 
-        reply->Result = sequence == 0 ? InvocationResult.CheckpointFailed : InvocationResult.Ok;
-        reply->W0 = sequence;
         return DispatchOutcome.Reply;
     }
 }

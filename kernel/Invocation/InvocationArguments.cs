@@ -9,6 +9,10 @@ namespace CapOS.Kernel.Invocation;
 public unsafe struct InvocationArguments
 {
     public byte KeyRegister;
+
+    /// <summary>Call, return or send (bits 8..15 of the invoked-register word).</summary>
+    public InvocationType Type;
+
     public uint Order;
     public ulong W0;
     public ulong W1;

@@ -11,6 +11,9 @@ public struct InvocationReply
 
     /// <summary>Bytes written to the receive buffer.</summary>
     public ulong StringLength;
+
+    /// <summary>For a message a process received: the key info (key data) of the start key invoked; 0 in a reply.</summary>
+    public ulong KeyInfo;
 }
 
 /// <summary>What the trap path does after a dispatch.</summary>
@@ -27,4 +30,10 @@ public enum DispatchOutcome : byte
     /// invocation so that it is executed again when the process is woken (docs/process.md); run the next process.
     /// </summary>
     Stalled = 2,
+
+    /// <summary>
+    /// The invocation went to a process (a gate key) or left the invoker waiting: the dispatcher wrote every
+    /// context it changed; run <see cref="Dispatcher.Next"/> if not null, else the next runnable process.
+    /// </summary>
+    Switched = 3,
 }

@@ -6,18 +6,13 @@ public static class ConsoleOrder
     /// <summary>Prints the string as one line, prefixed with "user[&lt;pid&gt;]: ".</summary>
     public const uint WriteLine = 1;
 
-    /// <summary>
-    /// The round-trip check: replies W0 = W0+W1+W2+W3, W1 = string length, W2 = ~W2,
-    /// W3 = the invoker's pid, and the string reversed into the receive buffer.
-    /// </summary>
-    public const uint Echo = 2;
 }
 
-/// <summary>Order codes of the self key.</summary>
-public static class SelfOrder
+/// <summary>Order codes of the process key (docs/invocation.md "Process key").</summary>
+public static class ProcessOrder
 {
-    /// <summary>Ends the invoking process ("proc: &lt;pid&gt; exited").</summary>
-    public const uint Exit = 1;
+    /// <summary>Stops the process for good (fault code Halted): "proc: &lt;pid&gt; exited" when it halts itself.</summary>
+    public const uint Halt = 1;
 }
 
 /// <summary>Order codes of the checkpoint key (docs/checkpoint.md "Triggers").</summary>
@@ -29,17 +24,4 @@ public static class CheckpointOrder
     /// when checkpointing is stopped or the snapshot could not be taken.
     /// </summary>
     public const uint CheckpointNow = 1;
-}
-
-/// <summary>Result codes in the reply's result register.</summary>
-public enum InvocationResult : ulong
-{
-    Ok = 0,
-    UnknownOrder = 1,
-    Void = 2,
-    BadKeyRegister = 3,
-    BadString = 4,
-
-    /// <summary>The checkpoint key could not take a checkpoint (checkpointing stopped or not running).</summary>
-    CheckpointFailed = 5,
 }

@@ -23,4 +23,21 @@ public static unsafe partial class Cache
         frame->AllocCount++;
         return true;
     }
+
+    /// <summary>
+    /// Consumes every resume key to the process root <paramref name="frame"/> (EROS: one reply per call), which
+    /// the caller has dirtied: prepared keys are unprepared (they keep the old CallCount), then the CallCount goes
+    /// up, so every copy of a resume key made before reads as void. False, changing nothing, when it is not dirty.
+    /// </summary>
+    public static bool BumpCallCount(ObjectHeader* frame)
+    {
+        if (frame->IsFree || !frame->IsDirty || frame->ObType != NodeTree.ObType.Node)
+        {
+            return false;
+        }
+
+        UnprepareRing(frame);
+        NodeBody(frame)->CallCount++;
+        return true;
+    }
 }

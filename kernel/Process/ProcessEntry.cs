@@ -55,13 +55,22 @@ public unsafe struct ProcessEntry
     /// <summary>The next process on the same stall queue (a Pid; 0 ends it). Kernel state only (Stall).</summary>
     public uint StallNext;
 
+    /// <summary>First and last Pid waiting to send to this process (its wait queue; 0: empty). Kernel state only (Stall).</summary>
+    public uint WaitHead;
+
+    /// <summary>Last Pid on this process's wait queue.</summary>
+    public uint WaitTail;
+
+    /// <summary>The Pid woken from the wait queue that alone may deliver to this Available process next (0: anyone).</summary>
+    public uint ReservedFor;
+
     /// <summary>Loaded, changed since the last write-back.</summary>
     public ProcessFlags Flags;
 
     /// <summary>The stall queue this process is on (None: runnable if Running). Kernel state only, never written back.</summary>
     public StallReason Stalled;
 
-    private fixed byte _padding[62];
+    private fixed byte _padding[50];
 
     /// <summary>True when the entry holds a process loaded from its nodes.</summary>
     public readonly bool InUse => (Flags & ProcessFlags.Loaded) != 0;

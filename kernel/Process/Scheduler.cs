@@ -38,6 +38,19 @@ public static unsafe class Scheduler
         RunNext();
     }
 
+    /// <summary>Runs <paramref name="process"/> (runnable) now: the directed switch of a call or return (EROS). Never returns on metal.</summary>
+    public static void Run(ProcessEntry* process)
+    {
+        if (!UserFaults.EnsureRoot(process))
+        {
+            RunNext();
+            return;
+        }
+
+        ProcessTable.MakeCurrent(process);
+        UserMode.Enter(process);
+    }
+
     /// <summary>Runs the next runnable process, or idles. Never returns on metal.</summary>
     public static void RunNext()
     {

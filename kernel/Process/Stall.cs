@@ -102,4 +102,53 @@ public static unsafe class Stall
         public fixed uint Head[Reasons];
         public fixed uint Tail[Reasons];
     }
+
+    /// <summary>Queues <paramref name="sender"/> at the tail of <paramref name="receiver"/>'s wait queue (FIFO: docs/invocation.md "Wait queues").</summary>
+    public static void AddForReceiver(ProcessEntry* sender, ProcessEntry* receiver)
+    {
+        Diagnostics.Panic.Assert(sender->Stalled == StallReason.None, "Stall.AddForReceiver: already stalled (I1)");
+        sender->Stalled = StallReason.Receiver;
+        sender->StallNext = 0;
+        if (receiver->WaitTail == 0)
+        {
+            receiver->WaitHead = sender->Pid;
+        }
+        else
+        {
+            ProcessTable.Entry((int)receiver->WaitTail - 1)->StallNext = sender->Pid;
+        }
+
+        receiver->WaitTail = sender->Pid;
+    }
+
+    /// <summary>Takes the first sender off <paramref name="receiver"/>'s wait queue and makes it runnable; null when empty.</summary>
+    public static ProcessEntry* WakeFirstSender(ProcessEntry* receiver)
+    {
+        uint pid = receiver->WaitHead;
+        if (pid == 0)
+        {
+            return null;
+        }
+
+        ProcessEntry* sender = ProcessTable.Entry((int)pid - 1);
+        receiver->WaitHead = sender->StallNext;
+        if (receiver->WaitHead == 0)
+        {
+            receiver->WaitTail = 0;
+        }
+
+        sender->StallNext = 0;
+        sender->Stalled = StallReason.None;
+        return sender;
+    }
+
+    /// <summary>Makes every sender on <paramref name="receiver"/>'s wait queue runnable (it leaves the table: they retry and queue again).</summary>
+    public static void WakeAllSenders(ProcessEntry* receiver)
+    {
+        while (WakeFirstSender(receiver) != null)
+        {
+        }
+
+        receiver->ReservedFor = 0;
+    }
 }

@@ -18,4 +18,11 @@ public enum StallReason : byte
 
     /// <summary>Dirtied an object and the log had no room; woken when a checkpoint ends (log space freed).</summary>
     LogSpace = 3,
+
+    /// <summary>
+    /// Invoked a start key of a process that is not Available (or reserved for an earlier waiter), or faulted
+    /// to a keeper that is busy: on that receiver's own wait queue, woken one at a time in order as it
+    /// becomes Available (docs/invocation.md "Wait queues").
+    /// </summary>
+    Receiver = 4,
 }

@@ -37,8 +37,12 @@ public static unsafe class UserFaults
             default:
                 uint code = result == PageFaultResult.AccessFault ? FaultCode.AccessViolation
                     : result == PageFaultResult.InvalidAddress ? FaultCode.InvalidAddress : FaultCode.ObjectUnavailable;
-                Report(process, code, address, Detail(result, isWrite));
-                ProcessTable.Park(process, code, address);
+                if (!Invocation.Keepers.OnFault(process, code, address))
+                {
+                    Report(process, code, address, Detail(result, isWrite));
+                    ProcessTable.Park(process, code, address);
+                }
+
                 break;
         }
 
@@ -48,8 +52,11 @@ public static unsafe class UserFaults
     /// <summary>A processor exception other than a page fault (vector <paramref name="vector"/>): parked, with its line.</summary>
     public static void OnException(ProcessEntry* process, ulong vector, string mnemonic)
     {
-        Report(process, FaultCode.Exception, vector, mnemonic);
-        ProcessTable.Park(process, FaultCode.Exception, vector);
+        if (!Invocation.Keepers.OnFault(process, FaultCode.Exception, vector))
+        {
+            Report(process, FaultCode.Exception, vector, mnemonic);
+            ProcessTable.Park(process, FaultCode.Exception, vector);
+        }
     }
 
     private static string Detail(PageFaultResult result, bool isWrite) => result switch

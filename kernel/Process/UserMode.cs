@@ -19,4 +19,10 @@ public static unsafe partial class UserMode
 
     /// <summary>The program counter in <paramref name="process"/>'s context (console lines).</summary>
     public static partial ulong ProgramCounter(ProcessEntry* process);
+
+    /// <summary>The invocation arguments in <paramref name="process"/>'s saved registers (its last invocation: what it sent and where it receives).</summary>
+    public static partial void ReadArguments(ProcessEntry* process, Invocation.InvocationArguments* arguments);
+
+    /// <summary>Writes a reply or a received message into <paramref name="process"/>'s saved registers.</summary>
+    public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply);
 }

@@ -14,6 +14,7 @@ namespace CapOS.Runtime;
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct InvocationMessage
 {
+    /// <summary>Bits 0..7: the key register invoked; bits 8..15: the <see cref="InvocationType"/> (0 = call).</summary>
     public ulong KeyRegister;
     public ulong Order;
     public ulong W0;
@@ -32,7 +33,10 @@ public unsafe struct InvocationMessage
     public ulong ReceiveCapacity;
 }
 
-/// <summary>The reply: result code, four data words, length of the string received.</summary>
+/// <summary>
+/// The reply (or, after a return, the next message): result (or order) code, four data words, length of the
+/// string received, and the key info of the start key the sender invoked (0 in a reply).
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct InvocationResponse
 {
@@ -42,6 +46,7 @@ public struct InvocationResponse
     public ulong W2;
     public ulong W3;
     public ulong StringLength;
+    public ulong KeyInfo;
 }
 
 /// <summary>Key invocation, the only way a program talks to anything.</summary>
@@ -63,12 +68,15 @@ public static unsafe class Keys
         return reply->Result;
     }
 
-    /// <summary>Ends the program (exit order on the self key). Does not return.</summary>
+    /// <summary>The register word for invoking <paramref name="register"/> with <paramref name="type"/>.</summary>
+    public static ulong Register(byte register, InvocationType type) => register | ((ulong)type << 8);
+
+    /// <summary>Ends the program (halt order on the process key to itself). Does not return.</summary>
     public static void Exit()
     {
         InvocationMessage message = default;
         message.KeyRegister = SelfKey;
-        message.Order = SelfOrder.Exit;
+        message.Order = ProcessOrder.Halt;
         InvocationResponse reply;
         Stub(&message, &reply);
         for (;;)

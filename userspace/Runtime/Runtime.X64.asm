@@ -19,7 +19,7 @@ _start:
 ; ulong capos_invoke(InvocationMessage* message /*rdi*/, InvocationResponse* reply /*rsi*/)
 ; Message layout: 12 quadwords (key register, order, w0..w3, string address, string
 ; length, send keys, receive keys, receive address, receive capacity).
-; Reply layout: 6 quadwords (result, w0..w3, string length).
+; Reply layout: 7 quadwords (result, w0..w3, string length, key info).
 capos_invoke:
     push rbx
     push rbp
@@ -48,6 +48,7 @@ capos_invoke:
     mov [rbp + 24], r10
     mov [rbp + 32], r8
     mov [rbp + 40], r9
+    mov [rbp + 48], rdi
     pop r15
     pop r14
     pop r13

@@ -50,35 +50,46 @@ public sealed unsafe class DispatcherTests : System.IDisposable
     }
 
     [Fact]
-    public void EchoRepliesWithDataDerivedFromTheRequest()
+    public void EveryKernelKeyAnswersItsAllegedType()
     {
-        InvocationArguments arguments = WithString(1, ConsoleOrder.Echo, "capos");
-        arguments.W0 = 1;
-        arguments.W1 = 20;
-        arguments.W2 = 300;
-        arguments.W3 = 4000;
-        arguments.ReceiveAddress = WindowAddress + 4096;
-        arguments.ReceiveCapacity = 16;
+        InvocationArguments arguments = default;
+        arguments.KeyRegister = 1;
+        arguments.Order = KeyOrder.AllegedKeyType;
         InvocationReply reply;
         Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(_invoker, &arguments, &reply));
         Assert.Equal(InvocationResult.Ok, reply.Result);
-        Assert.Equal(4321UL, reply.W0);
-        Assert.Equal(5UL, reply.W1);
-        Assert.Equal(~300UL, reply.W2);
-        Assert.Equal(1UL, reply.W3);
-        Assert.Equal(5UL, reply.StringLength);
-        Assert.Equal("sopac", System.Text.Encoding.ASCII.GetString(SimulatedUserWindow.Bytes!, 4096, 5));
+        Assert.Equal((ulong)KeyType.Console, reply.W0);
+        arguments.KeyRegister = 2;
+        Dispatcher.Dispatch(_invoker, &arguments, &reply);
+        Assert.Equal((ulong)KeyType.Process, reply.W0);
     }
 
     [Fact]
-    public void EchoRefusesAReceiveBufferTooSmall()
+    public void AnUnknownInvocationTypeIsRefusedBeforeAnythingHappens()
     {
-        InvocationArguments arguments = WithString(1, ConsoleOrder.Echo, "capos");
-        arguments.ReceiveAddress = WindowAddress + 4096;
-        arguments.ReceiveCapacity = 4;
+        InvocationArguments arguments = WithString(1, ConsoleOrder.WriteLine, "never");
+        arguments.Type = (InvocationType)7;
         InvocationReply reply;
         Dispatcher.Dispatch(_invoker, &arguments, &reply);
-        Assert.Equal(InvocationResult.BadString, reply.Result);
+        Assert.Equal(InvocationResult.BadInvocation, reply.Result);
+        Assert.Equal(string.Empty, Console);
+    }
+
+    [Theory]
+    [InlineData(0, 32)]
+    [InlineData(3, 200)]
+    public void ASentOrReceiveRegisterOutOfRangeIsRefused(int position, int register)
+    {
+        InvocationArguments arguments = WithString(1, ConsoleOrder.WriteLine, "never");
+        arguments.SendKeys[position] = (byte)register;
+        InvocationReply reply;
+        Dispatcher.Dispatch(_invoker, &arguments, &reply);
+        Assert.Equal(InvocationResult.BadKeyRegister, reply.Result);
+        arguments.SendKeys[position] = 0;
+        arguments.ReceiveKeys[position] = (byte)register;
+        Dispatcher.Dispatch(_invoker, &arguments, &reply);
+        Assert.Equal(InvocationResult.BadKeyRegister, reply.Result);
+        Assert.Equal(string.Empty, Console);
     }
 
     [Fact]
@@ -145,7 +156,7 @@ public sealed unsafe class DispatcherTests : System.IDisposable
     {
         InvocationArguments arguments = default;
         arguments.KeyRegister = 2;
-        arguments.Order = SelfOrder.Exit;
+        arguments.Order = ProcessOrder.Halt;
         InvocationReply reply;
         Assert.Equal(DispatchOutcome.InvokerEnded, Dispatcher.Dispatch(_invoker, &arguments, &reply));
         Assert.Equal(FaultCode.Halted, _invoker->FaultCode);

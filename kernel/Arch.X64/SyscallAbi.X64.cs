@@ -1,0 +1,63 @@
+using CapOS.Kernel.Invocation;
+
+namespace CapOS.Kernel.Arch.X64;
+
+/// <summary>
+/// The invocation ABI on x86-64 (docs/boot.md "Syscall ABI"): which register carries which argument and which
+/// reply field. One place for it, used on a trap frame (metal) and on a register annex (the simulated
+/// machine's context), so both halves of the seam agree by construction.
+/// </summary>
+internal static unsafe class SyscallAbi
+{
+    /// <summary>Decodes the arguments from the registers (rdi bits 0..7 key register, bits 8..15 type).</summary>
+    public static void Read(ulong rdi, ulong rax, ulong rsi, ulong rdx, ulong r10, ulong r8, ulong r9, ulong r12, ulong r13, ulong r14, ulong r15, ulong rbx, InvocationArguments* arguments)
+    {
+        *arguments = default;
+        arguments->KeyRegister = (byte)rdi;
+        ulong type = (rdi >> 8) & 0xFF;
+        arguments->Type = type <= byte.MaxValue ? (InvocationType)type : InvocationType.Call;
+        arguments->Order = (uint)rax;
+        arguments->W0 = rsi;
+        arguments->W1 = rdx;
+        arguments->W2 = r10;
+        arguments->W3 = r8;
+        arguments->StringAddress = r9;
+        arguments->StringLength = r12;
+        *(uint*)arguments->SendKeys = (uint)r13;
+        *(uint*)arguments->ReceiveKeys = (uint)r14;
+        arguments->ReceiveAddress = r15;
+        arguments->ReceiveCapacity = rbx;
+    }
+
+    /// <summary>Writes a reply or a received message into a trap frame.</summary>
+    public static void Write(TrapFrame* frame, InvocationReply* reply)
+    {
+        frame->Rax = (ulong)reply->Result;
+        frame->Rsi = reply->W0;
+        frame->Rdx = reply->W1;
+        frame->R10 = reply->W2;
+        frame->R8 = reply->W3;
+        frame->R9 = reply->StringLength;
+        frame->Rdi = reply->KeyInfo;
+    }
+
+    /// <summary>Decodes the arguments from a trap frame.</summary>
+    public static void Read(TrapFrame* f, InvocationArguments* arguments) =>
+        Read(f->Rdi, f->Rax, f->Rsi, f->Rdx, f->R10, f->R8, f->R9, f->R12, f->R13, f->R14, f->R15, f->Rbx, arguments);
+
+    /// <summary>Decodes the arguments from a register annex.</summary>
+    public static void Read(RegisterAnnex* r, InvocationArguments* arguments) =>
+        Read(r->Rdi, r->Rax, r->Rsi, r->Rdx, r->R10, r->R8, r->R9, r->R12, r->R13, r->R14, r->R15, r->Rbx, arguments);
+
+    /// <summary>Writes a reply or a received message into a register annex.</summary>
+    public static void Write(RegisterAnnex* r, InvocationReply* reply)
+    {
+        r->Rax = (ulong)reply->Result;
+        r->Rsi = reply->W0;
+        r->Rdx = reply->W1;
+        r->R10 = reply->W2;
+        r->R8 = reply->W3;
+        r->R9 = reply->StringLength;
+        r->Rdi = reply->KeyInfo;
+    }
+}

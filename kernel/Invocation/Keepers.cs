@@ -1,0 +1,115 @@
+using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.ObjectCache;
+using CapOS.Kernel.Process;
+
+namespace CapOS.Kernel.Invocation;
+
+/// <summary>
+/// Keepers: a fault the kernel cannot resolve goes to a process as a CALL from the faulting process (EROS
+/// SOSP'99 §3.1 "keepers"; docs/invocation.md "Keepers"). The process keeper (root slot 1, a start key)
+/// receives the process's exceptions and the page faults no segment keeper takes. The message: order = fault
+/// code, W0 = fault info (the address, or the vector), W1 = the program counter; key 0 = a process key to the
+/// faulting process, key 3 = a resume key to it. The keeper's reply through that resume key with order 0
+/// clears the fault and the process executes the faulting instruction again; any other order leaves it
+/// parked with its fault. A fault with no keeper parks the process with its console line (UserFaults).
+/// </summary>
+/// <remarks>
+/// I1 A process waiting for its keeper is Waiting with a nonzero fault code; its registers are those of the
+///    faulting instruction, and the keeper's reply never writes them (only a process key can).
+/// I2 A busy keeper queues the faulting process on its wait queue with nothing changed: when woken it
+///    executes the faulting instruction again, faults again, and is delivered then.
+/// Tested by KeepersTests.
+/// </remarks>
+public static unsafe class Keepers
+{
+    /// <summary>
+    /// Sends the fault (<paramref name="code"/>, <paramref name="info"/>) of <paramref name="process"/> (its
+    /// registers saved, program counter on the faulting instruction) to its process keeper. False when it has
+    /// none (the caller parks it); true when the keeper got the fault or the process waits for the keeper.
+    /// </summary>
+    public static bool OnFault(ProcessEntry* process, uint code, ulong info)
+    {
+        Key* keeperKey = Node.Slot(Cache.NodeBody(process->RootFrame), ProcessRoot.Keeper);
+        if (keeperKey->Type != KeyType.Start
+            || Cache.PrepareKey(keeperKey, out ObjectHeader* keeperRoot) != CacheResult.Ok
+            || keeperRoot == null || keeperRoot == process->RootFrame)
+        {
+            return false;
+        }
+
+        LoadResult loaded = ProcessTable.Load(keeperRoot->Oid, keeperRoot->AllocCount, out ProcessEntry* keeper);
+        if (loaded != LoadResult.Ok)
+        {
+            if (!ProcessTable.IsTransient(loaded))
+            {
+                return false;
+            }
+
+            Stall.Add(process, StallReason.Checkpoint);
+            return true;
+        }
+
+        if (!Gates.Accepts(keeper, process))
+        {
+            Stall.AddForReceiver(process, keeper); // I2
+            return true;
+        }
+
+        InvocationArguments spec;
+        UserMode.ReadArguments(keeper, &spec);
+        Invocation dirtying = default;
+        if ((*(uint*)spec.ReceiveKeys != 0 && !dirtying.TryDirty(keeper->KeyRegistersFrame)))
+        {
+            Stall.Add(process, dirtying.StallReason);
+            return true;
+        }
+
+        // Commit point: nothing below fails.
+        Key processKey = Key.Object(KeyType.Process, process->Root, process->RootFrame->AllocCount, KeyRights.None, 0);
+        Key resumeKey = Key.Object(KeyType.Resume, process->Root, Cache.NodeBody(process->RootFrame)->CallCount, KeyRights.None, 0);
+        for (int i = 0; i < Invocation.MaxKeys; i++)
+        {
+            Key key = i == 0 ? processKey : i == 3 ? resumeKey : default;
+            if (spec.ReceiveKeys[i] != 0 && spec.ReceiveKeys[i] < Node.SlotCount)
+            {
+                KeySlots.WriteRegister(keeper, spec.ReceiveKeys[i], &key);
+            }
+        }
+
+        InvocationReply message = default;
+        message.Result = (InvocationResult)code;
+        message.W0 = info;
+        message.W1 = UserMode.ProgramCounter(process);
+        message.KeyInfo = keeperKey->KeyData;
+        UserMode.WriteReply(keeper, &message);
+        if (keeper->ReservedFor == process->Pid)
+        {
+            keeper->ReservedFor = 0;
+        }
+
+        ProcessTable.SetState(keeper, RunState.Running);
+        process->FaultCode = code;
+        process->FaultInfo = info;
+        ProcessTable.SetState(process, RunState.Waiting); // I1
+        return true;
+    }
+
+    /// <summary>The keeper's reply through the resume key of a process waiting for it (I1).</summary>
+    public static DispatchOutcome Reply(Invocation* invocation, ProcessEntry* process)
+    {
+        if (!invocation->TryDirty(invocation->Target))
+        {
+            return DispatchOutcome.Stalled;
+        }
+
+        // Commit point: nothing below fails.
+        Cache.BumpCallCount(invocation->Target);
+        if (invocation->Arguments.Order == 0)
+        {
+            ProcessTable.ClearFault(process);
+        }
+
+        ProcessTable.SetState(process, RunState.Running);
+        return Gates.Leave(invocation, process);
+    }
+}
