@@ -7,7 +7,7 @@ namespace CapOS.Kernel.Arch.X64;
 /// reply field. One place for it, used on a trap frame (metal) and on a register annex (the simulated
 /// machine's context), so both halves of the seam agree by construction.
 /// </summary>
-internal static unsafe class SyscallAbi
+public static unsafe class SyscallAbi
 {
     /// <summary>Decodes the arguments from the registers (rdi bits 0..7 key register, bits 8..15 type).</summary>
     public static void Read(ulong rdi, ulong rax, ulong rsi, ulong rdx, ulong r10, ulong r8, ulong r9, ulong r12, ulong r13, ulong r14, ulong r15, ulong rbx, InvocationArguments* arguments)
@@ -30,7 +30,7 @@ internal static unsafe class SyscallAbi
     }
 
     /// <summary>Writes a reply or a received message into a trap frame.</summary>
-    public static void Write(TrapFrame* frame, InvocationReply* reply)
+    internal static void Write(TrapFrame* frame, InvocationReply* reply)
     {
         frame->Rax = (ulong)reply->Result;
         frame->Rsi = reply->W0;
@@ -42,7 +42,7 @@ internal static unsafe class SyscallAbi
     }
 
     /// <summary>Decodes the arguments from a trap frame.</summary>
-    public static void Read(TrapFrame* f, InvocationArguments* arguments) =>
+    internal static void Read(TrapFrame* f, InvocationArguments* arguments) =>
         Read(f->Rdi, f->Rax, f->Rsi, f->Rdx, f->R10, f->R8, f->R9, f->R12, f->R13, f->R14, f->R15, f->Rbx, arguments);
 
     /// <summary>Decodes the arguments from a register annex.</summary>

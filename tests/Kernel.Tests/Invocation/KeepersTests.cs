@@ -1,0 +1,99 @@
+using CapOS.Kernel.Invocation;
+using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.Process;
+using Xunit;
+
+namespace CapOS.Kernel.Tests.Invocation;
+
+/// <summary>Process keepers (Keepers I1, I2; docs/invocation.md "Keepers").</summary>
+public sealed unsafe class KeepersTests : System.IDisposable
+{
+    private const ulong Unmapped = 0x7000_0000;
+    private readonly IpcRig _ipc = new();
+    private readonly int _keeper;
+    private readonly int _process;
+
+    public KeepersTests()
+    {
+        _keeper = _ipc.Add(RunState.Available);
+        _process = _ipc.Add(RunState.Running, keeper: _keeper);
+        _ipc.Boot();
+        var r = _ipc.Registers(_keeper);
+        r->R14 = 6 | (7UL << 24); // process key into 6, resume key into 7
+    }
+
+    public void Dispose() => _ipc.Dispose();
+
+    private PageFaultResult Fault() => UserFaults.OnPageFault(_ipc.Entry(_process), Unmapped, isWrite: false);
+
+    [Fact]
+    public void AFaultGoesToTheKeeperAsACallWithAProcessKeyAndAResumeKey()
+    {
+        Assert.Equal(PageFaultResult.InvalidAddress, Fault());
+
+        ProcessEntry* process = _ipc.Entry(_process);
+        ProcessEntry* keeper = _ipc.Entry(_keeper);
+        Assert.Equal(RunState.Waiting, process->State); // I1
+        Assert.Equal(FaultCode.InvalidAddress, process->FaultCode);
+        Assert.Equal(RunState.Running, keeper->State);
+        var r = _ipc.Registers(_keeper);
+        Assert.Equal((ulong)FaultCode.InvalidAddress, r->Rax);
+        Assert.Equal(Unmapped, r->Rsi);
+        Assert.Equal(Process.StoredProcesses.StartPc, r->Rdx);
+        Assert.Equal(KeyType.Process, keeper->KeyRegister(6)->Type);
+        Assert.Equal(KeyType.Resume, keeper->KeyRegister(7)->Type);
+        Assert.DoesNotContain("parked", _ipc.Console);
+    }
+
+    [Fact]
+    public void TheKeepersOkReplyClearsTheFaultAndLeavesTheRegistersAlone()
+    {
+        Fault();
+        var registers = _ipc.Registers(_process);
+        ulong rip = registers->Rip;
+        ulong rax = registers->Rax;
+
+        Assert.Equal(DispatchOutcome.Switched, _ipc.Invoke(_keeper, IpcRig.Message(7, InvocationType.Return, 0, w0: 1234), out _));
+
+        ProcessEntry* process = _ipc.Entry(_process);
+        Assert.True(process->Runnable);
+        Assert.Equal(FaultCode.None, process->FaultCode);
+        Assert.Equal(rip, registers->Rip); // executes the faulting instruction again
+        Assert.Equal(rax, registers->Rax);
+        Assert.NotEqual(1234UL, registers->Rsi);
+        Assert.Equal(RunState.Available, _ipc.Entry(_keeper)->State);
+    }
+
+    [Fact]
+    public void AnyOtherReplyLeavesItParkedWithItsFault()
+    {
+        Fault();
+        _ipc.Invoke(_keeper, IpcRig.Message(7, InvocationType.Return, 1), out _);
+        ProcessEntry* process = _ipc.Entry(_process);
+        Assert.False(process->Runnable);
+        Assert.Equal(FaultCode.InvalidAddress, process->FaultCode);
+        Assert.Equal(RunState.Running, process->State);
+    }
+
+    [Fact]
+    public void ABusyKeeperQueuesTheFaultingProcessWithNothingChanged()
+    {
+        _ipc.Entry(_keeper)->State = RunState.Running;
+        Fault();
+        ProcessEntry* process = _ipc.Entry(_process);
+        Assert.Equal(StallReason.Receiver, process->Stalled); // I2
+        Assert.Equal(FaultCode.None, process->FaultCode);
+        Assert.Equal(RunState.Running, process->State);
+    }
+
+    [Fact]
+    public void WithoutAKeeperTheProcessIsParkedWithItsLine()
+    {
+        using var ipc = new IpcRig();
+        int lone = ipc.Add(RunState.Running);
+        ipc.Boot();
+        UserFaults.OnPageFault(ipc.Entry(lone), Unmapped, isWrite: true);
+        Assert.Contains("invalid address 0x70000000 (write)", ipc.Console);
+        Assert.Equal(FaultCode.InvalidAddress, ipc.Entry(lone)->FaultCode);
+    }
+}
