@@ -1,23 +1,24 @@
 using System.Runtime.InteropServices;
+using CapOS.CounterServer;
+using CapOS.Kernel.Invocation;
 using CapOS.Runtime;
 
 namespace CapOS.Counter;
 
 /// <summary>
-/// The persistent demo of the shipped system (issue 10 item 6; docs/process.md): a process that keeps a count
-/// in a page of its own address space (a static in its data segment), bumps it and prints
-/// <c>demo: count=N</c> once per step. It never restarts: the count lives in the store with the process, so
-/// after the plug is pulled the next boot resumes it from the last committed checkpoint and the count goes
-/// on from there. When the invocation keys arrive (issue 11) it becomes a client and a counter server
-/// talking through start and resume keys.
+/// The persistent demo of the shipped system (issue 10 item 6; docs/process.md, docs/invocation.md): a client
+/// that calls the counter server's start key once per step and prints <c>demo: count=N</c> with the count the
+/// server replies. Both processes live in the store: after the plug is pulled the next boot resumes them from
+/// the last committed checkpoint (a call in progress included: the client waits, its resume key in the
+/// server's key registers) and the count goes on from there, never back to zero.
 /// </summary>
 internal static unsafe class Program
 {
-    /// <summary>Spins between steps (about a second of TCG time on the development hosts); there is no sleep key yet.</summary>
-    private const ulong PauseIterations = 40_000_000;
+    /// <summary>Key register holding the counter server's start key.</summary>
+    private const byte CounterKey = 4;
 
-    /// <summary>The count: in the program's data page, hence in the store.</summary>
-    private static ulong s_count;
+    /// <summary>Spins between steps (about a second of TCG time on the development hosts).</summary>
+    private const ulong PauseIterations = 40_000_000;
 
     /// <summary>Written by every pause so the compiler keeps the loop.</summary>
     private static ulong s_spin;
@@ -26,10 +27,13 @@ internal static unsafe class Program
     private static void Main()
     {
         byte* line = stackalloc byte[64];
+        InvocationResponse reply;
         for (;;)
         {
-            s_count++;
-            ulong length = Text.AppendDecimal(line, Text.Append(line, 0, "demo: count="), s_count);
+            InvocationResult result = Gate.Call(CounterKey, CounterProtocol.Increment, 0, &reply);
+            ulong length = result == InvocationResult.Ok
+                ? Text.AppendDecimal(line, Text.Append(line, 0, "demo: count="), reply.W0)
+                : Text.AppendDecimal(line, Text.Append(line, 0, "demo: the counter answered "), (ulong)result);
             Console.WriteLine(line, length);
             Pause();
         }
