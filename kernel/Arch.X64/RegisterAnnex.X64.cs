@@ -67,4 +67,21 @@ public unsafe struct RegisterAnnex
         *(ushort*)(annex->Fxsave + 0) = 0x037F; // FCW
         *(uint*)(annex->Fxsave + 24) = 0x1F80;  // MXCSR
     }
+
+    /// <summary>RFLAGS bits a process may set: CF PF AF ZF SF TF DF OF and AC; IF is always set, IOPL 0.</summary>
+    public const ulong UserRflagsMask = 0x40DD5;
+
+    /// <summary>MXCSR bits that may be set (bits 16..31 reserved: FXRSTOR of them is a #GP).</summary>
+    public const uint MxcsrMask = 0xFFFF;
+
+    /// <summary>
+    /// Makes a register file loadable whatever a program or a stored annex put in it: RFLAGS limited to the
+    /// user bits with IF set, MXCSR's reserved bits clear. A stored annex is data: it must never become a
+    /// #GP in the kernel's return path.
+    /// </summary>
+    public static void Sanitize(RegisterAnnex* annex)
+    {
+        annex->Rflags = (annex->Rflags & UserRflagsMask) | InitialRflags;
+        *(uint*)(annex->Fxsave + 24) &= MxcsrMask;
+    }
 }

@@ -20,12 +20,6 @@ public static unsafe partial class UserMode
     /// <summary>Offset of the saved FS base (GS base follows) in a process entry's context.</summary>
     private const int SegmentBaseOffset = 192;
 
-    /// <summary>RFLAGS bits a process may set: CF PF AF ZF SF TF DF OF and AC; IF is always set, IOPL 0.</summary>
-    private const ulong UserRflagsMask = 0x40DD5;
-
-    /// <summary>MXCSR bits that may be set (bits 16..31 reserved: FXRSTOR of them is a #GP).</summary>
-    private const uint MxcsrMask = 0xFFFF;
-
     public static partial void Enter(ProcessEntry* process)
     {
         if ((Cpu.ReadCr3() & Paging.AddressMask) != process->AddressSpace)
@@ -60,13 +54,13 @@ public static unsafe partial class UserMode
         frame->R14 = registers->R14;
         frame->R15 = registers->R15;
         frame->Rip = registers->Rip;
-        frame->Rflags = (registers->Rflags & UserRflagsMask) | RegisterAnnex.InitialRflags;
+        frame->Rflags = (registers->Rflags & RegisterAnnex.UserRflagsMask) | RegisterAnnex.InitialRflags;
         frame->Cs = Gdt.UserCode;
         frame->Ss = Gdt.UserData;
         ((ulong*)(process->Context + SegmentBaseOffset))[0] = registers->FsBase;
         ((ulong*)(process->Context + SegmentBaseOffset))[1] = registers->GsBase;
         NativeMemory.Copy(registers->Fxsave, process->Context + FxsaveOffset, RegisterAnnex.FxsaveSize);
-        *(uint*)(process->Context + FxsaveOffset + 24) &= MxcsrMask; // a stored annex is data: never a #GP in FXRSTOR
+        *(uint*)(process->Context + FxsaveOffset + 24) &= RegisterAnnex.MxcsrMask; // a stored annex is data: never a #GP in FXRSTOR
     }
 
     public static partial void SaveRegisters(ProcessEntry* process, byte* annex)

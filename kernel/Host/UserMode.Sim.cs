@@ -9,8 +9,11 @@ public static unsafe partial class UserMode
     public static partial void Enter(ProcessEntry* process) => Entered.Add(process->Pid);
 
     /// <summary>The simulated context is the annex's register file itself (RegisterAnnex layout, first 1024 bytes).</summary>
-    public static partial void LoadRegisters(ProcessEntry* process, byte* annex) =>
+    public static partial void LoadRegisters(ProcessEntry* process, byte* annex)
+    {
         System.Runtime.InteropServices.NativeMemory.Copy(annex, process->Context, ProcessEntry.ContextSize);
+        Arch.X64.RegisterAnnex.Sanitize((Arch.X64.RegisterAnnex*)process->Context);
+    }
 
     public static partial void SaveRegisters(ProcessEntry* process, byte* annex) =>
         System.Runtime.InteropServices.NativeMemory.Copy(process->Context, annex, ProcessEntry.ContextSize);
