@@ -75,6 +75,12 @@ internal static unsafe class Traps
         invoker->Flags |= ProcessFlags.ContextChanged;
         InvocationArguments arguments;
         SyscallAbi.Read(frame, &arguments);
+        if (FastPath.TryInvoke(invoker, &arguments))
+        {
+            Scheduler.Run(Dispatcher.Next);
+            return;
+        }
+
         InvocationReply reply;
         DispatchOutcome outcome = Dispatcher.Dispatch(invoker, &arguments, &reply);
         if (outcome == DispatchOutcome.Reply)

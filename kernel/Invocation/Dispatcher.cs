@@ -29,6 +29,9 @@ public static unsafe class Dispatcher
     /// <summary>Names the process to run after a gate invocation (<see cref="Gates"/>, <see cref="Keepers"/>).</summary>
     internal static void SetNext(ProcessEntry* next) => s_next = next;
 
+    /// <summary>Forgets the last directed switch (the fast path sets it without a dispatch).</summary>
+    public static void ClearNext() => s_next = null;
+
     /// <summary>Runs the invocation <paramref name="arguments"/> of <paramref name="invoker"/>, filling <paramref name="reply"/> (for Reply).</summary>
     public static DispatchOutcome Dispatch(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {

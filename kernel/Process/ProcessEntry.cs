@@ -64,13 +64,16 @@ public unsafe struct ProcessEntry
     /// <summary>The Pid woken from the wait queue that alone may deliver to this Available process next (0: anyone).</summary>
     public uint ReservedFor;
 
+    /// <summary>The next loaded process in the same root-index bucket (a Pid; 0 ends it). Kernel state only (ProcessTable.Index.cs).</summary>
+    public uint RootNext;
+
     /// <summary>Loaded, changed since the last write-back.</summary>
     public ProcessFlags Flags;
 
     /// <summary>The stall queue this process is on (None: runnable if Running). Kernel state only, never written back.</summary>
     public StallReason Stalled;
 
-    private fixed byte _padding[50];
+    private fixed byte _padding[46];
 
     /// <summary>True when the entry holds a process loaded from its nodes.</summary>
     public readonly bool InUse => (Flags & ProcessFlags.Loaded) != 0;

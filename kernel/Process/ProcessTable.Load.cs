@@ -19,15 +19,8 @@ public static unsafe partial class ProcessTable
     /// <summary>The loaded entry of process root <paramref name="root"/>, or null.</summary>
     public static ProcessEntry* Find(Oid root)
     {
-        for (int i = 0; i < s_capacity; i++)
-        {
-            if ((s_entries[i].Flags & ProcessFlags.Loaded) != 0 && s_entries[i].Root == root)
-            {
-                return &s_entries[i];
-            }
-        }
-
-        return null;
+        ObjectHeader* frame = Cache.Lookup(root);
+        return frame == null ? null : FindByRoot(frame); // a loaded process's root is pinned, hence cached
     }
 
     /// <summary>
@@ -60,6 +53,7 @@ public static unsafe partial class ProcessTable
 
         free->Root = root;
         free->Flags = ProcessFlags.Loaded;
+        IndexAdd(free);
         Node* body = Cache.NodeBody(free->RootFrame);
         Key* state = Node.Slot(body, ProcessRoot.State);
         free->State = (RunState)state->Word(0);

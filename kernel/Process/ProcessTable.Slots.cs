@@ -15,25 +15,6 @@ namespace CapOS.Kernel.Process;
 /// </remarks>
 public static unsafe partial class ProcessTable
 {
-    /// <summary>The loaded entry whose root is <paramref name="node"/>, or null.</summary>
-    public static ProcessEntry* FindByRoot(ObjectHeader* node)
-    {
-        if (node->PinCount == 0)
-        {
-            return null; // every loaded root is pinned (P2)
-        }
-
-        for (int i = 0; i < s_capacity; i++)
-        {
-            if ((s_entries[i].Flags & ProcessFlags.Loaded) != 0 && s_entries[i].RootFrame == node)
-            {
-                return &s_entries[i];
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>True when <paramref name="node"/> is the root of a loaded process and <paramref name="slot"/> is one its entry pins (3, 4).</summary>
     public static bool IsPinnedRootSlot(ObjectHeader* node, int slot) =>
         (slot == ProcessRoot.KeyRegisters || slot == ProcessRoot.RegisterAnnex) && FindByRoot(node) != null;

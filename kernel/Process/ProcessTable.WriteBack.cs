@@ -80,6 +80,8 @@ public static unsafe partial class ProcessTable
             entry->AddressSpace = 0;
         }
 
+        IndexRemove(entry);
+        Stall.WakeAllSenders(entry); // they invoke again and find it reloaded
         ReleaseParts(entry);
         entry->Flags = ProcessFlags.None;
         return true;

@@ -51,6 +51,7 @@ public static unsafe partial class ProcessTable
     public static void Forget()
     {
         Stall.Forget();
+        IndexForget();
         s_deferred.Count = 0;
         s_entries = null;
         s_capacity = 0;
