@@ -7,9 +7,12 @@ namespace CapOS.Kernel.Invocation;
 /// <summary>
 /// Keepers: a fault the kernel cannot resolve goes to a process as a CALL from the faulting process (EROS
 /// SOSP'99 §3.1 "keepers"; docs/invocation.md "Keepers"). The process keeper (root slot 1, a start key)
-/// receives the process's exceptions and the page faults no segment keeper takes. The message: order = fault
-/// code, W0 = fault info (the address, or the vector), W1 = the program counter; key 0 = a process key to the
-/// faulting process, key 3 = a resume key to it. The keeper's reply through that resume key with order 0
+/// receives the process's exceptions and the page faults no segment keeper takes; a red segment's keeper
+/// (slot 31 of a segment node entered with <see cref="SegmentWalk.KeeperFlag"/>) receives the page faults
+/// under it. The message: order = fault code, W0 = fault info (the address, or the vector), W1 = the program
+/// counter (process keeper) or the offset in the red segment (segment keeper), W2 = the program counter;
+/// key 0 = a process key (process keeper) or a segment key to the red node (segment keeper), key 3 = a
+/// resume key to the faulting process. The keeper's reply through that resume key with order 0
 /// clears the fault and the process executes the faulting instruction again; any other order leaves it
 /// parked with its fault. A fault with no keeper parks the process with its console line (UserFaults).
 /// </summary>
@@ -30,6 +33,33 @@ public static unsafe class Keepers
     public static bool OnFault(ProcessEntry* process, uint code, ulong info)
     {
         Key* keeperKey = Node.Slot(Cache.NodeBody(process->RootFrame), ProcessRoot.Keeper);
+        Key processKey = Key.Object(KeyType.Process, process->Root, process->RootFrame->AllocCount, KeyRights.None, 0);
+        return Deliver(process, keeperKey, code, info, UserMode.ProgramCounter(process), &processKey);
+    }
+
+    /// <summary>
+    /// A page fault (<paramref name="code"/> at <paramref name="address"/>) under a red segment: to its segment
+    /// keeper (slot 31 of the red node) with W1 = the offset in that segment, key 0 = a segment key to the red
+    /// node (so the keeper can fill it in; EROS). False when the red node has no valid keeper: the process
+    /// keeper is tried next.
+    /// </summary>
+    public static bool OnSegmentFault(ProcessEntry* process, uint code, ulong address, Oid red, ulong redBase, ushort keyData)
+    {
+        if (red.IsNull || Cache.GetNode(red, out ObjectHeader* node) != CacheResult.Ok)
+        {
+            return false;
+        }
+
+        Key segment = Key.Object(KeyType.Segment, red, node->AllocCount, KeyRights.None, keyData);
+        Cache.Pin(node);
+        bool delivered = Deliver(process, Node.Slot(Cache.NodeBody(node), SegmentWalk.KeeperSlot), code, address, address - redBase, &segment);
+        Cache.Unpin(node);
+        return delivered;
+    }
+
+    /// <summary>The fault as a CALL from <paramref name="process"/> to the process named by the start key <paramref name="keeperKey"/>.</summary>
+    private static bool Deliver(ProcessEntry* process, Key* keeperKey, uint code, ulong info, ulong w1, Key* firstKey)
+    {
         if (keeperKey->Type != KeyType.Start
             || Cache.PrepareKey(keeperKey, out ObjectHeader* keeperRoot) != CacheResult.Ok
             || keeperRoot == null || keeperRoot == process->RootFrame)
@@ -37,6 +67,7 @@ public static unsafe class Keepers
             return false;
         }
 
+        ushort keyInfo = keeperKey->KeyData;
         LoadResult loaded = ProcessTable.Load(keeperRoot->Oid, keeperRoot->AllocCount, out ProcessEntry* keeper);
         if (loaded != LoadResult.Ok)
         {
@@ -58,18 +89,17 @@ public static unsafe class Keepers
         InvocationArguments spec;
         UserMode.ReadArguments(keeper, &spec);
         Invocation dirtying = default;
-        if ((*(uint*)spec.ReceiveKeys != 0 && !dirtying.TryDirty(keeper->KeyRegistersFrame)))
+        if (*(uint*)spec.ReceiveKeys != 0 && !dirtying.TryDirty(keeper->KeyRegistersFrame))
         {
             Stall.Add(process, dirtying.StallReason);
             return true;
         }
 
         // Commit point: nothing below fails.
-        Key processKey = Key.Object(KeyType.Process, process->Root, process->RootFrame->AllocCount, KeyRights.None, 0);
         Key resumeKey = Key.Object(KeyType.Resume, process->Root, Cache.NodeBody(process->RootFrame)->CallCount, KeyRights.None, 0);
         for (int i = 0; i < Invocation.MaxKeys; i++)
         {
-            Key key = i == 0 ? processKey : i == 3 ? resumeKey : default;
+            Key key = i == 0 ? *firstKey : i == 3 ? resumeKey : default;
             if (spec.ReceiveKeys[i] != 0 && spec.ReceiveKeys[i] < Node.SlotCount)
             {
                 KeySlots.WriteRegister(keeper, spec.ReceiveKeys[i], &key);
@@ -79,8 +109,9 @@ public static unsafe class Keepers
         InvocationReply message = default;
         message.Result = (InvocationResult)code;
         message.W0 = info;
-        message.W1 = UserMode.ProgramCounter(process);
-        message.KeyInfo = keeperKey->KeyData;
+        message.W1 = w1;
+        message.W2 = UserMode.ProgramCounter(process);
+        message.KeyInfo = keyInfo;
         UserMode.WriteReply(keeper, &message);
         if (keeper->ReservedFor == process->Pid)
         {

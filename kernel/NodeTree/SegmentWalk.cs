@@ -45,6 +45,16 @@ public static unsafe class SegmentWalk
     /// <summary>Slots per node and index bits per node.</summary>
     public const int SlotBits = 5;
 
+    /// <summary>
+    /// Segment key data bit: the node is a red segment (EROS): its slot <see cref="KeeperSlot"/> holds the
+    /// segment keeper's start key instead of a subtree, so addresses in that slot's span are invalid, and the
+    /// faults the walk finds under it go to that keeper (docs/invocation.md "Segment keepers").
+    /// </summary>
+    public const ushort KeeperFlag = 0x100;
+
+    /// <summary>The slot of a red segment node that holds its keeper.</summary>
+    public const int KeeperSlot = 31;
+
     /// <summary>The walk's record: outcome, page, rights, and the nodes and slots it read.</summary>
     public struct Result
     {
@@ -61,6 +71,15 @@ public static unsafe class SegmentWalk
 
         /// <summary>Nodes on the path (0 for a page key as the address space).</summary>
         public int StepCount;
+
+        /// <summary>The innermost red segment node on the path whose key did not forbid calling its keeper (NoCall), or null.</summary>
+        public ObjectHeader* Keeper;
+
+        /// <summary>Address where <see cref="Keeper"/>'s segment begins.</summary>
+        public ulong KeeperBase;
+
+        /// <summary>The key data (height and keeper flag) <see cref="Keeper"/> was entered with.</summary>
+        public ushort KeeperKeyData;
 
         private fixed ulong _nodes[MaxHeight];
         private fixed ulong _bases[MaxHeight];
@@ -177,6 +196,21 @@ public static unsafe class SegmentWalk
             result.Push(node, nodeBase, height, rights);
             int slotBits = SpanBits(height - 1);
             int slot = (int)(relative >> slotBits);
+            if ((key->KeyData & KeeperFlag) != 0)
+            {
+                if ((rights & KeyRights.NoCall) == 0)
+                {
+                    result.Keeper = node;
+                    result.KeeperBase = nodeBase;
+                    result.KeeperKeyData = key->KeyData;
+                }
+
+                if (slot == KeeperSlot)
+                {
+                    return WalkOutcome.InvalidAddress; // the keeper's slot maps nothing
+                }
+            }
+
             result.SetSlot(slot);
             relative -= (ulong)slot << slotBits;
             nodeBase = address - relative;

@@ -74,6 +74,19 @@ public static unsafe partial class AddressSpaces
     /// <summary>The cache's answer behind the last StallObject.</summary>
     public static CacheResult LastCause => s_lastCause;
 
+    private static Oid s_lastKeeper;
+    private static ulong s_lastKeeperBase;
+    private static ushort s_lastKeeperKeyData;
+
+    /// <summary>After InvalidAddress or AccessFault: the red segment node whose keeper takes the fault (null OID: none).</summary>
+    public static Oid LastKeeper => s_lastKeeper;
+
+    /// <summary>Where <see cref="LastKeeper"/>'s segment begins.</summary>
+    public static ulong LastKeeperBase => s_lastKeeperBase;
+
+    /// <summary>The key data <see cref="LastKeeper"/> was entered with (height, keeper flag).</summary>
+    public static ushort LastKeeperKeyData => s_lastKeeperKeyData;
+
     /// <summary>
     /// Fewest depend records: one install records at most one per slot it read (MaxHeight + 1), and the clock
     /// must never evict a record made in the same install round (it would clear an entry just made, round
@@ -179,6 +192,7 @@ public static unsafe partial class AddressSpaces
         Panic.Assert(s_initialized, "AddressSpaces.HandlePageFault: not initialized");
         uint rootTable = RootTable(root);
         s_faults++;
+        s_lastKeeper = default;
         if (address >= MappingTable.UserAddressLimit)
         {
             return PageFaultResult.InvalidAddress;
@@ -194,6 +208,9 @@ public static unsafe partial class AddressSpaces
             _ => PageFaultResult.InvalidAddress,
         };
 
+        s_lastKeeper = walk.Keeper == null ? default : walk.Keeper->Oid;
+        s_lastKeeperBase = walk.KeeperBase;
+        s_lastKeeperKeyData = walk.KeeperKeyData;
         if (result == PageFaultResult.StallObject)
         {
             s_lastCause = walk.Cause;

@@ -37,7 +37,9 @@ public static unsafe class UserFaults
             default:
                 uint code = result == PageFaultResult.AccessFault ? FaultCode.AccessViolation
                     : result == PageFaultResult.InvalidAddress ? FaultCode.InvalidAddress : FaultCode.ObjectUnavailable;
-                if (!Invocation.Keepers.OnFault(process, code, address))
+                bool toSegmentKeeper = code != FaultCode.ObjectUnavailable && Invocation.Keepers.OnSegmentFault(process, code, address,
+                    AddressSpaces.LastKeeper, AddressSpaces.LastKeeperBase, AddressSpaces.LastKeeperKeyData);
+                if (!toSegmentKeeper && !Invocation.Keepers.OnFault(process, code, address))
                 {
                     Report(process, code, address, Detail(result, isWrite));
                     ProcessTable.Park(process, code, address);

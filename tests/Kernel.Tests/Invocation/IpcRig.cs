@@ -30,7 +30,7 @@ internal sealed unsafe class IpcRig : System.IDisposable
     public StoredProcesses Processes => _processes;
 
     /// <summary>Adds a process in <paramref name="state"/> with extra key registers; <paramref name="keeper"/> (a process index) goes in root slot 1.</summary>
-    public int Add(RunState state, IReadOnlyDictionary<int, Key>? keys = null, int keeper = -1)
+    public int Add(RunState state, IReadOnlyDictionary<int, Key>? keys = null, int keeper = -1, Key? space = null)
     {
         int index = _spacePages.Count;
         _spacePages.Add(index);
@@ -40,10 +40,10 @@ internal sealed unsafe class IpcRig : System.IDisposable
             all[register] = key;
         }
 
-        Oid space = _processes.FreePage((ulong)index);
+        Key spaceKey = space ?? Key.Object(KeyType.Page, _processes.FreePage((ulong)index), 0, KeyRights.None, 0);
         _processes.Add(state, all, root =>
         {
-            root.With(ProcessRoot.AddressSpace, Key.Object(KeyType.Page, space, 0, KeyRights.None, 0));
+            root.With(ProcessRoot.AddressSpace, spaceKey);
             if (keeper >= 0)
             {
                 root.With(ProcessRoot.Keeper, StartKey(keeper, 0));

@@ -1,5 +1,6 @@
 using CapOS.Kernel.Invocation;
 using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.ObjectCache;
 using CapOS.Kernel.Process;
 using Xunit;
 
@@ -95,5 +96,71 @@ public sealed unsafe class KeepersTests : System.IDisposable
         UserFaults.OnPageFault(ipc.Entry(lone), Unmapped, isWrite: true);
         Assert.Contains("invalid address 0x70000000 (write)", ipc.Console);
         Assert.Equal(FaultCode.InvalidAddress, ipc.Entry(lone)->FaultCode);
+    }
+}
+
+/// <summary>Segment keepers: faults under a red segment go to the keeper in its slot 31 (docs/invocation.md "Segment keepers").</summary>
+public sealed unsafe class SegmentKeepersTests : System.IDisposable
+{
+    private readonly IpcRig _ipc = new();
+    private readonly int _keeper;
+    private readonly int _process;
+    private readonly Oid _red;
+
+    public SegmentKeepersTests() : this(KeyRights.None)
+    {
+    }
+
+    private SegmentKeepersTests(KeyRights rights)
+    {
+        _keeper = _ipc.Add(RunState.Available);
+        _red = _ipc.Processes.FreeNode(0);
+        _ipc.Processes.Node(_red, new CapOS.Kernel.Tests.Checkpoint.VolumeBuilder.NodeModel()
+            .With(0, Key.Object(KeyType.Page, _ipc.Processes.FreePage(50), 0, KeyRights.None, 0))
+            .With(SegmentWalk.KeeperSlot, _ipc.StartKey(_keeper, 5)));
+        _process = _ipc.Add(RunState.Running, space: Key.Object(KeyType.Segment, _red, 0, rights, 1 | SegmentWalk.KeeperFlag));
+        _ipc.Boot();
+        _ipc.Registers(_keeper)->R14 = 6 | (7UL << 24);
+    }
+
+    public void Dispose() => _ipc.Dispose();
+
+    [Fact]
+    public void AnInvalidAddressUnderARedSegmentGoesToItsKeeperWithTheOffsetAndASegmentKey()
+    {
+        Assert.Equal(PageFaultResult.InvalidAddress, UserFaults.OnPageFault(_ipc.Entry(_process), 0x5010, isWrite: true));
+
+        var r = _ipc.Registers(_keeper);
+        Assert.Equal((ulong)FaultCode.InvalidAddress, r->Rax);
+        Assert.Equal(0x5010UL, r->Rsi);
+        Assert.Equal(0x5010UL, r->Rdx); // the offset in the red segment
+        Assert.Equal(5UL, r->Rdi);
+        Key* segment = _ipc.Entry(_keeper)->KeyRegister(6);
+        Assert.Equal(KeyType.Segment, segment->Type);
+        Assert.Equal(RunState.Waiting, _ipc.Entry(_process)->State);
+        Assert.DoesNotContain("parked", _ipc.Console);
+    }
+
+    [Fact]
+    public void TheKeepersSlotItselfMapsNothing()
+    {
+        Assert.Equal(PageFaultResult.InvalidAddress, UserFaults.OnPageFault(_ipc.Entry(_process), 31UL * 4096, isWrite: false));
+        Assert.Equal(31UL * 4096, _ipc.Registers(_keeper)->Rsi);
+    }
+
+    [Fact]
+    public void AMappedPageNeedsNoKeeper()
+    {
+        Assert.Equal(PageFaultResult.Mapped, UserFaults.OnPageFault(_ipc.Entry(_process), 0x10, isWrite: false));
+        Assert.Equal(RunState.Available, _ipc.Entry(_keeper)->State);
+    }
+
+    [Fact]
+    public void ANoCallKeyHidesTheKeeperAndTheFaultParksTheProcess()
+    {
+        using var test = new SegmentKeepersTests(KeyRights.NoCall);
+        UserFaults.OnPageFault(test._ipc.Entry(test._process), 0x5000, isWrite: false);
+        Assert.Equal(RunState.Available, test._ipc.Entry(test._keeper)->State);
+        Assert.Contains("invalid address 0x5000", test._ipc.Console);
     }
 }

@@ -39,6 +39,16 @@ internal sealed unsafe class StoredProcesses
     /// <summary>The page OIDs free for a test's own use (after every annex).</summary>
     public Oid FreePage(ulong index) => _builder.PageOid(64 + index);
 
+    /// <summary>The node OIDs free for a test's own use (after every process's two nodes).</summary>
+    public Oid FreeNode(ulong index) => _builder.NodeOid(64 + index);
+
+    /// <summary>Puts node <paramref name="oid"/> with <paramref name="node"/>'s slots in checkpoint #1.</summary>
+    public StoredProcesses Node(Oid oid, VolumeBuilder.NodeModel node)
+    {
+        _builder.LogNode(oid, node);
+        return this;
+    }
+
     /// <summary>
     /// Adds a process in <paramref name="state"/> whose key registers hold <paramref name="keys"/> (register ->
     /// key; a <see cref="KeyType.Process"/> key with a null OID designates the process itself), on the restart
