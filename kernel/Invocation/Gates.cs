@@ -35,7 +35,8 @@ public static unsafe class Gates
             return invocation->Answer(resume ? InvocationResult.Void : InvocationResult.BadInvocation);
         }
 
-        LoadResult loaded = ProcessTable.Load(root->Oid, root->AllocCount, out ProcessEntry* receiver);
+        ProcessEntry* receiver = ProcessTable.FindByRoot(root);
+        LoadResult loaded = receiver != null ? LoadResult.Ok : ProcessTable.Load(root->Oid, root->AllocCount, out receiver);
         if (loaded != LoadResult.Ok)
         {
             if (ProcessTable.IsTransient(loaded))

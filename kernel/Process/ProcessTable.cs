@@ -14,9 +14,9 @@ namespace CapOS.Kernel.Process;
 /// I2 s_current is -1 or the index of a Runnable entry while that process runs.
 /// I3 Pid == index + 1 for every entry in use.
 /// I4 The table starts page-aligned, so every entry's context is 64-byte aligned (ProcessEntry I1).
-/// I5 A Running process stays loaded: entries are reclaimed only when a process stops being Running
-///    (the restart list is made from the table; docs/process.md "Open questions"); the kernel sizes the table
-///    to the restart list's capacity (Startup.ProcessTablePages), so every restarted process finds an entry.
+/// I5 A Running process stays loaded: only processes that are not Running are reclaimed (I9; the restart list
+///    is made from the table); the kernel sizes the table to the restart list's capacity
+///    (Startup.ProcessTablePages), so every restarted process finds an entry.
 /// I6 A restarted process that could not be loaded for a passing reason (no entry, no log room, an object
 ///    not read) stays on every restart list until it loads (ProcessTable.Deferred.cs; ProcessTableTests).
 /// Tested by ProcessTableTests.
@@ -57,6 +57,7 @@ public static unsafe partial class ProcessTable
         s_capacity = 0;
         s_current = -1;
         s_lastRun = -1;
+        s_reclaimHand = 0;
     }
 
     /// <summary>Entry <paramref name="index"/> (0-based), in use or not.</summary>
@@ -105,8 +106,19 @@ public static unsafe partial class ProcessTable
         }
     }
 
-    /// <summary>A free entry, cleared, with its Pid set (I3); null when the table is full.</summary>
+    /// <summary>A free entry, cleared, with its Pid set (I3), reclaiming one when the table is full (I9); null when none can be had.</summary>
     private static ProcessEntry* Allocate()
+    {
+        ProcessEntry* entry = FirstFree();
+        if (entry == null && TryReclaim())
+        {
+            entry = FirstFree();
+        }
+
+        return entry;
+    }
+
+    private static ProcessEntry* FirstFree()
     {
         for (int i = 0; i < s_capacity; i++)
         {

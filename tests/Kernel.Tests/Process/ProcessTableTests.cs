@@ -159,3 +159,51 @@ public sealed unsafe class ProcessTableTests
 
     private static CheckpointerTestRig Boot(byte[] image) => new StoredProcesses().Boot(image, restart: false);
 }
+
+/// <summary>Reclaiming entries of processes that are not running (ProcessTable I9).</summary>
+public sealed unsafe class ProcessTableReclaimTests
+{
+    [Fact]
+    public void AFullTableReclaimsProcessesThatAreNotRunning()
+    {
+        var processes = new StoredProcesses();
+        processes.Add(RunState.Running);
+        for (int i = 1; i < 30; i++)
+        {
+            processes.Add(RunState.Available);
+        }
+
+        using var rig = processes.Boot(restart: false);
+        int capacity = ProcessTable.Capacity;
+        Assert.True(capacity < 30);
+        Assert.Equal(LoadResult.Ok, ProcessTable.Load(processes.Root(0), 0, out ProcessEntry* running));
+        for (int i = 1; i < 30; i++)
+        {
+            Assert.Equal(LoadResult.Ok, ProcessTable.Load(processes.Root(i), 0, out ProcessEntry* entry));
+            Assert.Equal(RunState.Available, entry->State);
+        }
+
+        Assert.True(ProcessTable.Find(processes.Root(0)) == running); // I5: never reclaimed while Running
+        Assert.True(ProcessTable.Find(processes.Root(29)) != null);
+        Assert.True(ProcessTable.Find(processes.Root(1)) == null); // the oldest Available one went first
+    }
+
+    [Fact]
+    public void ATableOfRunningProcessesReclaimsNothing()
+    {
+        var processes = new StoredProcesses();
+        for (int i = 0; i < 30; i++)
+        {
+            processes.Add(RunState.Running);
+        }
+
+        using var rig = processes.Boot(restart: false);
+        LoadResult last = LoadResult.Ok;
+        for (int i = 0; i < 30 && last == LoadResult.Ok; i++)
+        {
+            last = ProcessTable.Load(processes.Root(i), 0, out _);
+        }
+
+        Assert.Equal(LoadResult.TableFull, last);
+    }
+}
