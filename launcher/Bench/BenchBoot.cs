@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using CapOS.Harness;
@@ -17,6 +18,12 @@ public static class BenchBoot
     /// invariant, a failed check or checkpoint, a panic, a kernel exception), or null.</summary>
     public static string? FailureLine(IReadOnlyList<string> lines) =>
         lines.FirstOrDefault(line => PlugLines.Failure().IsMatch(line));
+
+    /// <summary>The line <paramref name="goalPattern"/> (a regular expression), a process parked by a fault, or any
+    /// failure line: what a benchmark boot of a stored ring-3 program waits for.</summary>
+    public static Regex Settled(string goalPattern) =>
+        new($"^({goalPattern}|fault: process |store: cannot boot:|checkpoint: check failed:|checkpoint: failed|PANIC:|EXCEPTION )",
+            RegexOptions.CultureInvariant);
 
     /// <summary>Boots <paramref name="options"/>, waits until QEMU ends by itself (the command line says
     /// <c>exit-when-idle</c>), and reads the whole serial log. A boot that does not end, or ends with another

@@ -5,13 +5,13 @@ using System.Threading.Tasks;
 
 namespace CapOS.Launcher.Bench;
 
-/// <summary><c>bench checkpoint|faults [--runs N] [--deterministic] [--no-build]</c> (docs/bench.md).</summary>
+/// <summary><c>bench checkpoint|faults|ipc [--runs N] [--deterministic] [--no-build]</c> (docs/bench.md).</summary>
 public static class BenchCommand
 {
     /// <summary>Runs per phase unless <c>--runs</c> says otherwise.</summary>
     public const int DefaultRuns = 3;
 
-    /// <summary>Builds the verb; <paramref name="bench"/> runs <c>bench checkpoint</c> or <c>bench faults</c>.</summary>
+    /// <summary>Builds the verb; <paramref name="bench"/> runs <c>bench checkpoint</c>, <c>bench faults</c> or <c>bench ipc</c>.</summary>
     public static Command Create(Func<BenchRequest, CancellationToken, Task<int>> bench) =>
         new("bench", "Benchmarks that print figures (never pass/fail on time).")
         {
@@ -19,6 +19,8 @@ public static class BenchCommand
                 "Measure the raw disk, the checkpoint (snapshot pause, stabilization, migration) and recovery time in QEMU; print one table."),
             Suite(bench, BenchSuite.Faults, "faults",
                 "Measure page faults of a stored ring-3 process and the time from QEMU start to that process running; print one table."),
+            Suite(bench, BenchSuite.Ipc, "ipc",
+                "Measure the null invocation, IPC round trips and their halves, and faults rebuilding an entry; print one table."),
         };
 
     private static Command Suite(Func<BenchRequest, CancellationToken, Task<int>> bench, BenchSuite suite, string name, string description)

@@ -1,12 +1,14 @@
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace CapOS.Launcher.Bench;
 
 /// <summary>
 /// The serial lines the benchmark reads (docs/bench.md, "Serial contract"): the disk self-test's figures
-/// (docs/io.md), the store's recovery time (docs/recovery.md), the kernel's <c>bench: checkpoint</c> lines and
-/// FaultBench's <c>faultbench:</c> lines (userspace/FaultBench).
+/// (docs/io.md), the store's recovery time (docs/recovery.md), the kernel's <c>bench: checkpoint</c> lines,
+/// FaultBench's <c>faultbench:</c> lines (userspace/FaultBench) and IpcBench's <c>ipcbench:</c> lines (userspace/IpcBench).
 /// Lines are matched by their start and fields by name, so the kernel may add fields.
 /// </summary>
 public static partial class BenchLines
@@ -64,6 +66,23 @@ public static partial class BenchLines
     /// <summary>A process parked by a fault the kernel reported (<c>fault: process P ...</c>): in the fault benchmark, a failure.</summary>
     [GeneratedRegex(@"^fault: process ")]
     public static partial Regex ProcessFault();
+
+    /// <summary>IpcBench's first line, <c>user[P]: ipcbench: start tsc=T</c>; group tsc.</summary>
+    [GeneratedRegex(@"^user\[\d+\]: ipcbench: start tsc=(?<tsc>\d+)")]
+    public static partial Regex IpcBenchStart();
+
+    /// <summary>An IpcBench measure, <c>user[P]: ipcbench: &lt;measure&gt; n=N per=P median=A min=B mean=C</c> (TSC ticks per
+    /// sample of P operations); groups measure, fields (the rest).</summary>
+    [GeneratedRegex(@"^user\[\d+\]: ipcbench: (?<measure>[a-z-]+) (?<fields>n=.*)$")]
+    public static partial Regex IpcBenchMeasure();
+
+    /// <summary>IpcBench's refusal, <c>user[P]: ipcbench: failed: why</c>: a failure of the boot.</summary>
+    [GeneratedRegex(@"^user\[\d+\]: ipcbench: failed: ")]
+    public static partial Regex IpcBenchFailed();
+
+    /// <summary>The first match of <paramref name="pattern"/> among <paramref name="lines"/>, or null.</summary>
+    public static Match? First(IReadOnlyList<string> lines, Regex pattern) =>
+        lines.Select(l => pattern.Match(l)).FirstOrDefault(m => m.Success);
 
     /// <summary>A number of a regular expression group, invariant culture.</summary>
     public static double Number(Match match, string group) =>

@@ -1,6 +1,6 @@
 namespace CapOS.Launcher.Bench;
 
-/// <summary>The options of <c>capos bench checkpoint|faults</c>, as parsed.</summary>
+/// <summary>The options of <c>capos bench checkpoint|faults|ipc</c>, as parsed.</summary>
 /// <param name="Runs">Boots per phase (the recovery phase boots twice per run).</param>
 /// <param name="Deterministic">Boot with QEMU's instruction counting (guest time counts instructions).</param>
 /// <param name="NoBuild">Skip the build step.</param>

@@ -8,4 +8,7 @@ public enum BenchSuite
 
     /// <summary><c>bench faults</c>: page faults of a stored process and boot to processes resumed (issue 10).</summary>
     Faults,
+
+    /// <summary><c>bench ipc</c>: null invocation, IPC round trips and their halves, faults rebuilding an entry (issue 11).</summary>
+    Ipc,
 }

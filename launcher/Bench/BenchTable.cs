@@ -7,7 +7,7 @@ using System.Text;
 namespace CapOS.Launcher.Bench;
 
 /// <summary>
-/// The one table <c>capos bench checkpoint|faults</c> prints (docs/bench.md, "The table"): the environment, what the
+/// The one table <c>capos bench checkpoint|faults|ipc</c> prints (docs/bench.md, "The table"): the environment, what the
 /// clock means, then one line per measure with its unit, median, least and largest sample and sample count n
 /// (one per run, except the pooled mutator pauses),
 /// grouped by phase; a phase that could not run shows its reason instead. Pure, snapshot-tested.

@@ -9,8 +9,8 @@ using CapOS.Harness;
 namespace CapOS.Launcher.Bench;
 
 /// <summary>
-/// <c>capos bench checkpoint|faults</c>: build unless told not to, then run the suite's phases (checkpoint: raw
-/// disk, checkpoint, recovery; faults: the page-fault boot; docs/bench.md) and print one table on stdout,
+/// <c>capos bench checkpoint|faults|ipc</c>: build unless told not to, then run the suite's phases (checkpoint: raw
+/// disk, checkpoint, recovery; faults: the page-fault boot; ipc: the IPC boot; docs/bench.md) and print one table on stdout,
 /// progress on stderr. Exit codes: 0 something was
 /// measured and no boot failed; 1 nothing could be measured, a boot failed (its log is kept in
 /// artifacts/bench/), or the build failed or the kernel is missing; 2 bad command line; 130 interrupted.
@@ -70,7 +70,12 @@ public static class BenchVerb
     }
 
     /// <summary>The sub-verb's name, as the table's title says it.</summary>
-    public static string Verb(BenchSuite suite) => suite == BenchSuite.Faults ? "faults" : "checkpoint";
+    public static string Verb(BenchSuite suite) => suite switch
+    {
+        BenchSuite.Faults => "faults",
+        BenchSuite.Ipc => "ipc",
+        _ => "checkpoint",
+    };
 
     /// <summary>One invocation's phases, their rows and their scratch disks.</summary>
     private sealed class Session(RepositoryLayout layout, BenchRequest request, CancellationToken cancel) : IDisposable
@@ -91,6 +96,11 @@ public static class BenchVerb
             if (request.Suite == BenchSuite.Faults)
             {
                 await RunFaultsAsync().ConfigureAwait(false);
+                return;
+            }
+            if (request.Suite == BenchSuite.Ipc)
+            {
+                await RunIpcAsync().ConfigureAwait(false);
                 return;
             }
             double? rawWrite = null;
@@ -128,6 +138,17 @@ public static class BenchVerb
                 List<FaultRun> runs = await PhaseAsync(PageFaultBench.Section, "faults",
                     () => PageFaultBench.RunOnceAsync(layout, _images, image, request.Deterministic, cancel)).ConfigureAwait(false);
                 Insert(PageFaultBench.Section, runs.Count > 0 ? PageFaultBench.Rows(runs) : []);
+            }
+        }
+
+        private async Task RunIpcAsync()
+        {
+            string image = layout.PristineImage(IpcBench.ImageName);
+            if (Present(IpcBench.Section, image))
+            {
+                List<IpcRun> runs = await PhaseAsync(IpcBench.Section, "ipc",
+                    () => IpcBench.RunOnceAsync(layout, _images, image, request.Deterministic, cancel)).ConfigureAwait(false);
+                Insert(IpcBench.Section, runs.Count > 0 ? IpcBench.Rows(runs, request.Deterministic) : []);
             }
         }
 

@@ -29,8 +29,8 @@ public static class PageFaultBench
     /// <summary>How long a boot may take to print the figures.</summary>
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    private static readonly Regex Started = Settled(@"user\[\d+\]: faultbench: start ");
-    private static readonly Regex Finished = Settled(@"user\[\d+\]: faultbench: done");
+    private static readonly Regex Started = BenchBoot.Settled(@"user\[\d+\]: faultbench: start ");
+    private static readonly Regex Finished = BenchBoot.Settled(@"user\[\d+\]: faultbench: done");
 
     /// <summary>The passes FaultBench prints, in order.</summary>
     public static readonly string[] Passes = ["first-touch", "read", "write-fault", "write"];
@@ -42,9 +42,9 @@ public static class PageFaultBench
         {
             return BootReading<FaultRun>.Failed(failure);
         }
-        Match? timer = First(lines, BenchLines.TimerRate());
-        Match? store = First(lines, BenchLines.StoreRecoveredIn());
-        Match? start = First(lines, BenchLines.FaultBenchStart());
+        Match? timer = BenchLines.First(lines, BenchLines.TimerRate());
+        Match? store = BenchLines.First(lines, BenchLines.StoreRecoveredIn());
+        Match? start = BenchLines.First(lines, BenchLines.FaultBenchStart());
         if (timer is null || store is null || start is null)
         {
             return BootReading<FaultRun>.Failed(timer is null ? "no 'timer: ... tsc-mhz=' line"
@@ -142,12 +142,4 @@ public static class PageFaultBench
             Note = what is null ? note : $"{note}; {what}",
         };
     }
-
-    private static Match? First(IReadOnlyList<string> lines, Regex pattern) =>
-        lines.Select(l => pattern.Match(l)).FirstOrDefault(m => m.Success);
-
-    /// <summary>The line <paramref name="goalPattern"/> (a regular expression), a process parked by a fault, or any failure line.</summary>
-    private static Regex Settled(string goalPattern) =>
-        new($"^({goalPattern}|fault: process |store: cannot boot:|checkpoint: check failed:|checkpoint: failed|PANIC:|EXCEPTION )",
-            RegexOptions.CultureInvariant);
 }

@@ -35,7 +35,7 @@ internal static unsafe class Program
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
     {
-        ulong start = Tsc();
+        ulong start = Tsc.Read();
         byte* line = stackalloc byte[Console.MaxLine];
         ulong length = Text.AppendDecimal(line, Text.Append(line, 0, "faultbench: start tsc="), start);
         Console.WriteLine(line, length);
@@ -57,7 +57,7 @@ internal static unsafe class Program
     /// <summary>Prints <c>faultbench: &lt;pass&gt; pages=N mean=A median=M min=L</c> (ticks per page).</summary>
     private static void Pass(byte* line, string name, ulong total, ulong* ticks, ulong pages)
     {
-        Sort(ticks, pages);
+        Samples.Sort(ticks, pages);
         ulong at = Text.Append(line, Text.Append(line, 0, "faultbench: "), name);
         at = Text.AppendDecimal(line, Text.Append(line, at, " pages="), pages);
         at = Text.AppendDecimal(line, Text.Append(line, at, " mean="), total / pages);
@@ -66,31 +66,11 @@ internal static unsafe class Program
         Console.WriteLine(line, at);
     }
 
-    /// <summary>Insertion sort, ascending (a few million steps at most; after the measured pass).</summary>
-    private static void Sort(ulong* values, ulong count)
-    {
-        for (ulong i = 1; i < count; i++)
-        {
-            ulong value = values[i];
-            ulong j = i;
-            while (j > 0 && values[j - 1] > value)
-            {
-                values[j] = values[j - 1];
-                j--;
-            }
-
-            values[j] = value;
-        }
-    }
-
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "faultbench_region")]
     private static extern byte* Region();
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "faultbench_ticks")]
     private static extern ulong* Ticks();
-
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "faultbench_tsc")]
-    private static extern ulong Tsc();
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "faultbench_read_pages")]
     private static extern ulong ReadPages(byte* region, ulong pages, ulong* ticks);

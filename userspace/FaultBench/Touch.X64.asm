@@ -16,7 +16,6 @@ ticks:
 section .text
 global faultbench_region
 global faultbench_ticks
-global faultbench_tsc
 global faultbench_read_pages
 global faultbench_write_pages
 
@@ -28,14 +27,6 @@ faultbench_region:
 ; ulong* faultbench_ticks(void): the per-page ticks array (REGION_PAGES quadwords).
 faultbench_ticks:
     lea rax, [rel ticks]
-    ret
-
-; ulong faultbench_tsc(void): the TSC (ticks since reset).
-faultbench_tsc:
-    lfence
-    rdtsc
-    shl rdx, 32
-    or rax, rdx
     ret
 
 ; ulong faultbench_read_pages(byte* base /*rdi*/, ulong pages /*rsi*/, ulong* ticks /*rdx*/): reads one byte

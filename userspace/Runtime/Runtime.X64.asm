@@ -8,6 +8,7 @@ extern UserMain
 extern CapOSUserExit
 global _start
 global capos_invoke
+global capos_tsc
 
 ; The kernel enters here with rsp = top of the stack (16-byte aligned).
 _start:
@@ -55,6 +56,14 @@ capos_invoke:
     pop r12
     pop rbp
     pop rbx
+    ret
+
+; ulong capos_tsc(void): the TSC once every earlier instruction has completed (Tsc.Read).
+capos_tsc:
+    lfence
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
     ret
 
 section .data

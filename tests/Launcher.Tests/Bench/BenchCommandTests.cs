@@ -35,6 +35,14 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public async Task IpcIsASuiteWithTheSameOptions()
+    {
+        Assert.Equal(0, await InvokeAsync("bench", "ipc", "--no-build"));
+
+        Assert.Equal(new BenchRequest(BenchCommand.DefaultRuns, false, true) { Suite = BenchSuite.Ipc }, _request);
+    }
+
+    [Fact]
     public async Task TheVerbsExitCodeIsReturned()
     {
         Assert.Equal(BenchVerb.BenchFailed, await InvokeAsync(BenchVerb.BenchFailed, "bench", "checkpoint", "--runs", "1"));

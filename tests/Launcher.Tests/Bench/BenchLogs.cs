@@ -88,5 +88,35 @@ internal static class BenchLogs
         kernel: idle
         """;
 
+    /// <summary>Recorded from ipcbench.img (QEMU 7.2, <c>-icount shift=0</c>, 2026-12-04).</summary>
+    public const string IpcBenchBoot = """
+        CapOS 0.1 x86-64
+        boot: loader=multiboot1 cmdline="" modules=0
+        mem: usable=261759 KiB free-pages=65204
+        disk: virtio-blk at pci 00:02.0
+        disk: sectors=25304 queue=256 seg-max=254 flush=yes rw irq=msix
+        store: volume pages=3163 ranges=3
+        checkpoint: recovered seq=1 slot=0 log-objects=2206 restart=2
+        store: cache page-frames=28116 node-frames=28557 run=130408 KiB
+        store: recovered in 35209 us, 83521 us after reset
+        checkpoint: migrate seq=1
+        checkpoint: migrated seq=1
+        timer: hz=100 tsc-mhz=999
+        timer: tick=5
+        proc: 1 resumed root=0x1001 state=running pc=0x400000
+        proc: 2 resumed root=0x1000 state=running pc=0x400000
+        user[2]: ipcbench: start tsc=1208391219
+        user[2]: ipcbench: null-invocation n=64 per=1024 median=798725 min=798725 mean=799360
+        user[2]: ipcbench: round-trip n=64 per=1024 median=3918853 min=3918853 mean=3921500
+        user[2]: ipcbench: round-trip-string n=64 per=1024 median=10834559 min=10834559 mean=10835088
+        user[2]: ipcbench: call-half n=2048 per=1 median=1752 min=1752 mean=1752
+        user[2]: ipcbench: return-half n=2048 per=1 median=2083 min=2083 mean=2086
+        user[2]: ipcbench: fault-rebuild n=2048 per=1 median=2797 min=2797 mean=2800
+        user[2]: ipcbench: mapped-read n=2048 per=1 median=6 min=6 mean=6
+        user[2]: ipcbench: done
+        proc: 2 exited
+        kernel: idle
+        """;
+
     public static string[] Lines(string log) => log.Split('\n');
 }
