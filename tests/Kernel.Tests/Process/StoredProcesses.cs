@@ -39,6 +39,15 @@ internal sealed unsafe class StoredProcesses
     /// <summary>The page OIDs free for a test's own use (after every annex).</summary>
     public Oid FreePage(ulong index) => _builder.PageOid(64 + index);
 
+    /// <summary>The node OIDs free for a test's own use (after every process's two nodes).</summary>
+    public Oid FreeNode(ulong index) => _builder.NodeOid(64 + index);
+
+    /// <summary>The root OID process <paramref name="index"/> gets (known before it is added, for keys to it).</summary>
+    public Oid RootOf(int index) => _builder.NodeOid((ulong)(2 * index));
+
+    /// <summary>The key registers node OID of process <paramref name="index"/>.</summary>
+    public Oid KeyRegistersOf(int index) => _builder.NodeOid((ulong)((2 * index) + 1));
+
     /// <summary>
     /// Adds a process in <paramref name="state"/> whose key registers hold <paramref name="keys"/> (register ->
     /// key; a <see cref="KeyType.Process"/> key with a null OID designates the process itself), on the restart
