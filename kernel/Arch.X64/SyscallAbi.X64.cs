@@ -41,6 +41,20 @@ public static unsafe class SyscallAbi
         frame->Rdi = reply->KeyInfo;
     }
 
+    /// <summary>Replaces the order code (eax) and W0 (rsi) of the invocation in a trap frame.</summary>
+    public static void Rewrite(TrapFrame* frame, uint order, ulong w0)
+    {
+        frame->Rax = order;
+        frame->Rsi = w0;
+    }
+
+    /// <summary>Replaces the order code (eax) and W0 (rsi) of the invocation in a register annex.</summary>
+    public static void Rewrite(RegisterAnnex* r, uint order, ulong w0)
+    {
+        r->Rax = order;
+        r->Rsi = w0;
+    }
+
     /// <summary>Decodes the arguments from a trap frame.</summary>
     internal static void Read(TrapFrame* f, InvocationArguments* arguments) =>
         Read(f->Rdi, f->Rax, f->Rsi, f->Rdx, f->R10, f->R8, f->R9, f->R12, f->R13, f->R14, f->R15, f->Rbx, arguments);

@@ -100,4 +100,10 @@ public static unsafe partial class UserMode
         SyscallAbi.Write((TrapFrame*)process->Context, reply);
         process->Flags |= ProcessFlags.ContextChanged;
     }
+
+    public static partial void RewriteInvocation(ProcessEntry* process, uint order, ulong w0)
+    {
+        SyscallAbi.Rewrite((TrapFrame*)process->Context, order, w0);
+        process->Flags |= ProcessFlags.ContextChanged;
+    }
 }

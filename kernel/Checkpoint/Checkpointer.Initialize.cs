@@ -46,6 +46,7 @@ public static unsafe partial class Checkpointer
         }
 
         Generation.Adopt(recovered, slot);
+        Process.PersistentTime.Resume(recovered->PersistentTimeMs);
         byte* next = memory + workspace;
         Snapshot.Initialize(next, pots, pages, copies);
         next += Snapshot.RequiredBytes(pots, pages, copies);

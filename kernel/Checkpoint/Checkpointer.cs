@@ -231,6 +231,7 @@ public static unsafe partial class Checkpointer
         ulong sequence = CheckpointWriter.Sequence;
         Diagnostics.Panic.Assert(Process.ProcessTable.FillRestartList(CheckpointWriter.PendingHeader),
             "checkpoint: the process table outgrew the restart list");
+        CheckpointWriter.PendingHeader->PersistentTimeMs = Process.PersistentTime.NowMs; // sleepers resume from it
         Reservation.CloseGeneration();
         Process.Stall.Wake(Process.StallReason.LogSpace); // the new generation has the whole reservation
         bool taken = Snapshot.Take();

@@ -77,6 +77,14 @@ public unsafe struct CheckpointHeader
     [FieldOffset(60)]
     public uint LogThresholdPercent;
 
+    /// <summary>
+    /// Persistent monotonic time at this checkpoint's snapshot, in milliseconds (Process.PersistentTime): the
+    /// clock resumes from it after a restart. Added in the reserved bytes, so an older image (zero there) reads
+    /// as time 0; imagegen writes 0.
+    /// </summary>
+    [FieldOffset(64)]
+    public ulong PersistentTimeMs;
+
     [FieldOffset(RestartOffset)]
     private fixed byte _restart[RestartCapacity * RestartEntry.Size];
 

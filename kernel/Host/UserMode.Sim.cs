@@ -29,6 +29,12 @@ public static unsafe partial class UserMode
         process->Flags |= ProcessFlags.ContextChanged;
     }
 
+    public static partial void RewriteInvocation(ProcessEntry* process, uint order, ulong w0)
+    {
+        Arch.X64.SyscallAbi.Rewrite((Arch.X64.RegisterAnnex*)process->Context, order, w0);
+        process->Flags |= ProcessFlags.ContextChanged;
+    }
+
     /// <summary>The simulated CPU runs <paramref name="process"/>: its registers change (tests stand in for user code).</summary>
     public static void Run(ProcessEntry* process, ulong rip, ulong rax)
     {

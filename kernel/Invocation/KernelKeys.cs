@@ -25,6 +25,11 @@ public static unsafe class KernelKeys
             KeyType.Checkpoint => CheckpointKey.Invoke(invocation),
             KeyType.Number => NumberKey.Invoke(invocation),
             KeyType.Process => ProcessKey.Invoke(invocation),
+            KeyType.Range => RangeKey.Invoke(invocation),
+            KeyType.PrimeRange => PrimeRangeKey.Invoke(invocation),
+            KeyType.Sched => SchedKey.Invoke(invocation),
+            KeyType.Sleep => SleepKey.Invoke(invocation),
+            KeyType.ProcessTool => ProcessToolKey.Invoke(invocation),
             _ => invocation->Answer(InvocationResult.UnknownOrder),
         };
     }

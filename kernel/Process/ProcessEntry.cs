@@ -43,6 +43,12 @@ public unsafe struct ProcessEntry
     /// <summary>The fault info of the last fault (root slot 9), e.g. the faulting address.</summary>
     public ulong FaultInfo;
 
+    /// <summary>
+    /// While on the sleep queue (<see cref="StallReason.Sleep"/>): the persistent time in ms at which it is woken.
+    /// Kernel state only (Stall); the deadline itself is in the process's registers (docs/invocation.md "Sleep key").
+    /// </summary>
+    public ulong WakeTime;
+
     /// <summary>1-based table index, for console lines; 0 in a free entry.</summary>
     public uint Pid;
 
@@ -73,7 +79,7 @@ public unsafe struct ProcessEntry
     /// <summary>The stall queue this process is on (None: runnable if Running). Kernel state only, never written back.</summary>
     public StallReason Stalled;
 
-    private fixed byte _padding[46];
+    private fixed byte _padding[38];
 
     /// <summary>True when the entry holds a process loaded from its nodes.</summary>
     public readonly bool InUse => (Flags & ProcessFlags.Loaded) != 0;

@@ -30,6 +30,7 @@ public static unsafe class Scheduler
     public static void OnUserInterrupt()
     {
         Checkpoint.Checkpointer.Pump();
+        Stall.WakeSleepers(PersistentTime.NowMs);
         if (ProcessTable.DeferredCount != 0)
         {
             ProcessTable.RetryDeferred();
@@ -84,6 +85,7 @@ public static unsafe class Scheduler
             // Idle: the background work may wake a stalled process (a commit, written images) or load a deferred
             // one (ProcessTable I6), which then runs.
             Boot.CheckpointBoot.Idle();
+            Stall.WakeSleepers(PersistentTime.NowMs);
             if (ProcessTable.DeferredCount != 0)
             {
                 ProcessTable.RetryDeferred();

@@ -10,12 +10,14 @@ namespace CapOS.Kernel.Process;
 /// I1 A process is on at most one queue: <see cref="ProcessEntry.Stalled"/> names it (None: on none), and
 ///    the scheduler never selects a stalled process (ProcessEntry.Runnable).
 /// I2 Waking is a broadcast per reason: every process queued for it becomes runnable, in queue order.
+/// I3 The sleep queue (<see cref="StallReason.Sleep"/>) is ordered by <see cref="ProcessEntry.WakeTime"/>, equal
+///    times in arrival order; <see cref="WakeSleepers"/> wakes its prefix that is due (SleepKeyTests).
 /// The queues are threaded through the table (<see cref="ProcessEntry.StallNext"/>, a Pid; 0 ends a queue).
 /// Tested by StallTests.
 /// </remarks>
 public static unsafe class Stall
 {
-    private const int Reasons = 4;
+    private const int Reasons = 6; // indexed by StallReason; Receiver (4) uses the receivers' own queues
     private static Queues s_queues;
 
     /// <summary>True when any process waits on any queue.</summary>
@@ -53,6 +55,12 @@ public static unsafe class Stall
         Diagnostics.Panic.Assert(process->Stalled == StallReason.None && reason != StallReason.None, "Stall.Add: already stalled (I1)");
         process->Stalled = reason;
         process->StallNext = 0;
+        if (reason == StallReason.Sleep)
+        {
+            AddSleeper(process);
+            return;
+        }
+
         int queue = (int)reason;
         if (s_queues.Tail[queue] == 0)
         {
@@ -150,5 +158,136 @@ public static unsafe class Stall
         }
 
         receiver->ReservedFor = 0;
+    }
+
+    /// <summary>Inserts <paramref name="process"/> (WakeTime set) into the sleep queue after every sleeper due no later (I3).</summary>
+    private static void AddSleeper(ProcessEntry* process)
+    {
+        const int queue = (int)StallReason.Sleep;
+        uint previous = 0;
+        uint pid = s_queues.Head[queue];
+        while (pid != 0 && ProcessTable.Entry((int)pid - 1)->WakeTime <= process->WakeTime)
+        {
+            previous = pid;
+            pid = ProcessTable.Entry((int)pid - 1)->StallNext;
+        }
+
+        process->StallNext = pid;
+        if (previous == 0)
+        {
+            s_queues.Head[queue] = process->Pid;
+        }
+        else
+        {
+            ProcessTable.Entry((int)previous - 1)->StallNext = process->Pid;
+        }
+
+        if (pid == 0)
+        {
+            s_queues.Tail[queue] = process->Pid;
+        }
+    }
+
+    /// <summary>The wake time of the first sleeper, or <see cref="ulong.MaxValue"/> when none sleeps.</summary>
+    public static ulong NextWakeTime
+    {
+        get
+        {
+            uint pid = s_queues.Head[(int)StallReason.Sleep];
+            return pid == 0 ? ulong.MaxValue : ProcessTable.Entry((int)pid - 1)->WakeTime;
+        }
+    }
+
+    /// <summary>Makes every sleeper whose wake time is at or before <paramref name="now"/> runnable, in wake order (I3); returns how many.</summary>
+    public static int WakeSleepers(ulong now)
+    {
+        const int queue = (int)StallReason.Sleep;
+        int woken = 0;
+        uint pid = s_queues.Head[queue];
+        while (pid != 0 && ProcessTable.Entry((int)pid - 1)->WakeTime <= now)
+        {
+            ProcessEntry* process = ProcessTable.Entry((int)pid - 1);
+            pid = process->StallNext;
+            process->StallNext = 0;
+            process->Stalled = StallReason.None;
+            process->WakeTime = 0;
+            woken++;
+        }
+
+        s_queues.Head[queue] = pid;
+        if (pid == 0)
+        {
+            s_queues.Tail[queue] = 0;
+        }
+
+        return woken;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="process"/> off whatever queue it is on (its own stall queue, or a receiver's wait
+    /// queue), leaving it unstalled: the process is leaving the table (ProcessTable.Evict).
+    /// </summary>
+    public static void Remove(ProcessEntry* process)
+    {
+        if (process->Stalled == StallReason.None)
+        {
+            return;
+        }
+
+        if (process->Stalled == StallReason.Receiver)
+        {
+            for (int i = 0; i < ProcessTable.Capacity; i++)
+            {
+                ProcessEntry* receiver = ProcessTable.Entry(i);
+                if (Unlink(&receiver->WaitHead, &receiver->WaitTail, process))
+                {
+                    break;
+                }
+            }
+        }
+        else
+        {
+            int queue = (int)process->Stalled;
+            fixed (uint* head = s_queues.Head)
+            fixed (uint* tail = s_queues.Tail)
+            {
+                Unlink(head + queue, tail + queue, process);
+            }
+        }
+
+        process->Stalled = StallReason.None;
+        process->StallNext = 0;
+        process->WakeTime = 0;
+    }
+
+    /// <summary>Unlinks <paramref name="process"/> from the queue (<paramref name="head"/>, <paramref name="tail"/>); false when it is not on it.</summary>
+    private static bool Unlink(uint* head, uint* tail, ProcessEntry* process)
+    {
+        uint previous = 0;
+        for (uint pid = *head; pid != 0; previous = pid, pid = ProcessTable.Entry((int)pid - 1)->StallNext)
+        {
+            if (pid != process->Pid)
+            {
+                continue;
+            }
+
+            if (previous == 0)
+            {
+                *head = process->StallNext;
+            }
+            else
+            {
+                ProcessTable.Entry((int)previous - 1)->StallNext = process->StallNext;
+            }
+
+            if (*tail == pid)
+            {
+                *tail = previous;
+            }
+
+            return true;
+        }
+
+        return false;
     }
 }

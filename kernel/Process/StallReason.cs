@@ -25,4 +25,10 @@ public enum StallReason : byte
     /// becomes Available (docs/invocation.md "Wait queues").
     /// </summary>
     Receiver = 4,
+
+    /// <summary>
+    /// Invoked the sleep key: on the sleep queue, ordered by wake time (<see cref="ProcessEntry.WakeTime"/>,
+    /// persistent ms), woken by the timer when that time has come (Stall.WakeSleepers; docs/invocation.md "Sleep key").
+    /// </summary>
+    Sleep = 5,
 }

@@ -25,4 +25,11 @@ public static unsafe partial class UserMode
 
     /// <summary>Writes a reply or a received message into <paramref name="process"/>'s saved registers.</summary>
     public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply);
+
+    /// <summary>
+    /// Rewrites the order code and W0 of the invocation pending in <paramref name="process"/>'s saved registers,
+    /// which the process executes again when woken or restarted: a stalled kernel operation turned into its
+    /// restartable form (the sleep key's relative sleep becomes a sleep until its deadline).
+    /// </summary>
+    public static partial void RewriteInvocation(ProcessEntry* process, uint order, ulong w0);
 }

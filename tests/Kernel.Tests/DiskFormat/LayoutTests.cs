@@ -160,6 +160,7 @@ public sealed unsafe class LayoutTests
         Assert.Equal(52, (byte*)&h->RestartCount - b);
         Assert.Equal(56, (byte*)&h->CheckpointIntervalMs - b);
         Assert.Equal(60, (byte*)&h->LogThresholdPercent - b);
+        Assert.Equal(64, (byte*)&h->PersistentTimeMs - b);
         Assert.Equal(128, (byte*)CheckpointHeader.Restart(h, 0) - b);
         Assert.Equal(4096 - 16, (byte*)CheckpointHeader.Restart(h, 247) - b);
 

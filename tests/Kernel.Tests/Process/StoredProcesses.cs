@@ -49,6 +49,12 @@ internal sealed unsafe class StoredProcesses
         return this;
     }
 
+    /// <summary>The root OID process <paramref name="index"/> gets (known before it is added, for keys to it).</summary>
+    public Oid RootOf(int index) => _builder.NodeOid((ulong)(2 * index));
+
+    /// <summary>The key registers node OID of process <paramref name="index"/>.</summary>
+    public Oid KeyRegistersOf(int index) => _builder.NodeOid((ulong)((2 * index) + 1));
+
     /// <summary>
     /// Adds a process in <paramref name="state"/> whose key registers hold <paramref name="keys"/> (register ->
     /// key; a <see cref="KeyType.Process"/> key with a null OID designates the process itself), on the restart
