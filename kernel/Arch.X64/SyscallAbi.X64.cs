@@ -42,7 +42,7 @@ public static unsafe class SyscallAbi
     }
 
     /// <summary>Replaces the order code (eax) and W0 (rsi) of the invocation in a trap frame.</summary>
-    public static void Rewrite(TrapFrame* frame, uint order, ulong w0)
+    internal static void Rewrite(TrapFrame* frame, uint order, ulong w0)
     {
         frame->Rax = order;
         frame->Rsi = w0;

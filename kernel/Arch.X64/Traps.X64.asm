@@ -25,6 +25,8 @@ SYSCALL_VECTOR equ 256
 USER_CS        equ 0x23
 USER_SS        equ 0x1B
 FRAME_CS       equ 18 * 8           ; offset of the saved CS from the frame's start (TrapFrame.Cs)
+FRAME_SIZE     equ 22 * 8           ; sizeof(TrapFrame)
+CONTEXT_FXSAVE equ 512              ; UserMode.FxsaveOffset: the FXSAVE area's offset in a process's context
 
 section .text
 
@@ -95,9 +97,14 @@ set_user_fpu_area:
     ret
 
 ; syscall: rcx = user rip, r11 = user rflags; interrupts masked by IA32_FMASK.
+; The frame is built in the invoking process's context (ProcessEntry.Context: the TrapFrame at offset 0, the
+; FXSAVE area at CONTEXT_FXSAVE), not on the kernel stack: the invocation path reads and writes the saved
+; registers where they live, with no copy (docs/invocation.md "Fast path"). The handler then runs on the
+; kernel stack; when it returns (a reply), the frame is popped from the context.
 syscall_entry:
     mov [rel syscall_user_rsp], rsp
-    mov rsp, kernel_stack_top
+    mov rsp, [rel user_fpu_area]
+    sub rsp, CONTEXT_FXSAVE - FRAME_SIZE
     push USER_SS
     push qword [rel syscall_user_rsp]
     push r11
@@ -108,8 +115,11 @@ syscall_entry:
     SAVE_REGISTERS
     SAVE_USER_FPU
     cld
-    mov rdi, rsp
+    mov rbx, rsp
+    mov rsp, kernel_stack_top
+    mov rdi, rbx
     call CapOSSyscall
+    mov rsp, rbx
     jmp restore_and_return
 
 ; One stub per vector: push a zero where the CPU pushes no error code, push the

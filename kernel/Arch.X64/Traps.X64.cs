@@ -69,9 +69,10 @@ internal static unsafe class Traps
         ProcessEntry* invoker = ProcessTable.Current;
         Panic.Assert(invoker != null, "syscall with no current process");
 
-        // The registers go to the context first: a gate invocation may leave the invoker waiting, its program
-        // counter after the syscall and its receive registers where a later message finds them.
-        *(TrapFrame*)invoker->Context = *frame;
+        // The entry built the frame in the invoker's context (Traps.X64.asm): a gate invocation may leave the
+        // invoker waiting, its program counter after the syscall and its receive registers where a later
+        // message finds them, with nothing to copy.
+        Panic.Assert(frame == (TrapFrame*)invoker->Context, "syscall frame outside the invoker's context");
         invoker->Flags |= ProcessFlags.ContextChanged;
         InvocationArguments arguments;
         SyscallAbi.Read(frame, &arguments);
@@ -85,8 +86,7 @@ internal static unsafe class Traps
         DispatchOutcome outcome = Dispatcher.Dispatch(invoker, &arguments, &reply);
         if (outcome == DispatchOutcome.Reply)
         {
-            SyscallAbi.Write(frame, &reply);
-            SyscallAbi.Write((TrapFrame*)invoker->Context, &reply); // a snapshot taken by this invocation saw the reply
+            SyscallAbi.Write(frame, &reply); // the context: a snapshot taken by this invocation sees the reply
             return;
         }
 

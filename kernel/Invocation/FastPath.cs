@@ -40,12 +40,19 @@ public static unsafe class FastPath
             return false;
         }
 
-        // 2. The invoked key is prepared and of the right gate type.
+        // 2. The invoked key is of the right gate type and designates its process (preparing it is invisible;
+        //    a resume key delivered by a call arrives unprepared, KeySlots I1).
         Key* key = invoker->KeyRegister(arguments->KeyRegister);
         KeyType wanted = type == InvocationType.Call ? KeyType.Start : KeyType.Resume;
-        if (key == null || key->Type != wanted || !key->IsPrepared)
+        if (key == null || key->Type != wanted)
         {
             return false;
+        }
+
+        if (!key->IsPrepared && (Cache.PrepareKey(key, out _) != CacheResult.Ok || !key->IsPrepared))
+        {
+            Declined++;
+            return false; // void (a consumed resume key) or not in memory: the general path answers
         }
 
         // 3. The receiver is loaded, not the invoker, not stalled or faulted, in the state the key expects,

@@ -87,7 +87,7 @@ public sealed unsafe class FastPathTests
         Assert.Equal(general, fast);
     }
 
-    public static TheoryData<string> Ineligible => ["busy", "unprepared", "clean", "keys", "string", "send", "reserved"];
+    public static TheoryData<string> Ineligible => ["busy", "rescinded", "clean", "keys", "string", "send", "reserved"];
 
     [Theory]
     [MemberData(nameof(Ineligible))]
@@ -105,7 +105,7 @@ public sealed unsafe class FastPathTests
         switch (why)
         {
             case "busy": ipc.Entry(server)->State = RunState.Running; break;
-            case "unprepared": Cache.UnprepareKey(start); break;
+            case "rescinded": Cache.UnprepareKey(start); *start = Key.Object(KeyType.Start, start->Oid, 5, KeyRights.None, 9); break;
             case "clean": CheckpointerTestRig.Checkpoint(); break;
             case "keys": call.SendKeys[0] = 1; break;
             case "string": call.StringLength = 1; break;
