@@ -10,18 +10,19 @@ namespace CapOS.Counter;
 /// that calls the counter server's start key once per step and prints <c>demo: count=N</c> with the count the
 /// server replies. Both processes live in the store: after the plug is pulled the next boot resumes them from
 /// the last committed checkpoint (a call in progress included: the client waits, its resume key in the
-/// server's key registers) and the count goes on from there, never back to zero.
+/// server's key registers) and the count goes on from there, never back to zero. Between steps it sleeps on the
+/// sleep key (persistent time: a sleep cut by a crash ends on time after the restart).
 /// </summary>
 internal static unsafe class Program
 {
     /// <summary>Key register holding the counter server's start key.</summary>
     private const byte CounterKey = 4;
 
-    /// <summary>Spins between steps (about a second of TCG time on the development hosts).</summary>
-    private const ulong PauseIterations = 40_000_000;
+    /// <summary>Key register holding the sleep key.</summary>
+    private const byte SleepKey = 5;
 
-    /// <summary>Written by every pause so the compiler keeps the loop.</summary>
-    private static ulong s_spin;
+    /// <summary>Persistent milliseconds between steps.</summary>
+    private const ulong StepMilliseconds = 500;
 
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
@@ -35,15 +36,7 @@ internal static unsafe class Program
                 ? Text.AppendDecimal(line, Text.Append(line, 0, "demo: count="), reply.W0)
                 : Text.AppendDecimal(line, Text.Append(line, 0, "demo: the counter answered "), (ulong)result);
             Console.WriteLine(line, length);
-            Pause();
-        }
-    }
-
-    private static void Pause()
-    {
-        for (ulong i = 0; i < PauseIterations; i++)
-        {
-            s_spin += i;
+            new SleepKeyRef(SleepKey).Sleep(StepMilliseconds, out _);
         }
     }
 }
