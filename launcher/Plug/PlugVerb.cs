@@ -20,7 +20,7 @@ public static class PlugVerb
     public static readonly TimeSpan BootLimit = TimeSpan.FromSeconds(60);
 
     /// <summary>The image's file name under artifacts/.</summary>
-    public const string DefaultImageName = "plug.img";
+    public const string DefaultImageName = "mutator.img";
 
     /// <summary>Runs the verb.</summary>
     public static async Task<int> RunAsync(RepositoryLayout layout, PlugRequest request, CancellationToken cancel)

@@ -20,7 +20,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     [Fact]
     public async Task KillAfterCommitsThenRebootRecoversTheLastCommittedCheckpoint()
     {
-        using ScratchDisk disk = ScratchDisk.Of("plug.img");
+        using ScratchDisk disk = ScratchDisk.Of("mutator.img");
         long committed;
         var snapshots = new System.Collections.Generic.Dictionary<long, string>();
         await using (QemuMachine first = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path))
@@ -57,7 +57,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     [Fact]
     public async Task LongRunTakesMoreCheckpointsThanTheLogHoldsAndMigratesEach()
     {
-        using ScratchDisk disk = ScratchDisk.Of("plug.img");
+        using ScratchDisk disk = ScratchDisk.Of("mutator.img");
         long capacity = CheckpointContract.LogPages(disk);
         await using QemuMachine machine = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path);
 

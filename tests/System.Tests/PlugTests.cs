@@ -46,7 +46,7 @@ public sealed class PlugTests(ITestOutputHelper output)
     [Fact]
     public async Task MixedCampaignRecoversEveryCycle()
     {
-        string image = ScratchDisk.ArtifactImage("plug.img");
+        string image = ScratchDisk.ArtifactImage("mutator.img");
         var missing = Layout.MissingKernelArtifacts();
         Assert.True(missing.Count == 0, $"the plug test needs {string.Join(", ", missing)}, which the solution build writes");
         DirectoryInfo keep = Directory.CreateTempSubdirectory("capos-plug-test-");
