@@ -47,7 +47,7 @@ public static unsafe class Dispatcher
 
     private static DispatchOutcome InvokeConsole(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {
-        if (arguments->Order != ConsoleOrder.WriteLine && arguments->Order != ConsoleOrder.Echo)
+        if (arguments->Order != ConsoleOrder.WriteLine)
         {
             reply->Result = InvocationResult.UnknownOrder;
             return DispatchOutcome.Reply;
@@ -60,50 +60,16 @@ public static unsafe class Dispatcher
             return StallOrBadString(invoker, reply);
         }
 
-        if (arguments->Order == ConsoleOrder.WriteLine)
+        Log.Write("user[");
+        Log.WriteDecimal((ulong)invoker->Pid);
+        Log.Write("]: ");
+        for (ulong i = 0; i < length; i++)
         {
-            Log.Write("user[");
-            Log.WriteDecimal((ulong)invoker->Pid);
-            Log.Write("]: ");
-            for (ulong i = 0; i < length; i++)
-            {
-                Machine.ConsoleWrite(text[i] < 0x80 ? text[i] : (byte)'?');
-            }
-
-            Log.WriteLine();
-            reply->Result = InvocationResult.Ok;
-            return DispatchOutcome.Reply;
+            Machine.ConsoleWrite(text[i] < 0x80 ? text[i] : (byte)'?');
         }
 
-        return Echo(invoker, arguments, reply, text, length);
-    }
-
-    private static DispatchOutcome Echo(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply, byte* text, ulong length)
-    {
-        if (length > arguments->ReceiveCapacity)
-        {
-            reply->Result = InvocationResult.BadString;
-            return DispatchOutcome.Reply;
-        }
-
-        for (ulong i = 0; i < length / 2; i++)
-        {
-            byte swap = text[i];
-            text[i] = text[length - 1 - i];
-            text[length - 1 - i] = swap;
-        }
-
-        if (!UserMemory.CopyOut(text, arguments->ReceiveAddress, length))
-        {
-            return StallOrBadString(invoker, reply);
-        }
-
+        Log.WriteLine();
         reply->Result = InvocationResult.Ok;
-        reply->W0 = arguments->W0 + arguments->W1 + arguments->W2 + arguments->W3;
-        reply->W1 = length;
-        reply->W2 = ~arguments->W2;
-        reply->W3 = invoker->Pid;
-        reply->StringLength = length;
         return DispatchOutcome.Reply;
     }
 

@@ -5,12 +5,6 @@ public static class ConsoleOrder
 {
     /// <summary>Prints the string as one line, prefixed with "user[&lt;pid&gt;]: ".</summary>
     public const uint WriteLine = 1;
-
-    /// <summary>
-    /// The round-trip check: replies W0 = W0+W1+W2+W3, W1 = string length, W2 = ~W2,
-    /// W3 = the invoker's pid, and the string reversed into the receive buffer.
-    /// </summary>
-    public const uint Echo = 2;
 }
 
 /// <summary>Order codes of the self key.</summary>

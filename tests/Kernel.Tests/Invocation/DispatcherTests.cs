@@ -50,38 +50,6 @@ public sealed unsafe class DispatcherTests : System.IDisposable
     }
 
     [Fact]
-    public void EchoRepliesWithDataDerivedFromTheRequest()
-    {
-        InvocationArguments arguments = WithString(1, ConsoleOrder.Echo, "capos");
-        arguments.W0 = 1;
-        arguments.W1 = 20;
-        arguments.W2 = 300;
-        arguments.W3 = 4000;
-        arguments.ReceiveAddress = WindowAddress + 4096;
-        arguments.ReceiveCapacity = 16;
-        InvocationReply reply;
-        Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(_invoker, &arguments, &reply));
-        Assert.Equal(InvocationResult.Ok, reply.Result);
-        Assert.Equal(4321UL, reply.W0);
-        Assert.Equal(5UL, reply.W1);
-        Assert.Equal(~300UL, reply.W2);
-        Assert.Equal(1UL, reply.W3);
-        Assert.Equal(5UL, reply.StringLength);
-        Assert.Equal("sopac", System.Text.Encoding.ASCII.GetString(SimulatedUserWindow.Bytes!, 4096, 5));
-    }
-
-    [Fact]
-    public void EchoRefusesAReceiveBufferTooSmall()
-    {
-        InvocationArguments arguments = WithString(1, ConsoleOrder.Echo, "capos");
-        arguments.ReceiveAddress = WindowAddress + 4096;
-        arguments.ReceiveCapacity = 4;
-        InvocationReply reply;
-        Dispatcher.Dispatch(_invoker, &arguments, &reply);
-        Assert.Equal(InvocationResult.BadString, reply.Result);
-    }
-
-    [Fact]
     public void VoidKeyRepliesVoid()
     {
         InvocationArguments arguments = WithString(0, ConsoleOrder.WriteLine, "nothing");
