@@ -89,5 +89,5 @@ public static partial class BenchLines
         double.Parse(match.Groups[group].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     /// <summary>The kernel command line of a recovery boot.</summary>
-    public static string RecoveryCommandLine => Plug.PlugLines.CommandLine(RecoveryIntervalMs);
+    public static string RecoveryCommandLine => Plug.PlugLines.CommandLine(RecoveryIntervalMs, Plug.PlugWorkload.Kernel);
 }

@@ -87,7 +87,7 @@ public static class BenchVerb
 
         public bool BootFailed { get; private set; }
 
-        private string PlugImage => layout.PristineImage(Plug.PlugVerb.DefaultImageName);
+        private string PlugImage => layout.PristineImage(Plug.PlugWorkloads.ImageName(Plug.PlugWorkload.Kernel));
 
         private string CheckpointImage => layout.PristineImage(BenchImages.CheckpointImageName);
 

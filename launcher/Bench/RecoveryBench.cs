@@ -56,7 +56,7 @@ public static class RecoveryBench
     public static BootReading<RecoveryRun> Read(IReadOnlyList<string> lines, long floor, TimeSpan hostElapsed)
     {
         // The bench measures; the campaign judges contents (contract K1/K2), so only recovery and the floor here.
-        CycleVerdict verdict = PlugJudge.Judge(lines, new BootExpectation(floor, new ContentsRecord(), CheckContents: false),
+        CycleVerdict verdict = PlugJudge.Judge(lines, new BootExpectation(floor, new ContentsRecord<MutatorContents>(), CheckContents: false),
             new BootFacts(Cut: false));
         if (verdict.Failure is not null)
         {

@@ -25,8 +25,8 @@ public static class SerialContract
     /// <summary><c>user[pid]: hello from ring 3</c>; group pid.</summary>
     public const string UserHello = @"^user\[(?<pid>\d+)\]: hello from ring 3$";
 
-    /// <summary><c>user[pid]: round trip ok</c>; group pid.</summary>
-    public const string UserRoundTrip = @"^user\[(?<pid>\d+)\]: round trip ok$";
+    /// <summary><c>user[pid]: invocation checks ok</c> (hello: bad invocations refused); group pid.</summary>
+    public const string UserInvocationChecks = @"^user\[(?<pid>\d+)\]: invocation checks ok$";
 
     /// <summary>
     /// A stored process's fault the kernel parked it for (kernel/Process/UserFaults.cs); groups pid, root, cause,

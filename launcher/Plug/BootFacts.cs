@@ -9,4 +9,7 @@ namespace CapOS.Launcher.Plug;
 /// error (BLOCK_IO_ERROR), or null if the guest never reached its failing write.</param>
 /// <param name="ReactionTimedOut">True if, after the injected error, the wait for the kernel's answer (a
 /// <c>checkpoint: stopped</c> line for a persistent error, a commit for a transient one) ran out.</param>
-public sealed record BootFacts(bool Cut, bool MustCommit = false, int? ErrorAt = null, bool ReactionTimedOut = false);
+/// <param name="RanLiveness">True if the boot ran the liveness limit past its recovery: every workload process must
+/// have made progress by then (U5). A recovery boot cut at its first commit did not.</param>
+public sealed record BootFacts(bool Cut, bool MustCommit = false, int? ErrorAt = null, bool ReactionTimedOut = false,
+    bool RanLiveness = false);

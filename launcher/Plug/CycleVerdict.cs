@@ -16,6 +16,7 @@ namespace CapOS.Launcher.Plug;
 /// <param name="WriteErrors">How many <c>checkpoint: write error</c> lines the kernel printed.</param>
 /// <param name="Failure">Why the boot fails the campaign, or null.</param>
 /// <param name="CowCopies">Copy-on-write copies made while the boot's checkpoints stabilized (contract K3).</param>
+/// <param name="User">The user workload's verdict (null for the kernel workload, or before a recovered line).</param>
 public sealed record CycleVerdict(
     bool RecoveryComplete,
     long? RecoveredSeq,
@@ -27,8 +28,12 @@ public sealed record CycleVerdict(
     bool Stopped,
     int WriteErrors,
     string? Failure,
-    long CowCopies = 0)
+    long CowCopies = 0,
+    UserVerdict? User = null)
 {
-    /// <summary>The step after recovery, or null.</summary>
+    /// <summary>The mutator's step after recovery, or null.</summary>
     public long? Step => Contents?.Step;
+
+    /// <summary>True if the boot's recovered contents were judged: the mutator's line, or a step of some workload process.</summary>
+    public bool ContentsJudged => Contents is not null || User?.Resumed.Steps.Count > 0;
 }

@@ -7,8 +7,16 @@ namespace CapOS.Launcher.Plug;
 /// the objects it rescinds).</summary>
 /// <param name="Step">The mutator's step.</param>
 /// <param name="Digest">16 lowercase hex digits.</param>
-public readonly record struct MutatorContents(long Step, string Digest)
+public sealed record MutatorContents(long Step, string Digest) : IRecordedContents<MutatorContents>
 {
+    /// <inheritdoc/>
+    public string? Differs(long seq, MutatorContents recorded) =>
+        recorded == this ? null : string.Create(CultureInfo.InvariantCulture,
+            $"recovered seq {seq} holds {this}, but its snapshot held {recorded}: the checkpoint's contents are wrong");
+
+    /// <inheritdoc/>
+    public MutatorContents Merge(MutatorContents recorded) => recorded;
+
     /// <summary>E.g. <c>step 40 digest 0123456789abcdef</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"step {Step} digest {Digest}");
 }

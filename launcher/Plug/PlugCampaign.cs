@@ -26,7 +26,10 @@ public sealed class PlugCampaign
     private readonly PlugSettings _settings;
     private readonly Func<BlockChain, QemuOptions> _machine;
     private readonly PlugProgress _progress;
-    private readonly ContentsRecord _record = new();
+    private readonly ContentsRecord<MutatorContents> _record = new();
+    private readonly ContentsRecord<WorkloadSteps> _steps = new();
+    private readonly DigestBook _digests = new();
+    private UserExpectation? _user;
 
     /// <summary>Creates a campaign; <paramref name="machine"/> turns a block chain into the QEMU machine to boot.</summary>
     public PlugCampaign(PlugSettings settings, Func<BlockChain, QemuOptions> machine, PlugProgress progress)
@@ -52,6 +55,8 @@ public sealed class PlugCampaign
             {
                 geometry = DiskGeometry.Read(image);
                 floor = DiskHeaders.Read(image, geometry).Newest;
+                _user = _settings.Workload == PlugWorkload.User
+                    ? new UserExpectation(RestartList.Read(image, geometry), _steps, _digests) : null;
             }
             summary = new PlugSummary(_settings, floor);
             string? lastCrash = null;
@@ -90,7 +95,7 @@ public sealed class PlugCampaign
     {
         CyclePlan plan = PlugPlanner.Plan(_settings.Seed, cycle, _settings.Mode, _settings.CheckpointIntervalMs);
         File.Copy(paths.Work, paths.Boot, overwrite: true);
-        var expect = new BootExpectation(floor, _record, CheckContents: true, plan.Fault);
+        var expect = new BootExpectation(floor, _record, CheckContents: true, plan.Fault, _user);
         CycleRun run = await PlugCycleRunner.RunAsync(_machine(ChainFor(plan, paths)), plan, expect,
             _settings.CheckpointIntervalMs, _settings.BootLimit, cancel).ConfigureAwait(false);
         CycleResult result = run.Result with { FloorAfter = floor };
@@ -114,7 +119,7 @@ public sealed class PlugCampaign
     {
         var plan = new CyclePlan(_settings.Cycles + 1, PlugMode.Kill, CutKind.AfterDelay, CheckpointPhase.Idle, TimeSpan.Zero, 0, 0);
         File.Copy(paths.Work, paths.Boot, overwrite: true);
-        var expect = new BootExpectation(floor, _record);
+        var expect = new BootExpectation(floor, _record, User: _user);
         CycleRun run = await PlugCycleRunner.RecoverAsync(_machine(BlockChain.Plain(paths.Work)), plan, expect,
             _settings.CheckpointIntervalMs, _settings.BootLimit, cancel).ConfigureAwait(false);
         CycleResult result = run.Result with { FloorAfter = floor };
@@ -125,9 +130,22 @@ public sealed class PlugCampaign
         return result;
     }
 
-    /// <summary>Records what the boot showed: its recovery (R1, R2), then its snapshots (R3).</summary>
+    /// <summary>Records what the boot showed: its recovery (R1, R2), then its snapshots (R3); the user workload's
+    /// steps likewise and its digests (U3).</summary>
     private void Remember(CycleVerdict verdict)
     {
+        if (verdict.User is { } user && verdict.RecoveredSeq is long recovered)
+        {
+            _steps.Recovered(recovered, user.Resumed);
+            foreach ((long snapshot, WorkloadSteps steps) in user.Snapshots)
+            {
+                _steps.Snapshot(snapshot, steps);
+            }
+            foreach ((ulong root, long step, string digest) in user.Digests)
+            {
+                _digests.Add(root, step, digest);
+            }
+        }
         if (verdict.RecoveredSeq is long seq && verdict.Contents is { } contents)
         {
             _record.Recovered(seq, contents);
@@ -159,7 +177,7 @@ public sealed class PlugCampaign
         var judged = new List<StateResult> { states[0] };
         foreach (StateResult state in states.Skip(1))
         {
-            StateRun run = await cut.BootAsync(state, result.Plan, _record, _machine,
+            StateRun run = await cut.BootAsync(state, result.Plan, new BootExpectation(0, _record, User: _user), _machine,
                 _settings.CheckpointIntervalMs, _settings.BootLimit, cancel).ConfigureAwait(false);
             stateRuns.Add(run);
             judged.Add(run.State);

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace CapOS.Launcher.Plug;
 
 /// <summary><c>plug --cycles N --seed S [--image IMG] [--keep-logs DIR] [--mode kill|power|write|mixed]
-/// [--interval-ms K] [--states K] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
+/// [--workload user|kernel] [--interval-ms K] [--states K] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
 public static class PlugCommand
 {
     /// <summary>Builds the verb; <paramref name="plug"/> runs it.</summary>
@@ -14,7 +14,13 @@ public static class PlugCommand
     {
         var cycles = new Option<int>("--cycles") { Description = "Boots to run.", DefaultValueFactory = _ => 10, HelpName = "n" };
         var seed = new Option<ulong>("--seed") { Description = "Seeds the cut instants, modes and crash images.", DefaultValueFactory = _ => 1, HelpName = "s" };
-        var image = new Option<string?>("--image") { Description = "The disk image (default artifacts/images/plug.img); only a copy is written.", HelpName = "img" };
+        var image = new Option<string?>("--image") { Description = "The disk image (default artifacts/images/plug.img, mutator.img for --workload kernel); only a copy is written.", HelpName = "img" };
+        var workload = new Option<PlugWorkload>("--workload")
+        {
+            Description = "user (ring-3 processes that resume after every recovery) or kernel (the in-kernel mutator).",
+            DefaultValueFactory = _ => PlugWorkload.User,
+            HelpName = "user|kernel",
+        };
         var keepLogs = new Option<string?>("--keep-logs") { Description = "Where a failing cycle's serial log, report and images go (default artifacts/plug/seed-<s>-<mode>/).", HelpName = "dir" };
         var mode = new Option<PlugMode>("--mode")
         {
@@ -33,7 +39,7 @@ public static class PlugCommand
         };
         var command = new Command("plug", "Pull the plug: boot, let the checkpoint run, cut at a seeded instant, recover; repeat and check every recovery.")
         {
-            cycles, seed, image, keepLogs, mode, interval, states, deterministic, noBuild,
+            cycles, seed, image, keepLogs, mode, workload, interval, states, deterministic, noBuild,
         };
         OptionRules.RequirePositive(cycles);
         OptionRules.RequirePositive(interval);
@@ -48,7 +54,8 @@ public static class PlugCommand
                 CheckpointIntervalMs: result.GetValue(interval),
                 Deterministic: result.GetValue(deterministic),
                 NoBuild: result.GetValue(noBuild),
-                States: result.GetValue(states)),
+                States: result.GetValue(states),
+                Workload: result.GetValue(workload)),
             cancel));
         return command;
     }

@@ -17,10 +17,6 @@ namespace CapOS.Launcher.Plug;
 /// </summary>
 public static class PlugCycleRunner
 {
-    /// <summary>What the recovery wait looks for: the mutator's line, or anything that fails the boot.</summary>
-    private static readonly Regex RecoverySettled =
-        new($"{PlugLines.MutatorRecovered()}|{PlugLines.Failure()}", RegexOptions.CultureInvariant);
-
     private static readonly Regex Committed = new("^checkpoint: committed seq=", RegexOptions.CultureInvariant);
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
@@ -39,12 +35,12 @@ public static class PlugCycleRunner
             int? errorAt = null;
             if (plan.Mode == PlugMode.Write)
             {
-                (boot, errorAt, timedOut, mustCommit) = await WriteCutAsync(machine, plan.Fault, clock, bootLimit, liveness, cancel)
+                (boot, errorAt, timedOut, mustCommit) = await WriteCutAsync(machine, expect, plan.Fault, clock, bootLimit, liveness, cancel)
                     .ConfigureAwait(false);
             }
             else
             {
-                boot = await WaitForRecoveryAsync(machine, clock, bootLimit, cancel).ConfigureAwait(false);
+                boot = await WaitForRecoveryAsync(machine, expect, clock, bootLimit, cancel).ConfigureAwait(false);
                 if (boot is not null)
                 {
                     reached = await WaitForCutAsync(machine, plan, checkpointIntervalMs, cancel).ConfigureAwait(false);
@@ -54,7 +50,7 @@ public static class PlugCycleRunner
             bool endedByItself = !machine.IsRunning;
             QemuExit exit = await machine.KillAsync().ConfigureAwait(false);
             bool cut = !endedByItself && exit.Kind == QemuExitKind.Killed && (boot is not null || errorAt is not null);
-            var facts = new BootFacts(cut, mustCommit, errorAt, timedOut);
+            var facts = new BootFacts(cut, mustCommit, errorAt, timedOut, RanLiveness: mustCommit);
             CycleVerdict verdict = Judge(machine, expect, facts, exit, endedByItself, boot, bootLimit);
             var result = new CycleResult(plan, verdict, boot, reached, errorAt is not null);
             return new CycleRun(result, machine.Serial.Log, machine.Describe());
@@ -69,7 +65,7 @@ public static class PlugCycleRunner
         QemuMachine machine = await QemuMachine.StartAsync(options, cancel: cancel).ConfigureAwait(false);
         await using (machine.ConfigureAwait(false))
         {
-            TimeSpan? boot = await WaitForRecoveryAsync(machine, clock, bootLimit, cancel).ConfigureAwait(false);
+            TimeSpan? boot = await WaitForRecoveryAsync(machine, expect, clock, bootLimit, cancel).ConfigureAwait(false);
             bool committed = false;
             if (boot is not null)
             {
@@ -85,7 +81,7 @@ public static class PlugCycleRunner
             }
             bool endedByItself = !machine.IsRunning;
             QemuExit exit = await machine.KillAsync().ConfigureAwait(false);
-            var facts = new BootFacts(Cut: committed && !endedByItself, MustCommit: true);
+            var facts = new BootFacts(Cut: committed && !endedByItself, MustCommit: true, RanLiveness: boot is not null && !committed);
             CycleVerdict verdict = Judge(machine, expect, facts, exit, endedByItself, boot, bootLimit);
             return new CycleRun(new CycleResult(plan, verdict, boot, false, false), machine.Serial.Log, machine.Describe());
         }
@@ -106,20 +102,21 @@ public static class PlugCycleRunner
         return verdict;
     }
 
-    /// <summary>Waits until the log settles recovery; returns the time from QEMU's start, or null if the log
-    /// failed or never settled (QEMU ended, or the limit passed).</summary>
-    private static async Task<TimeSpan?> WaitForRecoveryAsync(QemuMachine machine, Stopwatch clock, TimeSpan limit,
-        CancellationToken cancel)
+    /// <summary>Waits until the log settles recovery (<see cref="PlugJudge.Settled"/>); returns the time from QEMU's
+    /// start, or null if the log failed or never settled (QEMU ended, or the limit passed).</summary>
+    private static async Task<TimeSpan?> WaitForRecoveryAsync(QemuMachine machine, BootExpectation expect, Stopwatch clock,
+        TimeSpan limit, CancellationToken cancel)
     {
-        try
+        while (clock.Elapsed < limit && !PlugJudge.Settled(machine.Serial.CompleteLines, expect))
         {
-            Match line = await machine.Serial.WaitForLineAsync(RecoverySettled, limit, cancel).ConfigureAwait(false);
-            return PlugLines.MutatorRecovered().IsMatch(line.Value) ? clock.Elapsed : null;
+            if (!machine.IsRunning || machine.Serial.IsClosed)
+            {
+                break;
+            }
+            await Task.Delay(Tick, cancel).ConfigureAwait(false);
         }
-        catch (SerialWaitException)
-        {
-            return null;
-        }
+        return PlugJudge.Recovered(machine.Serial.CompleteLines, expect) && !machine.Serial.CompleteLines.Any(PlugLines.Failure().IsMatch)
+            ? clock.Elapsed : null;
     }
 
     /// <summary>
@@ -129,7 +126,8 @@ public static class PlugCycleRunner
     /// transient one.
     /// </summary>
     private static async Task<(TimeSpan? Boot, int? ErrorAt, bool TimedOut, bool MustCommit)> WriteCutAsync(
-        QemuMachine machine, WriteFault fault, Stopwatch clock, TimeSpan bootLimit, TimeSpan liveness, CancellationToken cancel)
+        QemuMachine machine, BootExpectation expect, WriteFault fault, Stopwatch clock, TimeSpan bootLimit, TimeSpan liveness,
+        CancellationToken cancel)
     {
         TimeSpan? boot = null;
         TimeSpan deadline = bootLimit;
@@ -141,7 +139,7 @@ public static class PlugCycleRunner
                 errorAt = machine.Serial.CompleteLines.Count;
                 break;
             }
-            if (boot is null && PlugJudge.Settled(machine.Serial.CompleteLines))
+            if (boot is null && PlugJudge.Settled(machine.Serial.CompleteLines, expect))
             {
                 boot = clock.Elapsed;
                 deadline = boot.Value + liveness;
@@ -150,31 +148,30 @@ public static class PlugCycleRunner
         }
         if (errorAt is null)
         {
-            return (Recovered(machine, boot), null, false, boot is not null && clock.Elapsed - boot.Value >= liveness);
+            return (Recovered(machine, expect, boot), null, false, boot is not null && clock.Elapsed - boot.Value >= liveness);
         }
         TimeSpan answerBy = clock.Elapsed + liveness;
-        while (machine.IsRunning && clock.Elapsed < answerBy && !Answered(machine, fault, errorAt.Value))
+        while (machine.IsRunning && clock.Elapsed < answerBy && !Answered(machine, expect, fault, errorAt.Value))
         {
             await Task.Delay(Tick, cancel).ConfigureAwait(false);
         }
-        boot ??= PlugJudge.Settled(machine.Serial.CompleteLines) ? clock.Elapsed : null;
-        bool timedOut = machine.IsRunning && !Answered(machine, fault, errorAt.Value);
-        return (Recovered(machine, boot), errorAt, timedOut, false);
+        boot ??= PlugJudge.Settled(machine.Serial.CompleteLines, expect) ? clock.Elapsed : null;
+        bool timedOut = machine.IsRunning && !Answered(machine, expect, fault, errorAt.Value);
+        return (Recovered(machine, expect, boot), errorAt, timedOut, false);
     }
 
-    /// <summary>The settle time, only if the mutator's line (not a failure line) settled it.</summary>
-    private static TimeSpan? Recovered(QemuMachine machine, TimeSpan? boot) =>
-        boot is not null && machine.Serial.CompleteLines.Any(PlugLines.MutatorRecovered().IsMatch) ? boot : null;
+    /// <summary>The settle time, only if the workload's recovery (not a failure line) settled it.</summary>
+    private static TimeSpan? Recovered(QemuMachine machine, BootExpectation expect, TimeSpan? boot) =>
+        boot is not null && PlugJudge.Recovered(machine.Serial.CompleteLines, expect) ? boot : null;
 
-    private static bool Answered(QemuMachine machine, WriteFault fault, int errorAt)
+    private static bool Answered(QemuMachine machine, BootExpectation expect, WriteFault fault, int errorAt)
     {
         var lines = machine.Serial.CompleteLines;
         if (fault == WriteFault.Persistent)
         {
             return lines.Any(PlugLines.Stopped().IsMatch);
         }
-        int mutator = PlugJudge.Find(lines, PlugLines.MutatorRecovered(), 0, out _);
-        return mutator >= 0 && PlugJudge.Find(lines, Committed, Math.Max(mutator, errorAt), out _) >= 0;
+        return PlugJudge.Recovered(lines, expect) && PlugJudge.Find(lines, Committed, errorAt, out _) >= 0;
     }
 
     /// <summary>Waits for a kill or power cut's instant; true if a cut after a phase saw its line.</summary>

@@ -25,6 +25,28 @@ public static partial class PlugLines
     [GeneratedRegex(@"^mutator: snapshot seq=(?<seq>\d+) step=(?<step>\d+) digest=(?<digest>[0-9a-f]{16})")]
     public static partial Regex MutatorSnapshot();
 
+    /// <summary><c>proc: &lt;pid&gt; resumed root=0x&lt;oid&gt; ...</c>: a process of the restart list runs again (docs/process.md).</summary>
+    [GeneratedRegex(@"^proc: (?<pid>\d+) resumed root=0x(?<root>[0-9a-f]+)")]
+    public static partial Regex Resumed();
+
+    /// <summary><c>proc: cannot resume root=0x&lt;oid&gt;: why</c> without "stays on the restart list" (a deferred
+    /// process is resumed later): the process is lost.</summary>
+    [GeneratedRegex(@"^proc: cannot resume root=0x(?<root>[0-9a-f]+): (?!.*stays on the restart list)")]
+    public static partial Regex CannotResume();
+
+    /// <summary><c>user[&lt;pid&gt;]: workload: step=S digest=D</c>: the ring-3 workload finished step S (userspace/PlugWorkload).</summary>
+    [GeneratedRegex(@"^user\[(?<pid>\d+)\]: workload: step=(?<step>\d+) digest=(?<digest>[0-9a-f]{16})")]
+    public static partial Regex WorkloadStep();
+
+    /// <summary><c>fault: process &lt;pid&gt; ...; parked</c>: a user process faulted (not a failure of the kernel; of a
+    /// workload process, a failure of the campaign).</summary>
+    [GeneratedRegex(@"^fault: process (?<pid>\d+) ")]
+    public static partial Regex ProcessFault();
+
+    /// <summary><c>checkpoint: snapshot seq=N ...</c>.</summary>
+    [GeneratedRegex(@"^checkpoint: snapshot seq=(?<seq>\d+)")]
+    public static partial Regex Snapshot();
+
     /// <summary><c>checkpoint: stopped seq=N: reason; last committed seq=M</c> (contract K4).</summary>
     [GeneratedRegex(@"^checkpoint: stopped")]
     public static partial Regex Stopped();
@@ -45,10 +67,11 @@ public static partial class PlugLines
     [GeneratedRegex(@"^checkpoint: (?<what>snapshot|stabilize|committed|migrate|migrated) seq=(?<seq>\d+)")]
     public static partial Regex Progress();
 
-    /// <summary>A line that fails the campaign: recovery refused, a broken mutator invariant, a failed
-    /// consistency check or checkpoint, a kernel panic, a kernel exception. A user process's fault report
-    /// (<c>fault: process ...</c>) is the kernel working as designed, not a failure.</summary>
-    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|checkpoint: check failed:|checkpoint: failed|checkpoint: header write failed|PANIC:|EXCEPTION )")]
+    /// <summary>A line that fails the campaign: recovery refused, a broken invariant of the mutator or of a
+    /// workload process, a failed consistency check or checkpoint, a kernel panic, a kernel exception. A user
+    /// process's fault report (<c>fault: process ...</c>) is the kernel working as designed, not a failure here
+    /// (the user workload's judge fails a workload process's fault).</summary>
+    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|user\[\d+\]: workload: invariant broken|checkpoint: check failed:|checkpoint: failed|checkpoint: header write failed|PANIC:|EXCEPTION )")]
     public static partial Regex Failure();
 
     /// <summary>The guest's exit value when recovery is refused (<c>store: cannot boot</c>).</summary>
@@ -58,10 +81,10 @@ public static partial class PlugLines
     /// structure is evicted and faulted back during every run (contract K5).</summary>
     public const int CacheObjects = 64;
 
-    /// <summary>The kernel command line for a campaign boot (contract K5).</summary>
-    public static string CommandLine(int checkpointIntervalMs) =>
+    /// <summary>The kernel command line for a campaign boot (contract K5): the mutator's word only for the kernel workload.</summary>
+    public static string CommandLine(int checkpointIntervalMs, PlugWorkload workload) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{MutatorWord} checkpoint-interval-ms={checkpointIntervalMs} cache-pages={CacheObjects} cache-nodes={CacheObjects}");
+            $"{(workload == PlugWorkload.Kernel ? MutatorWord + " " : "")}checkpoint-interval-ms={checkpointIntervalMs} cache-pages={CacheObjects} cache-nodes={CacheObjects}");
 
     /// <summary>The phase a checkpoint progress word starts.</summary>
     public static CheckpointPhase PhaseAfter(string what) =>

@@ -11,8 +11,9 @@ namespace CapOS.Launcher.Plug;
 /// <param name="CheckpointIntervalMs">The guest's checkpoint interval (kernel command line).</param>
 /// <param name="BootLimit">How long a boot may take to settle recovery.</param>
 /// <param name="States">Crash states built and booted per power cut (the first carries on as the working disk).</param>
+/// <param name="Workload">What runs on the disk: the ring-3 processes of plug.img or the in-kernel mutator.</param>
 public sealed record PlugSettings(int Cycles, ulong Seed, PlugMode Mode, string Image, string KeepLogs,
-    int CheckpointIntervalMs, TimeSpan BootLimit, int States = PlugSettings.DefaultStates)
+    int CheckpointIntervalMs, TimeSpan BootLimit, int States = PlugSettings.DefaultStates, PlugWorkload Workload = PlugWorkload.User)
 {
     /// <summary>Crash states per power cut unless told otherwise.</summary>
     public const int DefaultStates = 4;

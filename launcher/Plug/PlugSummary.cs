@@ -25,6 +25,9 @@ public sealed class PlugSummary
     /// <summary>The requested mode.</summary>
     public PlugMode Mode => _settings.Mode;
 
+    /// <summary>The campaign's workload.</summary>
+    public PlugWorkload Workload => _settings.Workload;
+
     /// <summary>Cycles asked for.</summary>
     public int PlannedCycles => _settings.Cycles;
 
@@ -112,9 +115,11 @@ public sealed class PlugSummary
 
     private string Contents()
     {
-        int judged = All.Count(c => c.Verdict.Contents is not null && !c.Failed)
-            + States.Count(s => s.Verdict?.Contents is not null && s.Failure is null);
-        return $"{Count(judged)} recoveries held their snapshot's (step, digest)";
+        int judged = All.Count(c => c.Verdict.ContentsJudged && !c.Failed)
+            + States.Count(s => s.Verdict?.ContentsJudged == true && s.Failure is null);
+        return Workload == PlugWorkload.User
+            ? $"{Count(judged)} recoveries resumed every process at the step after its snapshot's, digests equal"
+            : $"{Count(judged)} recoveries held their snapshot's (step, digest)";
     }
 
     private string TimedCuts()

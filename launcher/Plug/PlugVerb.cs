@@ -19,9 +19,6 @@ public static class PlugVerb
     /// <summary>How long a boot may take to settle recovery.</summary>
     public static readonly TimeSpan BootLimit = TimeSpan.FromSeconds(60);
 
-    /// <summary>The image's file name under artifacts/.</summary>
-    public const string DefaultImageName = "plug.img";
-
     /// <summary>Runs the verb.</summary>
     public static async Task<int> RunAsync(RepositoryLayout layout, PlugRequest request, CancellationToken cancel)
     {
@@ -30,10 +27,10 @@ public static class PlugVerb
             LauncherConsole.Failure("build failed");
             return LauncherExitCodes.BuildFailed;
         }
-        string image = Path.GetFullPath(request.Image ?? layout.PristineImage(DefaultImageName));
+        string image = Path.GetFullPath(request.Image ?? layout.PristineImage(PlugWorkloads.ImageName(request.Workload)));
         if (!File.Exists(image))
         {
-            LauncherConsole.Failure($"{image} is missing: build it with imagegen from system/plug.sys (./capos build)");
+            LauncherConsole.Failure($"{image} is missing: build it with imagegen from {PlugWorkloads.Description(request.Workload)} (./capos build)");
             return LauncherExitCodes.BuildFailed;
         }
         if (layout.MissingKernelArtifacts() is { Count: > 0 } missing)
@@ -43,10 +40,10 @@ public static class PlugVerb
         }
         var settings = new PlugSettings(request.Cycles, request.Seed, request.Mode, image,
             Path.GetFullPath(request.KeepLogs ?? DefaultKeepLogs(layout, request)), request.CheckpointIntervalMs, BootLimit,
-            request.States);
-        LauncherConsole.Info($"plug: {settings.Cycles} cycles, seed {settings.Seed}, mode {Name(settings.Mode)}, image {image}");
+            request.States, request.Workload);
+        LauncherConsole.Info($"plug: {settings.Cycles} cycles, seed {settings.Seed}, mode {Name(settings.Mode)}, workload {settings.Workload.ToString().ToLowerInvariant()}, image {image}");
         QemuOptions Machine(BlockChain chain) =>
-            CapOSBoot.Kernel(layout, PlugLines.CommandLine(request.CheckpointIntervalMs), Accelerator.Tcg) with
+            CapOSBoot.Kernel(layout, PlugLines.CommandLine(request.CheckpointIntervalMs, request.Workload), Accelerator.Tcg) with
             {
                 ExtraArguments = chain.Arguments,
                 Deterministic = request.Deterministic,

@@ -60,13 +60,13 @@ public sealed class PowerCut
         CrashImageBuilder.Apply(image, _log, state.Plan);
     }
 
-    /// <summary>Builds and boots a side state; its contents are judged against a copy of the record.</summary>
-    public async Task<StateRun> BootAsync(StateResult state, CyclePlan plan, ContentsRecord record,
+    /// <summary>Builds and boots a side state; its contents are judged against copies of the records.</summary>
+    public async Task<StateRun> BootAsync(StateResult state, CyclePlan plan, BootExpectation working,
         Func<BlockChain, QemuOptions> machine, int intervalMs, TimeSpan bootLimit, CancellationToken cancel)
     {
         string path = _paths.State(state.Index);
         Build(state, path);
-        var expect = new BootExpectation(state.Floor, record.Copy());
+        BootExpectation expect = working.Beside(state.Floor);
         CycleRun run = await PlugCycleRunner.RecoverAsync(machine(BlockChain.Plain(path)), plan, expect, intervalMs, bootLimit, cancel)
             .ConfigureAwait(false);
         File.Delete(path);

@@ -20,7 +20,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     [Fact]
     public async Task KillAfterCommitsThenRebootRecoversTheLastCommittedCheckpoint()
     {
-        using ScratchDisk disk = ScratchDisk.Of("plug.img");
+        using ScratchDisk disk = ScratchDisk.Of("mutator.img");
         long committed;
         var snapshots = new System.Collections.Generic.Dictionary<long, string>();
         await using (QemuMachine first = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path))
@@ -57,7 +57,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     [Fact]
     public async Task LongRunTakesMoreCheckpointsThanTheLogHoldsAndMigratesEach()
     {
-        using ScratchDisk disk = ScratchDisk.Of("plug.img");
+        using ScratchDisk disk = ScratchDisk.Of("mutator.img");
         long capacity = CheckpointContract.LogPages(disk);
         await using QemuMachine machine = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path);
 
@@ -105,7 +105,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         Match requested = await machine.WaitForLineAsync(CheckpointContract.UserCheckpoint, Boot.Timeout);
         Match committed = await machine.WaitForLineAsync(CheckpointContract.Committed, Boot.Timeout);
         await machine.KillAsync();
-        Assert.True(machine.Serial.Lines.Any(l => Regex.IsMatch(l, SerialContract.UserRoundTrip)), "hello's round trip line\n" + Boot.Failure(machine));
+        Assert.True(machine.Serial.Lines.Any(l => Regex.IsMatch(l, SerialContract.UserInvocationChecks)), "hello's invocation checks line\n" + Boot.Failure(machine));
 
         string log = Boot.Failure(machine);
         long expected = CheckpointContract.Number(recovered, "seq") + 1;

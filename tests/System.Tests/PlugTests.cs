@@ -15,8 +15,9 @@ namespace CapOS.SystemTests;
 /// <summary>
 /// A short pull-the-plug campaign against the real kernel, run through <see cref="PlugCampaign"/> exactly as
 /// <c>./capos plug</c> runs it (docs/plug.md), over a temporary copy of artifacts/images/plug.img: every cycle must
-/// recover exactly the newest header on its disk with the contents its snapshot recorded, and the last cut is
-/// judged by one more boot that must commit (issues #4 and #9: the test command runs a short plug campaign).
+/// recover exactly the newest header on its disk, resume every ring-3 workload process at the step after the one
+/// it printed before the recovered snapshot, with equal digests, and the last cut is judged by one more boot that
+/// must commit (issues #4, #9 and #10: the test command runs a short plug campaign of the user workload).
 /// </summary>
 public sealed class PlugTests(ITestOutputHelper output)
 {
@@ -46,13 +47,14 @@ public sealed class PlugTests(ITestOutputHelper output)
     [Fact]
     public async Task MixedCampaignRecoversEveryCycle()
     {
-        string image = ScratchDisk.ArtifactImage("plug.img");
+        string image = ScratchDisk.ArtifactImage(PlugWorkloads.ImageName(PlugWorkload.User));
         var missing = Layout.MissingKernelArtifacts();
         Assert.True(missing.Count == 0, $"the plug test needs {string.Join(", ", missing)}, which the solution build writes");
         DirectoryInfo keep = Directory.CreateTempSubdirectory("capos-plug-test-");
-        var settings = new PlugSettings(Cycles, Seed, PlugMode.Mixed, image, keep.FullName, IntervalMs, PlugVerb.BootLimit);
+        var settings = new PlugSettings(Cycles, Seed, PlugMode.Mixed, image, keep.FullName, IntervalMs, PlugVerb.BootLimit,
+            Workload: PlugWorkload.User);
         QemuOptions Machine(BlockChain chain) =>
-            CapOSBoot.Kernel(Layout, PlugLines.CommandLine(IntervalMs), Accelerator.Tcg) with { ExtraArguments = chain.Arguments };
+            CapOSBoot.Kernel(Layout, PlugLines.CommandLine(IntervalMs, PlugWorkload.User), Accelerator.Tcg) with { ExtraArguments = chain.Arguments };
         var progress = new StringWriter();
         long before = new FileInfo(image).LastWriteTimeUtc.Ticks;
 

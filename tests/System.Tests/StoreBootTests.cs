@@ -34,7 +34,7 @@ public sealed class StoreBootTests(ITestOutputHelper output)
         Match volume = await machine.WaitForLineAsync(StoreContract.Volume, Boot.Timeout);
         Match recovered = await machine.WaitForLineAsync(StoreContract.Recovered, Boot.Timeout);
         Match time = await machine.WaitForLineAsync(StoreContract.RecoveredIn, Boot.Timeout);
-        await machine.WaitForLineAsync(SerialContract.UserRoundTrip, Boot.Timeout);
+        await machine.WaitForLineAsync(SerialContract.UserInvocationChecks, Boot.Timeout);
         await Boot.AssertExitValueAsync(machine, 0);
 
         string log = Boot.Failure(machine);

@@ -33,7 +33,7 @@ public sealed class StoreCorruptionTests
             Regex.Escape($"store: volume header copy used (page 0: {FormatErrors.Name(FormatError.VolumeBadCrc)})"), Boot.Timeout);
         Match recovered = await machine.WaitForLineAsync(StoreContract.Recovered, Boot.Timeout);
         Assert.True(recovered.Groups["seq"].Value == "1" && recovered.Groups["slot"].Value == "0", Boot.Failure(machine));
-        await machine.WaitForLineAsync(SerialContract.UserRoundTrip, Boot.Timeout);
+        await machine.WaitForLineAsync(SerialContract.UserInvocationChecks, Boot.Timeout);
         await Boot.AssertExitValueAsync(machine, 0);
     }
 
@@ -87,7 +87,7 @@ public sealed class StoreCorruptionTests
 
         Match recovered = await machine.WaitForLineAsync(StoreContract.Recovered, Boot.Timeout);
         Assert.True(recovered.Groups["seq"].Value == "1" && recovered.Groups["slot"].Value == "0", Boot.Failure(machine));
-        await machine.WaitForLineAsync(SerialContract.UserRoundTrip, Boot.Timeout);
+        await machine.WaitForLineAsync(SerialContract.UserInvocationChecks, Boot.Timeout);
         await Boot.AssertExitValueAsync(machine, 0);
     }
 

@@ -8,14 +8,14 @@ namespace CapOS.SystemTests;
 public class UserModeTests
 {
     [Fact]
-    public async Task RingThreeInvocationRoundTrip()
+    public async Task RingThreeInvocationsAreRefusedWhenBad()
     {
         using ScratchDisk disk = ScratchDisk.Of("hello.img");
         await using QemuMachine machine = await Boot.KernelAsync(SerialContract.ExitWhenIdle, disk.Path);
 
         var hello = await machine.WaitForLineAsync(SerialContract.UserHello, Boot.Timeout);
         string pid = hello.Groups["pid"].Value;
-        await machine.WaitForLineAsync($@"^user\[{pid}\]: round trip ok$", Boot.Timeout);
+        await machine.WaitForLineAsync($@"^user\[{pid}\]: invocation checks ok$", Boot.Timeout);
         await machine.WaitForLineAsync($"^proc: {pid} exited$", Boot.Timeout);
         await Boot.AssertExitValueAsync(machine, 0);
     }

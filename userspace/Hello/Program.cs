@@ -5,19 +5,39 @@ using CapOS.Runtime;
 namespace CapOS.Hello;
 
 /// <summary>
-/// Says hello through the console key, then checks that the console key answers KT with its type and refuses
-/// an unknown order, and that key register 0 is void ("round trip ok"). Also asks for a global checkpoint
-/// through the checkpoint key, printing the sequence number the kernel replies
-/// ("checkpoint requested seq=N", or "checkpoint request failed result=R").
+/// Says hello through the console key, asks for a global checkpoint through the checkpoint key, printing the
+/// sequence number the kernel replies ("checkpoint requested seq=N", or "checkpoint request failed result=R"),
+/// then checks that the kernel refuses bad invocations with the right result and prints nothing for them: a
+/// string at an address its space does not map and one in the kernel half (BadString), an unknown console
+/// order (UnknownOrder), a key register beyond 31 (BadKeyRegister) and key register 0 (Void): "invocation
+/// checks ok", or "invocation checks FAILED: &lt;which&gt;".
 /// </summary>
 internal static unsafe class Program
 {
+    /// <summary>In the user half, far from anything hello's space maps (code at 0x400000, stack below 0x7fffffff0000).</summary>
+    private const ulong UnmappedAddress = 0x0000600000000000;
+
+    /// <summary>The first address of the kernel half.</summary>
+    private const ulong KernelAddress = 0xffff800000000000;
+
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
     {
         Console.WriteLine("hello from ring 3");
         RequestCheckpoint();
-        Console.WriteLine(KeyTypeAnswers() && VoidKeyIsVoid() ? "round trip ok" : "round trip FAILED");
+        string? failed = Refused(Keys.ConsoleKey, ConsoleOrder.WriteLine, (byte*)UnmappedAddress, InvocationResult.BadString) ? null : "unmapped string";
+        failed ??= Refused(Keys.ConsoleKey, ConsoleOrder.WriteLine, (byte*)KernelAddress, InvocationResult.BadString) ? null : "kernel-half string";
+        failed ??= Refused(Keys.ConsoleKey, 99, null, InvocationResult.UnknownOrder) ? null : "unknown order";
+        failed ??= Refused(32, ConsoleOrder.WriteLine, null, InvocationResult.BadKeyRegister) ? null : "key register 32";
+        failed ??= Refused(0, ConsoleOrder.WriteLine, null, InvocationResult.Void) ? null : "key register 0";
+        if (failed is null)
+        {
+            Console.WriteLine("invocation checks ok");
+            return;
+        }
+
+        byte* line = stackalloc byte[96];
+        Console.WriteLine(line, Text.Append(line, Text.Append(line, 0, "invocation checks FAILED: "), failed));
     }
 
     private static void RequestCheckpoint()
@@ -35,28 +55,16 @@ internal static unsafe class Program
         Console.WriteLine(line, length);
     }
 
-    /// <summary>KT on the console key answers Ok with the console's key type (64), and an unknown order is refused.</summary>
-    private static bool KeyTypeAnswers()
+    /// <summary>True when invoking <paramref name="register"/> with <paramref name="order"/> and a 5-byte string at
+    /// <paramref name="text"/> replies <paramref name="expected"/>.</summary>
+    private static bool Refused(ulong register, ulong order, byte* text, InvocationResult expected)
     {
         InvocationMessage message = default;
-        message.KeyRegister = Keys.ConsoleKey;
-        message.Order = KeyOrder.AllegedKeyType;
+        message.KeyRegister = register;
+        message.Order = order;
+        message.String = text;
+        message.StringLength = text == null ? 0 : 5UL;
         InvocationResponse reply;
-        if (Keys.Invoke(&message, &reply) != InvocationResult.Ok || reply.W0 != 64)
-        {
-            return false;
-        }
-
-        message.Order = 0x1234;
-        return Keys.Invoke(&message, &reply) == InvocationResult.UnknownOrder;
-    }
-
-    private static bool VoidKeyIsVoid()
-    {
-        InvocationMessage message = default;
-        message.KeyRegister = 0;
-        message.Order = ConsoleOrder.WriteLine;
-        InvocationResponse reply;
-        return Keys.Invoke(&message, &reply) == InvocationResult.Void;
+        return Keys.Invoke(&message, &reply) == expected;
     }
 }

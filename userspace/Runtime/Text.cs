@@ -32,4 +32,16 @@ public static unsafe class Text
 
         return at;
     }
+
+    /// <summary>Appends <paramref name="value"/> as 16 lowercase hex digits at <paramref name="at"/>; returns the new length.</summary>
+    public static ulong AppendHex(byte* line, ulong at, ulong value)
+    {
+        for (int shift = 60; shift >= 0; shift -= 4)
+        {
+            ulong digit = (value >> shift) & 0xf;
+            line[at++] = (byte)(digit < 10 ? '0' + digit : 'a' + digit - 10);
+        }
+
+        return at;
+    }
 }

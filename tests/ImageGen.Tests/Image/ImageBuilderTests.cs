@@ -44,7 +44,7 @@ public sealed unsafe class ImageBuilderTests
     }
 
     [Fact]
-    public void ShippedPlugDump() => Snapshot.Verify(Dump(TestImages.BuildShipped("plug")));
+    public void ShippedMutatorDump() => Snapshot.Verify(Dump(TestImages.BuildShipped("mutator")));
 
     [Fact]
     public void ShippedHelloRunsHelloWithTheConsoleInRegisterOne()

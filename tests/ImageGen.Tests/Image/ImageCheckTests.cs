@@ -14,6 +14,7 @@ public sealed unsafe class ImageCheckTests
     [InlineData("capos")]
     [InlineData("walk")]
     [InlineData("plug")]
+    [InlineData("mutator")]
     [InlineData("hello")]
     public void ShippedImagesAreClean(string name)
     {

@@ -12,7 +12,7 @@ public class ContentsRecordTests
     [Fact]
     public void TheFirstRecoveryIsRecordedAndLaterOnesMustMatchIt()
     {
-        var record = new ContentsRecord();
+        var record = new ContentsRecord<MutatorContents>();
 
         Assert.Null(record.Check(1, A));                 // R1
         record.Recovered(1, A);
@@ -25,7 +25,7 @@ public class ContentsRecordTests
     [Fact]
     public void SnapshotsAreRecordedAndARecoveryForgetsWhatIsAboveIt()
     {
-        var record = new ContentsRecord();
+        var record = new ContentsRecord<MutatorContents>();
         record.Recovered(1, A);
         record.Snapshot(2, B);                           // R3
         record.Snapshot(3, C);
@@ -43,9 +43,9 @@ public class ContentsRecordTests
     [Fact]
     public void ACopyIsIndependent()
     {
-        var record = new ContentsRecord();
+        var record = new ContentsRecord<MutatorContents>();
         record.Recovered(1, A);
-        ContentsRecord copy = record.Copy();
+        ContentsRecord<MutatorContents> copy = record.Copy();
 
         copy.Snapshot(2, B);
 

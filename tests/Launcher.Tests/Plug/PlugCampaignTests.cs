@@ -133,7 +133,8 @@ public class PlugCampaignTests : IDisposable
     {
         string guest = Path.Combine(AppContext.BaseDirectory, "Fixtures", "plug-guest.bin");
         Assert.True(File.Exists(guest), $"{guest} is missing: the test project's build assembles it with nasm");
-        var settings = new PlugSettings(cycles, seed, mode, image, KeepLogs, CheckpointIntervalMs: 20, TimeSpan.FromSeconds(30));
+        var settings = new PlugSettings(cycles, seed, mode, image, KeepLogs, CheckpointIntervalMs: 20, TimeSpan.FromSeconds(30),
+            Workload: PlugWorkload.Kernel); // the fixture guest prints the mutator's lines
         QemuOptions Machine(BlockChain chain)
         {
             string disk = chain.Arguments[1].Split(',').Single(a => a.StartsWith("filename=", StringComparison.Ordinal))["filename=".Length..];

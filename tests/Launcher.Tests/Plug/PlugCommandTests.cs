@@ -15,19 +15,21 @@ public class PlugCommandTests
         Assert.Equal(0, await InvokeAsync("plug"));
 
         Assert.Equal(new PlugRequest(10, 1, null, null, PlugMode.Mixed, 100, false, false), _request);
+        Assert.Equal(PlugWorkload.User, _request!.Workload);
     }
 
     [Fact]
     public async Task EveryOption()
     {
         Assert.Equal(0, await InvokeAsync("plug", "--cycles", "5", "--seed", "18446744073709551615", "--image", "x.img",
-            "--keep-logs", "out", "--mode", "power", "--interval-ms", "25", "--deterministic", "--no-build"));
+            "--keep-logs", "out", "--mode", "power", "--interval-ms", "25", "--deterministic", "--no-build", "--workload", "kernel"));
 
-        Assert.Equal(new PlugRequest(5, ulong.MaxValue, "x.img", "out", PlugMode.Power, 25, true, true), _request);
+        Assert.Equal(new PlugRequest(5, ulong.MaxValue, "x.img", "out", PlugMode.Power, 25, true, true, Workload: PlugWorkload.Kernel), _request);
     }
 
     [Theory]
     [InlineData("plug", "--cycles", "0")]
+    [InlineData("plug", "--workload", "both")]
     [InlineData("plug", "--interval-ms", "-1")]
     [InlineData("plug", "--cycles", "x")]
     [InlineData("plug", "--interval-ms", "ten")]

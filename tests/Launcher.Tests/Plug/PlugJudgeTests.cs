@@ -17,9 +17,9 @@ public class PlugJudgeTests
 
     private static readonly BootFacts Cut = new(Cut: true);
 
-    private static ContentsRecord Record()
+    private static ContentsRecord<MutatorContents> Record()
     {
-        var record = new ContentsRecord();
+        var record = new ContentsRecord<MutatorContents>();
         record.Recovered(6, new MutatorContents(30, PlugLogs.Digest6));
         record.Snapshot(7, new MutatorContents(40, PlugLogs.Digest7));
         return record;
@@ -150,7 +150,7 @@ public class PlugJudgeTests
     [Fact]
     public void ARecoveryOfASeqNoBootSnapshottedFails()
     {
-        var record = new ContentsRecord();
+        var record = new ContentsRecord<MutatorContents>();
         record.Recovered(1, new MutatorContents(0, PlugLogs.Digest6));
 
         Assert.Equal($"recovered seq 7 (step 40 digest {PlugLogs.Digest7}), a checkpoint no earlier boot snapshotted (recorded seqs 1..1)",
@@ -159,7 +159,7 @@ public class PlugJudgeTests
 
     [Fact]
     public void TheCampaignsFirstRecoveryNeedsNoRecord() =>
-        Assert.Null(PlugJudge.Judge(PlugLogs.Lines(PlugLogs.Boot), new BootExpectation(7, new ContentsRecord()), Cut).Failure);
+        Assert.Null(PlugJudge.Judge(PlugLogs.Lines(PlugLogs.Boot), new BootExpectation(7, new ContentsRecord<MutatorContents>()), Cut).Failure);
 
     [Fact]
     public void AMutatorLineWithoutADigestFails() =>
@@ -294,8 +294,8 @@ public class PlugJudgeTests
     [Fact]
     public void RecoverySettlesOnTheMutatorOrAFailureLine()
     {
-        Assert.False(PlugJudge.Settled([Recovered7]));
-        Assert.True(PlugJudge.Settled([Recovered7, Mutator7]));
-        Assert.True(PlugJudge.Settled(["PANIC: x"]));
+        Assert.False(PlugJudge.Settled([Recovered7], Expect()));
+        Assert.True(PlugJudge.Settled([Recovered7, Mutator7], Expect()));
+        Assert.True(PlugJudge.Settled(["PANIC: x"], Expect()));
     }
 }

@@ -8,7 +8,7 @@ namespace CapOS.Launcher.Tests.Plug;
 public class PlugSummaryTests
 {
     internal static PlugSettings Settings(ulong seed, PlugMode mode, int cycles) =>
-        new(cycles, seed, mode, "/plug.img", "/keep", 100, TimeSpan.FromSeconds(60));
+        new(cycles, seed, mode, "/mutator.img", "/keep", 100, TimeSpan.FromSeconds(60), Workload: PlugWorkload.Kernel);
 
     internal static CycleVerdict Verdict(long? seq, CheckpointPhase phase, string? failure = null, bool cutInRecovery = false,
         bool stopped = false) =>
