@@ -24,12 +24,13 @@ public static unsafe class Scheduler
     /// <summary>
     /// An interrupt taken in ring 3, after the machine half saved the interrupted process's registers in its
     /// context: the kernel's background work runs at this safe point (the checkpoint's pump: triggers,
-    /// stabilization, commit, migration, waking stalled processes), then the next runnable process (round
-    /// robin). Without it a system whose processes never idle would never checkpoint.
+    /// stabilization, commit, migration, waking stalled processes; the object reads that completed: installed,
+    /// their waiters woken), then the next runnable process (round robin). Without it a system whose processes never idle would never checkpoint.
     /// </summary>
     public static void OnUserInterrupt()
     {
         Checkpoint.Checkpointer.Pump();
+        ObjectCache.Cache.CompleteReads();
         if (ProcessTable.DeferredCount != 0)
         {
             ProcessTable.RetryDeferred();
@@ -68,9 +69,10 @@ public static unsafe class Scheduler
                 return;
             }
 
-            // Idle: the background work may wake a stalled process (a commit, written images) or load a deferred
-            // one (ProcessTable I6), which then runs.
+            // Idle: the background work may wake a stalled process (a commit, written images, an object read) or
+            // load a deferred one (ProcessTable I6), which then runs.
             Boot.CheckpointBoot.Idle();
+            ObjectCache.Cache.CompleteReads();
             if (ProcessTable.DeferredCount != 0)
             {
                 ProcessTable.RetryDeferred();

@@ -18,4 +18,10 @@ public enum StallReason : byte
 
     /// <summary>Dirtied an object and the log had no room; woken when a checkpoint ends (log space freed).</summary>
     LogSpace = 3,
+
+    /// <summary>
+    /// Needed an object not in memory: queued on its read (one queue per slot of the cache's read table, Stall I3);
+    /// woken when the read completes, installed or failed. Must stay the last reason (Stall numbers the read queues after it).
+    /// </summary>
+    ObjectRead = 4,
 }

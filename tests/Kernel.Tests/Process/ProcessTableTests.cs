@@ -88,7 +88,7 @@ public sealed unsafe class ProcessTableTests
     public void TheRestartListNamesRunningAndWaitingProcessesOnly()
     {
         using var rig = Boot(ProcessImage(RunState.Available));
-        Assert.Equal(LoadResult.Ok, ProcessTable.Load(Root, 0, out ProcessEntry* entry));
+        Assert.Equal(LoadResult.Ok, ProcessTable.Load(Root, 0, FaultMode.Synchronous, out ProcessEntry* entry));
 
         CheckpointerTestRig.Checkpoint();
         Assert.Equal(0u, Generation.Current->RestartCount); // P4: Available waits for a message
