@@ -39,7 +39,10 @@ public static unsafe class Scheduler
         RunNext();
     }
 
-    /// <summary>Runs the next runnable process, or idles. Never returns on metal.</summary>
+    /// <summary>
+    /// Runs the next runnable process, or idles. Never returns on metal. `kernel: idle` is reported the first time
+    /// nothing is runnable and no process waits for an object read (waiting for the disk is not idling).
+    /// </summary>
     public static void RunNext()
     {
         for (;;)
@@ -57,7 +60,7 @@ public static unsafe class Scheduler
                 return;
             }
 
-            if (!s_idleReported)
+            if (!s_idleReported && Stall.CountReads() == 0)
             {
                 s_idleReported = true;
                 Log.WriteLine("kernel: idle");

@@ -60,6 +60,9 @@ public static unsafe class Stall
         return count;
     }
 
+    /// <summary>Processes waiting for object reads (on every read queue).</summary>
+    public static int CountReads() => Count(StallReason.ObjectRead);
+
     /// <summary>Processes waiting for read slot <paramref name="slot"/>.</summary>
     public static int CountRead(int slot) => CountQueue(Reasons + slot);
 

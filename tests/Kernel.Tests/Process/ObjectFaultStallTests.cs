@@ -62,6 +62,21 @@ public sealed unsafe class ObjectFaultStallTests
     }
 
     [Fact]
+    public void WaitingForTheDiskIsNotIdling()
+    {
+        var processes = Shared(1, out _);
+        using var rig = processes.Boot();
+        ProcessEntry* a = processes.Entry(0);
+        Assert.True(ProcessTable.SelectNext() == a);
+        Assert.Equal(PageFaultResult.StallObject, Fault(a));
+        UserMode.Entered.Clear();
+
+        Scheduler.Start(exitWhenIdle: true); // nothing runnable: the idle loop completes the read, wakes a and runs it
+        Assert.Equal([a->Pid], UserMode.Entered);
+        Assert.DoesNotContain("kernel: idle", rig.Machine.ConsoleText); // the serial contract: idle means nothing to wait for
+    }
+
+    [Fact]
     public void AFailedReadWakesEveryWaiterAndEachIsParkedWithItsLine()
     {
         var processes = Shared(2, out _);
