@@ -17,26 +17,6 @@ public static unsafe partial class UserMemory
         Copy(userAddress, source, length, toUser: true);
 
     /// <summary>
-    /// A stored process's page the kernel must read or write for an invocation is built from its node tree
-    /// as a fault would (docs/process.md); one that must wait records why (<see cref="UserMemory.LastStall"/>),
-    /// so the dispatcher stalls the invoker instead of failing it.
-    /// </summary>
-    private static bool FaultIn(ProcessEntry* process, ulong address, bool write)
-    {
-        PageFaultResult result = UserFaults.EnsureRoot(process)
-            ? AddressSpaces.HandlePageFault(process->RootFrame, ProcessRoot.AddressSpace, process->AddressSpace, address, write)
-            : PageFaultResult.NoTables;
-        s_lastStall = result switch
-        {
-            PageFaultResult.StallImageWrite => StallReason.ImageWrite,
-            PageFaultResult.StallLogSpace => StallReason.LogSpace,
-            PageFaultResult.StallObject when AddressSpaces.LastCause == ObjectCache.CacheResult.CacheFullOfDirty => StallReason.Checkpoint,
-            _ => StallReason.None,
-        };
-        return result == PageFaultResult.Mapped;
-    }
-
-    /// <summary>
     /// Copies <paramref name="length"/> bytes between the current process's <paramref name="userAddress"/> and
     /// <paramref name="kernel"/>, a page at a time; false (nothing promised about a partial copy) when a page
     /// is not mapped, or not writable when <paramref name="toUser"/>.

@@ -143,7 +143,7 @@ public static unsafe class Store
     {
         ulong perNode = NodeTree.Node.Size + ObjectHeader.Size + 8;
         ulong perPage = DiskLayout.PageSize + ObjectHeader.Size + 8;
-        ulong fixedBytes = (TagPotCache.SlotCount + 1) * (ulong)DiskLayout.PageSize + 64;
+        ulong fixedBytes = Cache.FixedBytes;
         if (bytes <= fixedBytes + perNode + perPage)
         {
             pageFrames = 0;

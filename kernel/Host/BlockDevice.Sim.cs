@@ -23,7 +23,5 @@ public static unsafe partial class BlockDevice
 
     public static partial int Poll() => SimulatedDisk.Current?.Poll() ?? 0;
 
-    public static partial void Wait()
-    {
-    }
+    public static partial void Wait() => SimulatedDisk.Current?.Wait();
 }

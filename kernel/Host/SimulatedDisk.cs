@@ -28,14 +28,16 @@ public sealed class PowerLossException(long writeNumber) : Exception($"power los
 
 /// <summary>
 /// The disk of the host tests: sectors in a byte array, requests queued and
-/// completed on Poll/Wait, and fault injection — cut the power after the Nth
-/// write (optionally tearing it), fail the Nth write, model a volatile cache.
+/// completed on Poll/Wait (reads may be held until the test completes them: <see cref="HoldReads"/>),
+/// and fault injection — cut the power after the Nth write (optionally tearing it), fail the Nth write,
+/// model a volatile cache.
 /// </summary>
 public sealed unsafe class SimulatedDisk
 {
     private readonly byte[] _durable;
     private readonly List<PendingWrite> _unflushed = [];
     private readonly Queue<nint> _queue = new();
+    private readonly List<nint> _held = [];
     private Random _random = new(1);
 
     public SimulatedDisk(byte[] image)
@@ -84,6 +86,40 @@ public sealed unsafe class SimulatedDisk
     /// disk's), as a misbehaving device would; the disk itself is unchanged.
     /// </summary>
     public long? GarbageRead { get; set; }
+
+    /// <summary>
+    /// When set, a read is not completed by the Poll after its Submit: it is held (in flight, Pending) until the test
+    /// completes it (<see cref="CompleteHeldRead"/>, <see cref="CompleteHeldReads"/>) or a synchronous caller waits
+    /// (BlockDevice.Wait: time passes, every held read completes). Models a disk slower than the kernel.
+    /// </summary>
+    public bool HoldReads { get; set; }
+
+    /// <summary>Reads held in flight (<see cref="HoldReads"/>), in submission order.</summary>
+    public int HeldReadCount => _held.Count;
+
+    /// <summary>The first sector of held read <paramref name="index"/>.</summary>
+    public ulong HeldReadSector(int index) => ((DiskRequest*)_held[index])->Sector;
+
+    /// <summary>Completes held read <paramref name="index"/> now (fault injection applies as for any read).</summary>
+    public void CompleteHeldRead(int index)
+    {
+        ThrowIfPowerLost();
+        nint request = _held[index];
+        _held.RemoveAt(index);
+        Complete((DiskRequest*)request);
+    }
+
+    /// <summary>Completes every held read, in submission order; returns how many.</summary>
+    public int CompleteHeldReads()
+    {
+        int count = _held.Count;
+        while (_held.Count > 0)
+        {
+            CompleteHeldRead(0);
+        }
+
+        return count;
+    }
 
     /// <summary>What a power cut does to writes not yet flushed.</summary>
     public PowerLossModel LossModel { get; set; } = PowerLossModel.KeepCompletedWrites;
@@ -135,6 +171,12 @@ public sealed unsafe class SimulatedDisk
         ThrowIfPowerLost();
         request->Status = DiskStatus.Pending;
         request->Error = DiskError.None;
+        if (HoldReads && request->Operation == DiskOperation.Read)
+        {
+            _held.Add((nint)request);
+            return true;
+        }
+
         _queue.Enqueue((nint)request);
         return true;
     }
@@ -150,6 +192,15 @@ public sealed unsafe class SimulatedDisk
         }
 
         return completed;
+    }
+
+    /// <summary>A synchronous caller waits for the disk (BlockDevice.Wait): held reads complete.</summary>
+    internal void Wait()
+    {
+        if (!PowerLost)
+        {
+            CompleteHeldReads();
+        }
     }
 
     private void Complete(DiskRequest* request)

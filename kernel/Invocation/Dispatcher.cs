@@ -49,9 +49,9 @@ public static unsafe class Dispatcher
         {
             outcome = Finish(&invocation);
         }
-        else if (outcome == DispatchOutcome.Stalled && invocation.StallReason != StallReason.Receiver)
+        else if (outcome == DispatchOutcome.Stalled && invoker->Stalled == StallReason.None)
         {
-            Stall.Add(invoker, invocation.StallReason);
+            Stall.Add(invoker, invocation.StallReason); // unless a wait queue or an object's read queue has it already
         }
 
         *reply = invocation.Reply;
@@ -86,7 +86,12 @@ public static unsafe class Dispatcher
         Key* key = invocation->Invoker->KeyRegister(arguments->KeyRegister);
         if (key != null && key->Type != KeyType.Void)
         {
-            CacheResult prepared = Cache.PrepareKey(key, out invocation->Target);
+            CacheResult prepared = Cache.PrepareKey(key, FaultMode.Asynchronous, out invocation->Target);
+            if (Stall.OnObject(invocation->Invoker, prepared))
+            {
+                return DispatchOutcome.Stalled; // the object is on its way: invoke again when it is in
+            }
+
             if (prepared != CacheResult.Ok)
             {
                 return invocation->Answer(InvocationResult.ObjectUnavailable);

@@ -49,7 +49,7 @@ public static unsafe class FastPath
             return false;
         }
 
-        if (!key->IsPrepared && (Cache.PrepareKey(key, out _) != CacheResult.Ok || !key->IsPrepared))
+        if (!key->IsPrepared && (Cache.PrepareKey(key, FaultMode.Asynchronous, out _) != CacheResult.Ok || !key->IsPrepared))
         {
             Declined++;
             return false; // void (a consumed resume key) or not in memory: the general path answers

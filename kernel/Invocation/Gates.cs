@@ -36,9 +36,14 @@ public static unsafe class Gates
         }
 
         ProcessEntry* receiver = ProcessTable.FindByRoot(root);
-        LoadResult loaded = receiver != null ? LoadResult.Ok : ProcessTable.Load(root->Oid, root->AllocCount, out receiver);
+        LoadResult loaded = receiver != null ? LoadResult.Ok : ProcessTable.Load(root->Oid, root->AllocCount, FaultMode.Asynchronous, out receiver);
         if (loaded != LoadResult.Ok)
         {
+            if (loaded == LoadResult.ObjectFault && Stall.OnObject(invocation->Invoker, ProcessTable.LastCacheResult))
+            {
+                return DispatchOutcome.Stalled;
+            }
+
             if (ProcessTable.IsTransient(loaded))
             {
                 invocation->StallReason = StallReason.Checkpoint; // entries and log room come free at the commit
@@ -187,6 +192,11 @@ public static unsafe class Gates
 
     private static DispatchOutcome ProbeFailed(Invocation* invocation, SpaceCopy.ProbeResult probe, InvocationResult whenShort)
     {
+        if (probe == SpaceCopy.ProbeResult.Stall && Stall.OnObject(invocation->Invoker, SpaceCopy.LastCause))
+        {
+            return DispatchOutcome.Stalled; // queued on the page's (or a node's) read
+        }
+
         if (probe == SpaceCopy.ProbeResult.Stall)
         {
             invocation->StallReason = SpaceCopy.LastStall;

@@ -68,9 +68,15 @@ public static unsafe class Keepers
         }
 
         ushort keyInfo = keeperKey->KeyData;
-        LoadResult loaded = ProcessTable.Load(keeperRoot->Oid, keeperRoot->AllocCount, out ProcessEntry* keeper);
+        ProcessEntry* keeper = ProcessTable.FindByRoot(keeperRoot);
+        LoadResult loaded = keeper != null ? LoadResult.Ok : ProcessTable.Load(keeperRoot->Oid, keeperRoot->AllocCount, FaultMode.Asynchronous, out keeper);
         if (loaded != LoadResult.Ok)
         {
+            if (loaded == LoadResult.ObjectFault && Stall.OnObject(process, ProcessTable.LastCacheResult))
+            {
+                return true; // faults again when the keeper's objects are in
+            }
+
             if (!ProcessTable.IsTransient(loaded))
             {
                 return false;

@@ -41,9 +41,13 @@ public static unsafe class SpaceCopy
     private const ulong PageMask = 4095;
 
     private static StallReason s_lastStall;
+    private static CacheResult s_lastCause;
 
-    /// <summary>After <see cref="ProbeResult.Stall"/>: the queue to wait on.</summary>
+    /// <summary>After <see cref="ProbeResult.Stall"/>: the queue to wait on (when <see cref="LastCause"/> is not a read in flight).</summary>
     public static StallReason LastStall => s_lastStall;
+
+    /// <summary>After <see cref="ProbeResult.Stall"/>: the cache's answer; Pending means the caller must queue on that read at once (Stall.OnObject).</summary>
+    public static CacheResult LastCause => s_lastCause;
 
     /// <summary>The pages of one probed range, pinned until <see cref="Release"/>.</summary>
     public struct PageList
@@ -129,17 +133,19 @@ public static unsafe class SpaceCopy
 
     private static ProbeResult ProbePage(ProcessEntry* process, ulong page, bool write, PageList* pages)
     {
-        SegmentWalk.Walk(Node.Slot(Cache.NodeBody(process->RootFrame), ProcessRoot.AddressSpace), page, write, out SegmentWalk.Result walk);
+        SegmentWalk.Walk(Node.Slot(Cache.NodeBody(process->RootFrame), ProcessRoot.AddressSpace), page, write, FaultMode.Asynchronous, out SegmentWalk.Result walk);
+        s_lastCause = walk.Cause;
         ProbeResult result = walk.Outcome switch
         {
             WalkOutcome.Success => ProbeResult.Ok,
-            WalkOutcome.ObjectUnavailable => walk.Cause == CacheResult.CacheFullOfDirty ? ProbeResult.Stall : ProbeResult.Unavailable,
+            WalkOutcome.ObjectUnavailable => Stall.ReasonFor(walk.Cause) != StallReason.None ? ProbeResult.Stall : ProbeResult.Unavailable,
             _ => ProbeResult.Short,
         };
         s_lastStall = StallReason.Checkpoint;
         if (result == ProbeResult.Ok && write && !Cache.MarkDirty(walk.Page))
         {
             s_lastStall = Cache.LastRefusal == DirtyRefusal.ImageInFlight ? StallReason.ImageWrite : StallReason.LogSpace;
+            s_lastCause = CacheResult.Ok;
             result = ProbeResult.Stall;
         }
 

@@ -21,9 +21,10 @@ public static unsafe partial class UserMemory
     private static Process.StallReason s_lastStall;
 
     /// <summary>
-    /// Why the last failed copy failed when the page exists but cannot be had now (a stored process's page
-    /// whose checkpoint image is being written, or no log room to dirty it): the invocation must stall, not
-    /// fail. None when the range is simply not readable or writable.
+    /// Why the last failed copy failed when the page exists but cannot be had now (an object of its path whose
+    /// read is in flight, a stored process's page whose checkpoint image is being written, no log room to dirty
+    /// it): the invocation must stall, not fail (Stall.Add with this reason). None when the range is simply not
+    /// readable or writable.
     /// </summary>
     public static Process.StallReason LastStall => s_lastStall;
 
@@ -49,6 +50,22 @@ public static unsafe partial class UserMemory
         }
 
         return length == 0 || CopyToUser(source, userAddress, length);
+    }
+
+    /// <summary>
+    /// A stored process's page the kernel must read or write for an invocation is built from its node tree as a
+    /// fault would (docs/process.md); one that must wait (its object's read in flight, a page being written out, no
+    /// log room, a cache full of dirty objects) records why in <see cref="LastStall"/>, so that the dispatcher
+    /// stalls the invoker (the invocation is restarted when it is woken) instead of failing it. Both machine halves
+    /// call it when their translation misses.
+    /// </summary>
+    private static bool FaultIn(Process.ProcessEntry* process, ulong address, bool write)
+    {
+        Process.PageFaultResult result = Process.UserFaults.EnsureRoot(process)
+            ? Process.AddressSpaces.HandlePageFault(process->RootFrame, Process.ProcessRoot.AddressSpace, process->AddressSpace, address, write)
+            : Process.PageFaultResult.NoTables;
+        s_lastStall = Process.UserFaults.StallReasonFor(result);
+        return result == Process.PageFaultResult.Mapped;
     }
 
     private static partial bool CopyFromUser(ulong userAddress, byte* destination, ulong length);

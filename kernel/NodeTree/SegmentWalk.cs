@@ -14,7 +14,7 @@ public enum WalkOutcome : byte
     /// <summary>A write under a read-only (or weak) key.</summary>
     AccessFault = 2,
 
-    /// <summary>An object on the path could not be brought into memory now (I/O, cache full of dirty objects, damage): stall and retry.</summary>
+    /// <summary>An object on the path is not in memory now (Cause: Pending, its read is in flight; CacheFullOfDirty; or a failed read, damage).</summary>
     ObjectUnavailable = 3,
 }
 
@@ -122,13 +122,14 @@ public static unsafe class SegmentWalk
     /// <summary>
     /// Walks from <paramref name="spaceKey"/> (a key in a node slot: the address-space slot of a process
     /// root) to the page at <paramref name="address"/>. The outcome is AccessFault only when the walk
-    /// found a page that a write (<paramref name="isWrite"/>) may not change. The caller must call
-    /// <see cref="Release"/> on every result, whatever its outcome.
+    /// found a page that a write (<paramref name="isWrite"/>) may not change. Object faults are taken by
+    /// <paramref name="mode"/> (a page fault: Asynchronous, and Cause Pending means "stall on the read"). The
+    /// caller must call <see cref="Release"/> on every result, whatever its outcome.
     /// </summary>
-    public static void Walk(Key* spaceKey, ulong address, bool isWrite, out Result result)
+    public static void Walk(Key* spaceKey, ulong address, bool isWrite, FaultMode mode, out Result result)
     {
         result = default;
-        result.Outcome = Descend(spaceKey, address, ref result);
+        result.Outcome = Descend(spaceKey, address, mode, ref result);
         if (result.Outcome == WalkOutcome.Success && isWrite && !result.Writable)
         {
             result.Outcome = WalkOutcome.AccessFault;
@@ -152,7 +153,7 @@ public static unsafe class SegmentWalk
         result.Page = null;
     }
 
-    private static WalkOutcome Descend(Key* key, ulong address, ref Result result)
+    private static WalkOutcome Descend(Key* key, ulong address, FaultMode mode, ref Result result)
     {
         KeyRights rights = KeyRights.None;
         ulong nodeBase = 0;
@@ -168,7 +169,7 @@ public static unsafe class SegmentWalk
                     return WalkOutcome.InvalidAddress;
                 }
 
-                WalkOutcome found = Prepare(key, ref result, out ObjectHeader* page);
+                WalkOutcome found = Prepare(key, mode, ref result, out ObjectHeader* page);
                 result.Page = page;
                 return found;
             }
@@ -186,7 +187,7 @@ public static unsafe class SegmentWalk
                 rights |= KeyRights.ReadOnly;
             }
 
-            WalkOutcome prepared = Prepare(key, ref result, out ObjectHeader* node);
+            WalkOutcome prepared = Prepare(key, mode, ref result, out ObjectHeader* node);
             if (prepared != WalkOutcome.Success)
             {
                 return prepared;
@@ -219,9 +220,9 @@ public static unsafe class SegmentWalk
     }
 
     /// <summary>Prepares <paramref name="key"/> and pins its object; a key that designates nothing is an invalid address.</summary>
-    private static WalkOutcome Prepare(Key* key, ref Result result, out ObjectHeader* target)
+    private static WalkOutcome Prepare(Key* key, FaultMode mode, ref Result result, out ObjectHeader* target)
     {
-        CacheResult cached = Cache.PrepareKey(key, out target);
+        CacheResult cached = Cache.PrepareKey(key, mode, out target);
         if (cached == CacheResult.UnknownOid || cached == CacheResult.WrongObjectKind)
         {
             return WalkOutcome.InvalidAddress;

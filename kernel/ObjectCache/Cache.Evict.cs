@@ -39,6 +39,11 @@ public static unsafe partial class Cache
         {
             ObjectHeader* candidate = &s_headers[first + hand];
             hand = hand + 1 == count ? 0 : hand + 1;
+            if (candidate->IsReserved)
+            {
+                continue; // I12: a read in flight fills it
+            }
+
             if (candidate->IsFree)
             {
                 frame = candidate;

@@ -16,7 +16,13 @@ public static unsafe partial class Cache
     /// is the object, or null when the key designates none: not an object key, or void because the
     /// count differs (the key is left as it is, unprepared). A fault's result is returned as is.
     /// </summary>
-    public static CacheResult PrepareKey(Key* key, out ObjectHeader* target)
+    public static CacheResult PrepareKey(Key* key, out ObjectHeader* target) => PrepareKey(key, FaultMode.Synchronous, out target);
+
+    /// <summary>
+    /// <see cref="PrepareKey(Key*, out ObjectHeader*)"/> with the fault taken by <paramref name="mode"/>: on behalf of a
+    /// process, <see cref="FaultMode.Asynchronous"/>, and Pending means "stall on the read" (Process.Stall.OnObject).
+    /// </summary>
+    public static CacheResult PrepareKey(Key* key, FaultMode mode, out ObjectHeader* target)
     {
         target = null;
         if (key->IsPrepared)
@@ -30,7 +36,7 @@ public static unsafe partial class Cache
             return CacheResult.Ok;
         }
 
-        CacheResult result = Get(KeyTypes.TargetType(key->Type), key->Oid, out ObjectHeader* frame);
+        CacheResult result = Get(KeyTypes.TargetType(key->Type), key->Oid, mode, out ObjectHeader* frame);
         if (result != CacheResult.Ok)
         {
             return result;

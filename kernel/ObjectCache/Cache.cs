@@ -20,14 +20,15 @@ namespace CapOS.Kernel.ObjectCache;
 /// fault answers <see cref="CacheResult.CacheFullOfDirty"/>. Prepared keys
 /// (Cache.Keys.cs) point at the header of the object they designate.
 /// Memory comes from the caller, laid out by <see cref="Initialize"/>:
-/// page bodies | tag-pot pages | I/O page | headers | node bodies | hash buckets | frame bitmaps.
-/// Faults are synchronous for now (BlockIo); each load is split into "find the source",
-/// "read a disk page" and "check and install" so that an asynchronous fault can later
-/// submit the read and finish on completion.
+/// page bodies | tag-pot pages | I/O page | read buffers | headers | node bodies | hash buckets | frame bitmaps | read table.
+/// Faults are split into "find the source", "read a disk page" and "check and install" (Cache.Load.cs):
+/// a fault on behalf of a process submits the read and answers Pending, its process stalls on the read
+/// and restarts its operation when the completion installed the object (Cache.Reads.cs); kernel work
+/// with no process to stall reads synchronously (<see cref="FaultMode"/>).
 /// I1..I4: see <see cref="ObjectHeader"/>. I5: the frame counts never change after Initialize.
 /// I6: DirtyCount equals the number of headers with Dirty set. I7 (images checked before use):
 /// Cache.Load.cs. I8, I9 (what may be evicted, unprepare first): Cache.Evict.cs. I10 (pending
-/// objects): Cache.Pending.cs. I11 (frame bitmaps): Cache.Bitmaps.cs.
+/// objects): Cache.Pending.cs. I11 (frame bitmaps): Cache.Bitmaps.cs. I12, I13 (asynchronous faults): Cache.Reads.cs.
 /// </remarks>
 public static unsafe partial class Cache
 {
@@ -65,10 +66,11 @@ public static unsafe partial class Cache
     /// <summary>Bytes of memory <see cref="Initialize"/> takes for the given frame counts.</summary>
     public static ulong RequiredBytes(uint pageFrames, uint nodeFrames)
     {
-        ulong pages = (ulong)pageFrames + TagPotCache.SlotCount + 1;
+        ulong pages = (ulong)pageFrames + TagPotCache.SlotCount + 1 + ReadSlots;
         ulong headers = ((ulong)pageFrames + nodeFrames) * ObjectHeader.Size;
         ulong nodes = (ulong)nodeFrames * Node.Size;
-        return (pages * PageSize) + headers + nodes + (HashBuckets.For(pageFrames + nodeFrames) * 4UL) + (3 * BitmapBytes(pageFrames + nodeFrames));
+        return (pages * PageSize) + headers + nodes + (HashBuckets.For(pageFrames + nodeFrames) * 4UL) + (3 * BitmapBytes(pageFrames + nodeFrames))
+            + ReadTableBytes;
     }
 
     /// <summary>
@@ -98,7 +100,8 @@ public static unsafe partial class Cache
         s_nodeFrames = nodeFrames;
         ulong tagPots = physical + ((ulong)pageFrames * PageSize);
         ulong io = tagPots + ((ulong)TagPotCache.SlotCount * PageSize);
-        ulong headers = io + PageSize;
+        ulong readBuffers = io + PageSize;
+        ulong headers = readBuffers + ((ulong)ReadSlots * PageSize);
         ulong nodes = headers + (((ulong)pageFrames + nodeFrames) * ObjectHeader.Size);
         ulong buckets = nodes + ((ulong)nodeFrames * Node.Size);
         s_ioBuffer = Machine.PhysicalToVirtual(io);
@@ -107,6 +110,7 @@ public static unsafe partial class Cache
         s_buckets = (uint*)Machine.PhysicalToVirtual(buckets);
         s_bucketMask = HashBuckets.For(pageFrames + nodeFrames) - 1;
         InitializeBitmaps((byte*)(s_buckets + s_bucketMask + 1), pageFrames + nodeFrames);
+        InitializeReads(Machine.PhysicalToVirtual(readBuffers), (byte*)(s_buckets + s_bucketMask + 1) + (3 * BitmapBytes(pageFrames + nodeFrames)));
         TagPotCache.Initialize(tagPots);
         InitializeHeaders(physical, nodes);
         s_statistics = default;
@@ -194,17 +198,22 @@ public static unsafe partial class Cache
         return node->IsFree ? null : node;
     }
 
-    /// <summary>Gets the page <paramref name="oid"/>, faulting it in on a miss.</summary>
-    public static CacheResult GetPage(Oid oid, out ObjectHeader* frame) => Get(ObType.Page, oid, out frame);
+    /// <summary>Gets the page <paramref name="oid"/>, faulting it in synchronously on a miss (kernel work only: <see cref="FaultMode.Synchronous"/>).</summary>
+    public static CacheResult GetPage(Oid oid, out ObjectHeader* frame) => Get(ObType.Page, oid, FaultMode.Synchronous, out frame);
 
-    /// <summary>Gets the node <paramref name="oid"/>, faulting it in on a miss.</summary>
-    public static CacheResult GetNode(Oid oid, out ObjectHeader* frame) => Get(ObType.Node, oid, out frame);
+    /// <summary>Gets the node <paramref name="oid"/>, faulting it in synchronously on a miss (kernel work only: <see cref="FaultMode.Synchronous"/>).</summary>
+    public static CacheResult GetNode(Oid oid, out ObjectHeader* frame) => Get(ObType.Node, oid, FaultMode.Synchronous, out frame);
+
+    /// <summary>The cached object, faulting it in synchronously on a miss (kernel work only: <see cref="FaultMode.Synchronous"/>).</summary>
+    public static CacheResult Get(ObType type, Oid oid, out ObjectHeader* frame) => Get(type, oid, FaultMode.Synchronous, out frame);
 
     /// <summary>
     /// The cached object (<paramref name="type"/> Page or Node, <paramref name="oid"/>): a hit marks it
-    /// referenced; a miss takes an object fault. On any result but Ok, <paramref name="frame"/> is null.
+    /// referenced; a miss takes an object fault, synchronous or asynchronous by <paramref name="mode"/>
+    /// (Pending: the read is in flight, <see cref="LastPendingRead"/> names it; Cache.Reads.cs). On any result
+    /// but Ok, <paramref name="frame"/> is null.
     /// </summary>
-    public static CacheResult Get(ObType type, Oid oid, out ObjectHeader* frame)
+    public static CacheResult Get(ObType type, Oid oid, FaultMode mode, out ObjectHeader* frame)
     {
         frame = null;
         if (!s_initialized)
@@ -213,6 +222,28 @@ public static unsafe partial class Cache
         }
 
         ObjectHeader* found = Lookup(oid);
+        int read = found == null ? FindRead(oid) : -1;
+        if (read >= 0 && s_reads[read].Type != type)
+        {
+            return CacheResult.WrongObjectKind;
+        }
+
+        if (read >= 0 && mode == FaultMode.Asynchronous)
+        {
+            return JoinRead(read); // I12: no second read
+        }
+
+        if (read >= 0)
+        {
+            WaitForRead(read);
+            found = Lookup(oid);
+            if (found == null && s_reads[read].State == ReadState.Failed && s_reads[read].Oid == oid)
+            {
+                NoteFailure(&s_reads[read], s_reads[read].Result);
+                return s_reads[read].Result;
+            }
+        }
+
         if (found != null)
         {
             if (found->ObType != type)
@@ -227,7 +258,7 @@ public static unsafe partial class Cache
         }
 
         s_statistics.Faults++;
-        return Fault(type, oid, out frame);
+        return Fault(type, oid, mode, out frame);
     }
 
     /// <summary>The cached object with <paramref name="oid"/>, or null; no fault, no side effect.</summary>

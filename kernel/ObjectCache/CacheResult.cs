@@ -31,6 +31,12 @@ public enum CacheResult : byte
 
     /// <summary>The cache has not been initialized.</summary>
     NotInitialized,
+
+    /// <summary>
+    /// An asynchronous fault: the object's read is in flight (started now or joined; Cache.LastPendingRead names
+    /// it). Abandon the operation and stall the process on it (Process.Stall.OnObject); restart when woken.
+    /// </summary>
+    Pending,
 }
 
 /// <summary>Text for each <see cref="CacheResult"/> (literals only: portable).</summary>
@@ -48,6 +54,7 @@ public static class CacheResults
         CacheResult.PotInvalid => "invalid pot",
         CacheResult.DirectoryMismatch => "directory entry disagrees with its image",
         CacheResult.NotInitialized => "object cache not initialized",
+        CacheResult.Pending => "object read in progress",
         _ => "unknown cache result",
     };
 }

@@ -23,4 +23,7 @@ public struct CacheStatistics
 
     /// <summary>Disk pages read by object faults.</summary>
     public ulong PagesRead;
+
+    /// <summary>Asynchronous faults that joined a read in flight instead of starting one (Cache I12, I13).</summary>
+    public ulong Joins;
 }

@@ -19,4 +19,10 @@ public enum ObjectFlags : byte
     /// or after a failed checkpoint; never evicted, and a page is written through copy-on-write (I10).
     /// </summary>
     CheckpointPending = 0x04,
+
+    /// <summary>
+    /// On a free frame only (ObType None): reserved for an object whose asynchronous read is in flight; the clock
+    /// neither hands it out nor evicts it, and the object is installed in it once the read passed its check (Cache I12).
+    /// </summary>
+    Reading = 0x08,
 }

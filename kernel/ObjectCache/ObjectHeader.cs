@@ -11,7 +11,8 @@ namespace CapOS.Kernel.ObjectCache;
 /// (<see cref="Cache"/>). A header is 16-byte aligned and begins with the ring head, so a
 /// <see cref="KernelReference"/> to the header is also a reference to its ring head (docs/keys.md).
 /// I1: ObType is None (free) or the kind of the frame (Page for page frames, Node for node frames).
-/// I2: a free frame has no flags, no pins, an empty ring and is in no hash chain.
+/// I2: a free frame has no flags (but Reading while reserved for a read in flight, Cache I12), no pins,
+/// an empty ring and is in no hash chain.
 /// I3: an object in the cache is in exactly one hash chain, that of its Oid.
 /// I4: every key on the ring is prepared and its ObjectReference names this header (K4, K6).
 /// Fields are written only by <see cref="Cache"/>. CheckpointPending and <see cref="Reserved"/> are
@@ -60,7 +61,7 @@ public struct ObjectHeader
     [FieldOffset(40)]
     public ObType ObType;
 
-    /// <summary>Dirty, Referenced, CheckpointPending.</summary>
+    /// <summary>Dirty, Referenced, CheckpointPending; Reading on a free frame reserved for a read (Cache I12).</summary>
     [FieldOffset(41)]
     public ObjectFlags Flags;
 
@@ -73,6 +74,9 @@ public struct ObjectHeader
     public uint Reserved;
 
     public readonly bool IsFree => ObType == ObType.None;
+
+    /// <summary>Free but reserved for an object whose read is in flight (Cache I12): never handed out or evicted.</summary>
+    public readonly bool IsReserved => ObType == ObType.None && (Flags & ObjectFlags.Reading) != 0;
 
     public readonly bool IsDirty => (Flags & ObjectFlags.Dirty) != 0;
 

@@ -1,4 +1,4 @@
-using CapOS.Kernel.Checkpoint;
+using System.Runtime.InteropServices;
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
 
@@ -10,7 +10,8 @@ namespace CapOS.Kernel.ObjectCache;
 /// </summary>
 /// <remarks>
 /// A tag pot comes from the log when the directory has a TagPot entry for its cluster, else from
-/// home; it is used only after its CRC (log: L1) and P1 check. Replacement is round robin.
+/// home; the object fault (Cache.Load.cs) reads it and inserts it only after its CRC (log: L1) and P1
+/// check. Replacement is round robin.
 /// I1: a valid slot holds a tag pot that passed TagPot.Validate for the cluster of FirstOid.
 /// The checkpoint invalidates (<see cref="InvalidateAll"/>) when it changes tag pots or the directory.
 /// </remarks>
@@ -39,44 +40,30 @@ public static unsafe class TagPotCache
         }
     }
 
-    /// <summary>The validated tag pot of the cluster holding <paramref name="location"/>, loading it on a miss.</summary>
-    public static CacheResult Get(ObjectLocation* location, out TagPot* pot)
+    /// <summary>The validated tag pot of the cluster whose first page is <paramref name="firstOid"/>, or null (not held).</summary>
+    public static TagPot* Lookup(Oid firstOid)
     {
-        ulong first = location->PotFirstOid.Value;
         for (int i = 0; i < SlotCount; i++)
         {
-            if (s_slots.FirstOid[i] == first)
+            if (s_slots.FirstOid[i] == firstOid.Value)
             {
-                pot = Page(i);
-                return CacheResult.Ok;
+                return Page(i);
             }
         }
 
+        return null;
+    }
+
+    /// <summary>
+    /// Keeps a copy of <paramref name="pot"/>, the tag pot of the cluster starting at <paramref name="firstOid"/>,
+    /// which passed its CRC check (from the log) and TagPot.Validate (I1); round robin over the slots.
+    /// </summary>
+    internal static void Insert(Oid firstOid, TagPot* pot)
+    {
         int slot = s_next;
         s_next = (s_next + 1) % SlotCount;
-        s_slots.FirstOid[slot] = 0;
-        pot = null;
-        TagPot* buffer = Page(slot);
-        DirectoryEntry* entry = CheckpointDirectory.Find(location->PotFirstOid, ObType.TagPot);
-        CacheResult result = entry != null
-            ? Cache.ReadLogImage(entry->Lid, entry->ImageCrc, (byte*)buffer)
-            : Cache.ReadDiskPage(location->TagPotPage, (byte*)buffer);
-        if (result != CacheResult.Ok)
-        {
-            return result;
-        }
-
-        FormatError error = TagPot.Validate(buffer, location->PotFirstOid, location->PotObjectCount);
-        if (error != FormatError.None)
-        {
-            Cache.NoteFormatError(error);
-            return CacheResult.PotInvalid;
-        }
-
-        Cache.NoteTagPotLoad();
-        s_slots.FirstOid[slot] = first;
-        pot = buffer;
-        return CacheResult.Ok;
+        NativeMemory.Copy(pot, Page(slot), DiskLayout.PageSize);
+        s_slots.FirstOid[slot] = firstOid.Value;
     }
 
     private static TagPot* Page(int slot) => (TagPot*)Machine.PhysicalToVirtual(s_pages + ((ulong)slot * DiskLayout.PageSize));

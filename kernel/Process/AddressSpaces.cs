@@ -17,7 +17,10 @@ public enum PageFaultResult : byte
     /// <summary>A write under a read-only or weak key.</summary>
     AccessFault = 2,
 
-    /// <summary>An object of the path is not in memory and could not be brought in now (<see cref="AddressSpaces.LastCause"/>): stall on it, retry.</summary>
+    /// <summary>
+    /// An object of the path is not in memory (<see cref="AddressSpaces.LastCause"/>): Pending (its read is in flight)
+    /// or CacheFullOfDirty: stall (Stall.OnObject) and retry; any other cause: the read failed or the store is damaged.
+    /// </summary>
     StallObject = 3,
 
     /// <summary>The page could not be dirtied: its log reservation was refused (a checkpoint was requested): stall, retry after it.</summary>
@@ -185,7 +188,9 @@ public static unsafe partial class AddressSpaces
     /// root and <see cref="ProcessRoot.AddressSpace"/>), translated by root table <paramref name="root"/>
     /// (<see cref="CreateRoot"/>). Mapped: retry the access. Any other answer installed nothing new; the
     /// caller parks the process (InvalidAddress, AccessFault) or stalls it and retries the access later
-    /// (StallObject, StallLogSpace, StallImageWrite). Atomic: nothing is left half done on any answer.
+    /// (StallObject, StallLogSpace, StallImageWrite). Atomic: nothing is left half done on any answer. The
+    /// fault is on behalf of a process, so an object not in memory is read asynchronously (StallObject with
+    /// LastCause Pending: the read is in flight).
     /// </summary>
     public static PageFaultResult HandlePageFault(ObjectHeader* holder, int slot, ulong root, ulong address, bool isWrite)
     {
@@ -199,7 +204,7 @@ public static unsafe partial class AddressSpaces
         }
 
         Cache.Pin(holder);
-        SegmentWalk.Walk(NodeTree.Node.Slot(Cache.NodeBody(holder), slot), address, isWrite, out SegmentWalk.Result walk);
+        SegmentWalk.Walk(NodeTree.Node.Slot(Cache.NodeBody(holder), slot), address, isWrite, FaultMode.Asynchronous, out SegmentWalk.Result walk);
         PageFaultResult result = walk.Outcome switch
         {
             WalkOutcome.Success => PageFaultResult.Mapped,

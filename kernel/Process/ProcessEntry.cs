@@ -79,7 +79,10 @@ public unsafe struct ProcessEntry
     /// <summary>The stall queue this process is on (None: runnable if Running). Kernel state only, never written back.</summary>
     public StallReason Stalled;
 
-    private fixed byte _padding[38];
+    /// <summary>While Stalled is ObjectRead: the cache's read slot it waits for. Kernel state only (Stall).</summary>
+    public byte StallRead;
+
+    private fixed byte _padding[37];
 
     /// <summary>True when the entry holds a process loaded from its nodes.</summary>
     public readonly bool InUse => (Flags & ProcessFlags.Loaded) != 0;

@@ -1,5 +1,6 @@
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
+using CapOS.Kernel.ObjectCache;
 
 namespace CapOS.Kernel.Process;
 
@@ -30,14 +31,17 @@ public static unsafe partial class ProcessTable
         }
     }
 
-    /// <summary>Tries to load every deferred process; the ones that load leave the list. Returns how many loaded.</summary>
+    /// <summary>
+    /// Tries to load every deferred process; the ones that load leave the list. Returns how many loaded. Background
+    /// work: an object not in memory is read asynchronously (Pending is a passing reason; a later retry finds it in).
+    /// </summary>
     public static int RetryDeferred()
     {
         int loaded = 0;
         for (int i = 0; i < s_deferred.Count;)
         {
             var root = new Oid(s_deferred.Roots[i]);
-            LoadResult result = Load(root, s_deferred.AllocCounts[i], out ProcessEntry* entry);
+            LoadResult result = Load(root, s_deferred.AllocCounts[i], FaultMode.Asynchronous, out ProcessEntry* entry);
             if (IsTransient(result))
             {
                 i++;

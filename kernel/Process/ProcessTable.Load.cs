@@ -27,9 +27,13 @@ public static unsafe partial class ProcessTable
     /// Loads the process whose root node is <paramref name="root"/> (AllocCount <paramref name="allocCount"/>):
     /// faults in the root, checks its slots (ProcessCheck), faults in the key registers node and the register
     /// annex page, pins all three (P2), keeps log room for its write-back (Reservation I3) and copies the
-    /// registers in. On any failure nothing stays pinned or charged and no entry is used.
+    /// registers in. On any failure nothing stays pinned or charged and no entry is used. Object faults are taken
+    /// by <paramref name="mode"/>: loading on behalf of a process (a key to it prepared during an invocation, the
+    /// background retry of a deferred restart) is Asynchronous, and ObjectFault with <see cref="LastCacheResult"/>
+    /// Pending means "the read is in flight": stall the invoker on it (Stall.OnObject) or retry later; the boot-time
+    /// restart is Synchronous (nothing else runs yet, and processes get their Pids in restart-list order).
     /// </summary>
-    public static LoadResult Load(Oid root, uint allocCount, out ProcessEntry* entry)
+    public static LoadResult Load(Oid root, uint allocCount, FaultMode mode, out ProcessEntry* entry)
     {
         entry = Find(root);
         if (entry != null)
@@ -43,7 +47,7 @@ public static unsafe partial class ProcessTable
             return LoadResult.TableFull;
         }
 
-        LoadResult result = LoadParts(free, root, allocCount);
+        LoadResult result = LoadParts(free, root, allocCount, mode);
         if (result != LoadResult.Ok)
         {
             ReleaseParts(free);
@@ -65,9 +69,9 @@ public static unsafe partial class ProcessTable
         return LoadResult.Ok;
     }
 
-    private static LoadResult LoadParts(ProcessEntry* entry, Oid root, uint allocCount)
+    private static LoadResult LoadParts(ProcessEntry* entry, Oid root, uint allocCount, FaultMode mode)
     {
-        s_lastCacheResult = Cache.GetNode(root, out ObjectHeader* rootFrame);
+        s_lastCacheResult = Cache.Get(ObType.Node, root, mode, out ObjectHeader* rootFrame);
         if (s_lastCacheResult != CacheResult.Ok)
         {
             return LoadResult.ObjectFault;
@@ -93,10 +97,10 @@ public static unsafe partial class ProcessTable
             return LoadResult.Malformed;
         }
 
-        LoadResult part = PreparePart(body, ProcessRoot.KeyRegisters, out entry->KeyRegistersFrame);
+        LoadResult part = PreparePart(body, ProcessRoot.KeyRegisters, mode, out entry->KeyRegistersFrame);
         if (part == LoadResult.Ok)
         {
-            part = PreparePart(body, ProcessRoot.RegisterAnnex, out entry->AnnexFrame);
+            part = PreparePart(body, ProcessRoot.RegisterAnnex, mode, out entry->AnnexFrame);
         }
 
         if (part != LoadResult.Ok)
@@ -114,9 +118,9 @@ public static unsafe partial class ProcessTable
     }
 
     /// <summary>Prepares root slot <paramref name="slot"/> and pins what it designates.</summary>
-    private static LoadResult PreparePart(Node* body, int slot, out ObjectHeader* frame)
+    private static LoadResult PreparePart(Node* body, int slot, FaultMode mode, out ObjectHeader* frame)
     {
-        s_lastCacheResult = Cache.PrepareKey(Node.Slot(body, slot), out frame);
+        s_lastCacheResult = Cache.PrepareKey(Node.Slot(body, slot), mode, out frame);
         if (s_lastCacheResult != CacheResult.Ok)
         {
             frame = null;

@@ -129,7 +129,7 @@ public static unsafe partial class ProcessTable
         for (int i = 0; i < (int)header->RestartCount; i++)
         {
             RestartEntry* restart = CheckpointHeader.Restart(header, i);
-            LoadResult result = Load(restart->Oid, restart->AllocCount, out ProcessEntry* entry);
+            LoadResult result = Load(restart->Oid, restart->AllocCount, FaultMode.Synchronous, out ProcessEntry* entry);
             ProcessMessages.Restarted(restart->Oid, result, entry);
             if (IsTransient(result))
             {

@@ -24,13 +24,14 @@ public static unsafe class Scheduler
     /// <summary>
     /// An interrupt taken in ring 3, after the machine half saved the interrupted process's registers in its
     /// context: the kernel's background work runs at this safe point (the checkpoint's pump: triggers,
-    /// stabilization, commit, migration, waking stalled processes), then the next runnable process (round
-    /// robin). Without it a system whose processes never idle would never checkpoint.
+    /// stabilization, commit, migration, waking stalled processes; the object reads that completed: installed,
+    /// their waiters woken), then the next runnable process (round robin). Without it a system whose processes never idle would never checkpoint.
     /// </summary>
     public static void OnUserInterrupt()
     {
         Checkpoint.Checkpointer.Pump();
         Stall.WakeSleepers(PersistentTime.NowMs);
+        ObjectCache.Cache.CompleteReads();
         if (ProcessTable.DeferredCount != 0)
         {
             ProcessTable.RetryDeferred();
@@ -52,7 +53,10 @@ public static unsafe class Scheduler
         UserMode.Enter(process);
     }
 
-    /// <summary>Runs the next runnable process, or idles. Never returns on metal.</summary>
+    /// <summary>
+    /// Runs the next runnable process, or idles. Never returns on metal. `kernel: idle` is reported the first time
+    /// nothing is runnable and no process waits for an object read (waiting for the disk is not idling).
+    /// </summary>
     public static void RunNext()
     {
         for (;;)
@@ -70,7 +74,7 @@ public static unsafe class Scheduler
                 return;
             }
 
-            if (!s_idleReported)
+            if (!s_idleReported && Stall.CountReads() == 0)
             {
                 s_idleReported = true;
                 Log.WriteLine("kernel: idle");
@@ -82,10 +86,11 @@ public static unsafe class Scheduler
                 return;
             }
 
-            // Idle: the background work may wake a stalled process (a commit, written images) or load a deferred
-            // one (ProcessTable I6), which then runs.
+            // Idle: the background work may wake a stalled process (a commit, written images, an object read) or
+            // load a deferred one (ProcessTable I6), which then runs.
             Boot.CheckpointBoot.Idle();
             Stall.WakeSleepers(PersistentTime.NowMs);
+            ObjectCache.Cache.CompleteReads();
             if (ProcessTable.DeferredCount != 0)
             {
                 ProcessTable.RetryDeferred();

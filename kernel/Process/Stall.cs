@@ -1,3 +1,5 @@
+using CapOS.Kernel.ObjectCache;
+
 namespace CapOS.Kernel.Process;
 
 /// <summary>
@@ -9,15 +11,21 @@ namespace CapOS.Kernel.Process;
 /// <remarks>
 /// I1 A process is on at most one queue: <see cref="ProcessEntry.Stalled"/> names it (None: on none), and
 ///    the scheduler never selects a stalled process (ProcessEntry.Runnable).
-/// I2 Waking is a broadcast per reason: every process queued for it becomes runnable, in queue order.
-/// I3 The sleep queue (<see cref="StallReason.Sleep"/>) is ordered by <see cref="ProcessEntry.WakeTime"/>, equal
+/// I2 Waking is a broadcast per queue: every process queued on it becomes runnable, in queue order.
+/// I3 Object reads have one queue per slot of the cache's read table (EROS queued a process on the object it
+///    faulted on): a completion wakes exactly the processes waiting for that object (or, when the table was
+///    full, for that slot to come free), not every stalled one, so no process re-runs its operation for an
+///    object that is still on its way (StallTests.AReadWakesOnlyItsOwnQueue).
+/// I4 The sleep queue (<see cref="StallReason.Sleep"/>) is ordered by <see cref="ProcessEntry.WakeTime"/>, equal
 ///    times in arrival order; <see cref="WakeSleepers"/> wakes its prefix that is due (SleepKeyTests).
 /// The queues are threaded through the table (<see cref="ProcessEntry.StallNext"/>, a Pid; 0 ends a queue).
 /// Tested by StallTests.
 /// </remarks>
 public static unsafe class Stall
 {
-    private const int Reasons = 6; // indexed by StallReason; Receiver (4) uses the receivers' own queues
+    /// <summary>Queues of the reasons other than ObjectRead (index = reason; Receiver uses the receivers' own queues), then one per read slot.</summary>
+    private const int Reasons = (int)StallReason.ObjectRead;
+    private const int QueueCount = Reasons + Cache.ReadSlots;
     private static Queues s_queues;
 
     /// <summary>True when any process waits on any queue.</summary>
@@ -25,7 +33,7 @@ public static unsafe class Stall
     {
         get
         {
-            for (int i = 1; i < Reasons; i++)
+            for (int i = 1; i < QueueCount; i++)
             {
                 if (s_queues.Head[i] != 0)
                 {
@@ -37,22 +45,45 @@ public static unsafe class Stall
         }
     }
 
-    /// <summary>Processes on <paramref name="reason"/>'s queue.</summary>
+    /// <summary>Processes on <paramref name="reason"/>'s queue (for ObjectRead: on all read queues).</summary>
     public static int Count(StallReason reason)
     {
-        int count = 0;
-        for (uint pid = s_queues.Head[(int)reason]; pid != 0; pid = ProcessTable.Entry((int)pid - 1)->StallNext)
+        if (reason != StallReason.ObjectRead)
         {
-            count++;
+            return CountQueue((int)reason);
+        }
+
+        int count = 0;
+        for (int slot = 0; slot < Cache.ReadSlots; slot++)
+        {
+            count += CountQueue(Reasons + slot);
         }
 
         return count;
     }
 
-    /// <summary>Queues <paramref name="process"/> for <paramref name="reason"/> (I1: it must be on none).</summary>
+    /// <summary>Processes waiting for object reads (on every read queue).</summary>
+    public static int CountReads() => Count(StallReason.ObjectRead);
+
+    /// <summary>Processes waiting for read slot <paramref name="slot"/>.</summary>
+    public static int CountRead(int slot) => CountQueue(Reasons + slot);
+
+    /// <summary>
+    /// Queues <paramref name="process"/> for <paramref name="reason"/> (I1: it must be on none). ObjectRead queues it
+    /// on the read of the cache's last Pending answer (<see cref="Cache.LastPendingRead"/>): call it right after that answer.
+    /// </summary>
     public static void Add(ProcessEntry* process, StallReason reason)
     {
         Diagnostics.Panic.Assert(process->Stalled == StallReason.None && reason != StallReason.None, "Stall.Add: already stalled (I1)");
+        int queue = (int)reason;
+        if (reason == StallReason.ObjectRead)
+        {
+            int slot = Cache.LastPendingRead;
+            Diagnostics.Panic.Assert(slot >= 0 && slot < Cache.ReadSlots, "Stall.Add: no object read to wait for");
+            process->StallRead = (byte)slot;
+            queue = Reasons + slot;
+        }
+
         process->Stalled = reason;
         process->StallNext = 0;
         if (reason == StallReason.Sleep)
@@ -61,7 +92,6 @@ public static unsafe class Stall
             return;
         }
 
-        int queue = (int)reason;
         if (s_queues.Tail[queue] == 0)
         {
             s_queues.Head[queue] = process->Pid;
@@ -74,10 +104,77 @@ public static unsafe class Stall
         s_queues.Tail[queue] = process->Pid;
     }
 
-    /// <summary>Makes every process queued for <paramref name="reason"/> runnable again (I2); returns how many.</summary>
+    /// <summary>
+    /// The one way for a kernel operation on behalf of <paramref name="process"/> to act on an object fault's
+    /// answer <paramref name="result"/> (Cache.Get, Cache.PrepareKey with FaultMode.Asynchronous): Pending queues it
+    /// on the object's read, CacheFullOfDirty on the checkpoint (frames come free when it commits); true when it was
+    /// queued, and the caller must then abandon the operation with no visible effect (an invocation answers
+    /// DispatchOutcome.Stalled, a fault leaves the process's saved registers on the faulting instruction). False for
+    /// Ok and for failures the caller reports (I/O error, damage, an OID in no range).
+    /// </summary>
+    public static bool OnObject(ProcessEntry* process, CacheResult result)
+    {
+        StallReason reason = ReasonFor(result);
+        if (reason == StallReason.None)
+        {
+            return false;
+        }
+
+        Add(process, reason);
+        return true;
+    }
+
+    /// <summary>The stall queue for an object fault's answer, or None when the answer is not a reason to wait.</summary>
+    public static StallReason ReasonFor(CacheResult result) => result switch
+    {
+        CacheResult.Pending => StallReason.ObjectRead,
+        CacheResult.CacheFullOfDirty => StallReason.Checkpoint,
+        _ => StallReason.None,
+    };
+
+    /// <summary>Makes every process queued for <paramref name="reason"/> runnable again (I2; ObjectRead: every read queue); returns how many.</summary>
     public static int Wake(StallReason reason)
     {
-        int queue = (int)reason;
+        if (reason != StallReason.ObjectRead)
+        {
+            return WakeQueue((int)reason);
+        }
+
+        int woken = 0;
+        for (int slot = 0; slot < Cache.ReadSlots; slot++)
+        {
+            woken += WakeQueue(Reasons + slot);
+        }
+
+        return woken;
+    }
+
+    /// <summary>Makes the processes waiting for read slot <paramref name="slot"/> runnable (the cache's completion, I3); returns how many.</summary>
+    public static int WakeRead(int slot) => slot >= 0 && slot < Cache.ReadSlots ? WakeQueue(Reasons + slot) : 0;
+
+    /// <summary>Empties every queue (a new process table).</summary>
+    public static void Forget()
+    {
+        for (int i = 0; i < QueueCount; i++)
+        {
+            s_queues.Head[i] = 0;
+            s_queues.Tail[i] = 0;
+        }
+    }
+
+    private static int CountQueue(int queue)
+    {
+        int count = 0;
+        for (uint pid = s_queues.Head[queue]; pid != 0; pid = ProcessTable.Entry((int)pid - 1)->StallNext)
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static int WakeQueue(int queue)
+    {
         int woken = 0;
         uint pid = s_queues.Head[queue];
         s_queues.Head[queue] = 0;
@@ -94,21 +191,11 @@ public static unsafe class Stall
         return woken;
     }
 
-    /// <summary>Empties every queue (a new process table).</summary>
-    public static void Forget()
-    {
-        for (int i = 0; i < Reasons; i++)
-        {
-            s_queues.Head[i] = 0;
-            s_queues.Tail[i] = 0;
-        }
-    }
-
-    /// <summary>First and last Pid of each reason's queue (0: empty).</summary>
+    /// <summary>First and last Pid of each queue (0: empty).</summary>
     private struct Queues
     {
-        public fixed uint Head[Reasons];
-        public fixed uint Tail[Reasons];
+        public fixed uint Head[QueueCount];
+        public fixed uint Tail[QueueCount];
     }
 
     /// <summary>Queues <paramref name="sender"/> at the tail of <paramref name="receiver"/>'s wait queue (FIFO: docs/invocation.md "Wait queues").</summary>
@@ -247,7 +334,7 @@ public static unsafe class Stall
         }
         else
         {
-            int queue = (int)process->Stalled;
+            int queue = process->Stalled == StallReason.ObjectRead ? Reasons + process->StallRead : (int)process->Stalled;
             fixed (uint* head = s_queues.Head)
             fixed (uint* tail = s_queues.Tail)
             {

@@ -31,4 +31,10 @@ public enum StallReason : byte
     /// persistent ms), woken by the timer when that time has come (Stall.WakeSleepers; docs/invocation.md "Sleep key").
     /// </summary>
     Sleep = 5,
+
+    /// <summary>
+    /// Needed an object not in memory: queued on its read (one queue per slot of the cache's read table, Stall I3);
+    /// woken when the read completes, installed or failed. Must stay the last reason (Stall numbers the read queues after it).
+    /// </summary>
+    ObjectRead = 6,
 }

@@ -7,8 +7,8 @@ namespace CapOS.Kernel.Process;
 /// What happens when a stored process faults (docs/process.md "Page faults"): a page fault is translated
 /// from its node tree (<see cref="AddressSpaces"/>); one the tree cannot satisfy, and every other exception,
 /// parks the process with a console line naming process, address and cause (keepers arrive with issue 11);
-/// one that must wait stalls it, and it executes the faulting instruction again when woken. The kernel never
-/// stops for a user fault.
+/// one that must wait (an object whose read is in flight, a page being written out, no log room) stalls it, and
+/// it executes the faulting instruction again when woken. The kernel never stops for a user fault.
 /// </summary>
 public static unsafe class UserFaults
 {
@@ -26,13 +26,9 @@ public static unsafe class UserFaults
             case PageFaultResult.Mapped:
                 break;
             case PageFaultResult.StallImageWrite:
-                Stall.Add(process, StallReason.ImageWrite);
-                break;
             case PageFaultResult.StallLogSpace:
-                Stall.Add(process, StallReason.LogSpace);
-                break;
-            case PageFaultResult.StallObject when AddressSpaces.LastCause == CacheResult.CacheFullOfDirty:
-                Stall.Add(process, StallReason.Checkpoint); // frames come free when the checkpoint commits
+            case PageFaultResult.StallObject when StallReasonFor(result) != StallReason.None:
+                Stall.Add(process, StallReasonFor(result));
                 break;
             default:
                 uint code = result == PageFaultResult.AccessFault ? FaultCode.AccessViolation
@@ -50,6 +46,20 @@ public static unsafe class UserFaults
 
         return result;
     }
+
+    /// <summary>
+    /// The stall queue for a page fault's answer (<see cref="AddressSpaces.HandlePageFault"/>), None when it is not a
+    /// reason to wait: a page being written out, no log room, an object whose read is in flight (queued on that read)
+    /// or a cache full of dirty objects (queued on the checkpoint). The kernel's copies through a process's memory
+    /// (Invocation.UserMemory) answer the same way.
+    /// </summary>
+    public static StallReason StallReasonFor(PageFaultResult result) => result switch
+    {
+        PageFaultResult.StallImageWrite => StallReason.ImageWrite,
+        PageFaultResult.StallLogSpace => StallReason.LogSpace,
+        PageFaultResult.StallObject => Stall.ReasonFor(AddressSpaces.LastCause),
+        _ => StallReason.None,
+    };
 
     /// <summary>A processor exception other than a page fault (vector <paramref name="vector"/>): parked, with its line.</summary>
     public static void OnException(ProcessEntry* process, ulong vector, string mnemonic)

@@ -62,9 +62,14 @@ public static unsafe class ProcessKey
             return invocation->Answer(InvocationResult.UnknownOrder);
         }
 
-        LoadResult loaded = ProcessTable.Load(invocation->Target->Oid, invocation->Target->AllocCount, out ProcessEntry* process);
+        LoadResult loaded = ProcessTable.Load(invocation->Target->Oid, invocation->Target->AllocCount, FaultMode.Asynchronous, out ProcessEntry* process);
         if (loaded != LoadResult.Ok)
         {
+            if (loaded == LoadResult.ObjectFault && Stall.OnObject(invocation->Invoker, ProcessTable.LastCacheResult))
+            {
+                return DispatchOutcome.Stalled;
+            }
+
             if (ProcessTable.IsTransient(loaded))
             {
                 invocation->StallReason = StallReason.Checkpoint;

@@ -64,7 +64,7 @@ internal sealed unsafe class IpcRig : System.IDisposable
         ProcessEntry* entry = ProcessTable.Find(_processes.Root(index));
         if (entry == null)
         {
-            Assert.Equal(LoadResult.Ok, ProcessTable.Load(_processes.Root(index), 0, out entry));
+            Assert.Equal(LoadResult.Ok, ProcessTable.Load(_processes.Root(index), 0, CapOS.Kernel.ObjectCache.FaultMode.Synchronous, out entry));
         }
 
         return entry;

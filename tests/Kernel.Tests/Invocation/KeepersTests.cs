@@ -2,6 +2,7 @@ using CapOS.Kernel.Invocation;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 using CapOS.Kernel.Process;
+using CapOS.Kernel.Tests.Checkpoint;
 using Xunit;
 
 namespace CapOS.Kernel.Tests.Invocation;
@@ -120,6 +121,8 @@ public sealed unsafe class SegmentKeepersTests : System.IDisposable
             .With(SegmentWalk.KeeperSlot, _ipc.StartKey(_keeper, 5)));
         _process = _ipc.Add(RunState.Running, space: Key.Object(KeyType.Segment, _red, 0, rights, 1 | SegmentWalk.KeeperFlag));
         _ipc.Boot();
+        CheckpointerTestRig.Node(_red); // in memory: a fault here is about the keeper, not about a read in flight
+        CheckpointerTestRig.Page(_ipc.Processes.FreePage(50));
         _ipc.Registers(_keeper)->R14 = 6 | (7UL << 24);
     }
 

@@ -54,7 +54,7 @@ public sealed unsafe class SegmentWalkTests
     private static void Expect(VolumeBuilder b, int holder, ulong address, bool write, WalkOutcome outcome, int page = -1, bool writable = true)
     {
         Key* key = SpaceRig.SlotOf(SpaceRig.Node(b.NodeOid((ulong)holder)), SpaceRig.Slot);
-        SegmentWalk.Walk(key, address, write, out SegmentWalk.Result walk);
+        SegmentWalk.Walk(key, address, write, FaultMode.Synchronous, out SegmentWalk.Result walk);
         try
         {
             Assert.Equal(outcome, walk.Outcome);
@@ -148,7 +148,7 @@ public sealed unsafe class SegmentWalkTests
         using var rig = new SpaceRig(Tree());
         Key* key = SpaceRig.SlotOf(SpaceRig.Node(rig.Builder.NodeOid(0)), SpaceRig.Slot);
         rig.Disk.FailReadsFrom = rig.Disk.ReadCount;
-        SegmentWalk.Walk(key, 0, false, out SegmentWalk.Result walk);
+        SegmentWalk.Walk(key, 0, false, FaultMode.Synchronous, out SegmentWalk.Result walk);
         Assert.Equal(WalkOutcome.ObjectUnavailable, walk.Outcome);
         Assert.Equal(CacheResult.IoError, walk.Cause);
         SegmentWalk.Release(ref walk);

@@ -136,7 +136,7 @@ public sealed unsafe class AddressSpacesPropertyTests
     private static (Oid, int, int)? SlotOnPath(List<(ulong Holder, ulong Root)> spaces, (int Space, ulong Address) mapped, Random random)
     {
         Key* key = SpaceRig.SlotOf((ObjectHeader*)spaces[mapped.Space].Holder, SpaceRig.Slot);
-        SegmentWalk.Walk(key, mapped.Address, false, out SegmentWalk.Result walk);
+        SegmentWalk.Walk(key, mapped.Address, false, FaultMode.Synchronous, out SegmentWalk.Result walk);
         (Oid, int, int)? found = null;
         if (walk.StepCount > 0)
         {

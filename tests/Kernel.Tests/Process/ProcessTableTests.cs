@@ -88,7 +88,7 @@ public sealed unsafe class ProcessTableTests
     public void TheRestartListNamesRunningAndWaitingProcessesOnly()
     {
         using var rig = Boot(ProcessImage(RunState.Available));
-        Assert.Equal(LoadResult.Ok, ProcessTable.Load(Root, 0, out ProcessEntry* entry));
+        Assert.Equal(LoadResult.Ok, ProcessTable.Load(Root, 0, FaultMode.Synchronous, out ProcessEntry* entry));
 
         CheckpointerTestRig.Checkpoint();
         Assert.Equal(0u, Generation.Current->RestartCount); // P4: Available waits for a message
@@ -176,10 +176,10 @@ public sealed unsafe class ProcessTableReclaimTests
         using var rig = processes.Boot(restart: false);
         int capacity = ProcessTable.Capacity;
         Assert.True(capacity < 30);
-        Assert.Equal(LoadResult.Ok, ProcessTable.Load(processes.Root(0), 0, out ProcessEntry* running));
+        Assert.Equal(LoadResult.Ok, ProcessTable.Load(processes.Root(0), 0, CapOS.Kernel.ObjectCache.FaultMode.Synchronous, out ProcessEntry* running));
         for (int i = 1; i < 30; i++)
         {
-            Assert.Equal(LoadResult.Ok, ProcessTable.Load(processes.Root(i), 0, out ProcessEntry* entry));
+            Assert.Equal(LoadResult.Ok, ProcessTable.Load(processes.Root(i), 0, CapOS.Kernel.ObjectCache.FaultMode.Synchronous, out ProcessEntry* entry));
             Assert.Equal(RunState.Available, entry->State);
         }
 
@@ -201,7 +201,7 @@ public sealed unsafe class ProcessTableReclaimTests
         LoadResult last = LoadResult.Ok;
         for (int i = 0; i < 30 && last == LoadResult.Ok; i++)
         {
-            last = ProcessTable.Load(processes.Root(i), 0, out _);
+            last = ProcessTable.Load(processes.Root(i), 0, CapOS.Kernel.ObjectCache.FaultMode.Synchronous, out _);
         }
 
         Assert.Equal(LoadResult.TableFull, last);

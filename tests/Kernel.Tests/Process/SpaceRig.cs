@@ -66,8 +66,24 @@ internal sealed unsafe class SpaceRig : IDisposable
         return ((ulong)Node(holder), root);
     }
 
-    public static PageFaultResult Fault((ulong Holder, ulong Root) space, ulong address, bool write) =>
-        AddressSpaces.HandlePageFault((ObjectHeader*)space.Holder, Slot, space.Root, address, write);
+    /// <summary>
+    /// A page fault handled to its end: while an object of the path is being read (StallObject, Pending) the
+    /// disk completes the read (Cache.CompleteReads) and the fault is taken again, as a stalled process retries it.
+    /// </summary>
+    public static PageFaultResult Fault((ulong Holder, ulong Root) space, ulong address, bool write)
+    {
+        for (int round = 0; ; round++)
+        {
+            PageFaultResult result = AddressSpaces.HandlePageFault((ObjectHeader*)space.Holder, Slot, space.Root, address, write);
+            if (result != PageFaultResult.StallObject || AddressSpaces.LastCause != CacheResult.Pending)
+            {
+                return result;
+            }
+
+            Assert.True(round < 64, "a page fault kept waiting for reads");
+            Cache.CompleteReads();
+        }
+    }
 
     /// <summary>A user access the way the CPU does it: a fault handled by the kernel, then the retry. The physical address reached, or null.</summary>
     public ulong? Touch((ulong Holder, ulong Root) space, ulong address, bool write)
@@ -95,7 +111,7 @@ internal sealed unsafe class SpaceRig : IDisposable
     /// <summary>A fresh walk of the address-space key of <paramref name="space"/> (Release done).</summary>
     public static (WalkOutcome Outcome, ulong Page, bool Writable) FreshWalk((ulong Holder, ulong Root) space, ulong address)
     {
-        SegmentWalk.Walk(SlotOf((ObjectHeader*)space.Holder, Slot), address, false, out SegmentWalk.Result walk);
+        SegmentWalk.Walk(SlotOf((ObjectHeader*)space.Holder, Slot), address, false, FaultMode.Synchronous, out SegmentWalk.Result walk);
         (WalkOutcome, ulong, bool) answer = (walk.Outcome, walk.Page != null ? walk.Page->Body : 0, walk.Writable);
         SegmentWalk.Release(ref walk);
         return answer;

@@ -30,6 +30,9 @@ internal sealed unsafe class StoredProcesses
     /// <summary>A volume of 400 pages and 100 nodes with a log of <paramref name="logPages"/> pages.</summary>
     public StoredProcesses(ulong logPages = 256) => _builder = new(pageOids: 400, nodeOids: 100, logPages: logPages);
 
+    /// <summary>The volume being built (a test adds its own pages and nodes).</summary>
+    public VolumeBuilder Builder => _builder;
+
     /// <summary>The root OID of process <paramref name="index"/> (0-based, in the order added).</summary>
     public Oid Root(int index) => _roots[index];
 
@@ -96,9 +99,9 @@ internal sealed unsafe class StoredProcesses
     public byte[] Build() => _builder.Build();
 
     /// <summary>Boots <see cref="Build"/>'s image (or <paramref name="image"/>) and restarts its processes.</summary>
-    public CheckpointerTestRig Boot(byte[]? image = null, bool restart = true)
+    public CheckpointerTestRig Boot(byte[]? image = null, bool restart = true, uint pageFrames = 32, uint nodeFrames = 32)
     {
-        var rig = new CheckpointerTestRig(image ?? Build());
+        var rig = new CheckpointerTestRig(image ?? Build(), pageFrames, nodeFrames);
         BootInfo boot = default;
         boot.AddRegion(TableAt, 8UL * 1024 * 1024, MemoryKind.Usable);
         Assert.True(PageAllocator.Initialize(&boot));
