@@ -25,6 +25,11 @@ public static unsafe class KernelKeys
             KeyType.Checkpoint => CheckpointKey.Invoke(invocation),
             KeyType.Number => NumberKey.Invoke(invocation),
             KeyType.Process => ProcessKey.Invoke(invocation),
+            KeyType.Node => NodeKey.Invoke(invocation),
+            KeyType.Segment => SegmentKey.Invoke(invocation),
+            KeyType.Page => PageKey.Invoke(invocation),
+            KeyType.Discrim => DiscrimKey.Invoke(invocation),
+            KeyType.KeyBits => KeyBitsKey.Invoke(invocation),
             _ => invocation->Answer(InvocationResult.UnknownOrder),
         };
     }
