@@ -14,7 +14,8 @@ namespace CapOS.Kernel.Invocation.Keys;
 ///    keys (<see cref="Weakened"/>). Making a key never adds a right: the new key has the invoked key's
 ///    restrictions and more. NodeKeyTests, SegmentKeyTests.
 /// I2 Root slots 3 and 4 of a loaded process are never written (ProcessTable I7): writing one, or clearing a
-///    loaded root, answers RequestError. Slots 8 and 9 are taken into the loaded process by KeySlots.Write.
+///    loaded root, answers RequestError. Slots 8 and 9 are taken into the loaded process by KeySlots.Write, except
+///    the invoker's own (RequestError: its state is the reply's, as for the process key).
 /// I3 The node stays pinned for the whole order: preparing a sent key may fault its object in, and that must
 ///    not evict the node whose slots the order reads.
 /// </remarks>
@@ -107,7 +108,7 @@ public static unsafe class NodeKey
             return invocation->Answer(InvocationResult.NoAccess);
         }
 
-        if (slot >= Node.SlotCount || ProcessTable.IsPinnedRootSlot(invocation->Target, (int)slot))
+        if (slot >= Node.SlotCount || ProcessTable.IsPinnedRootSlot(invocation->Target, (int)slot) || IsOwnState(invocation, slot))
         {
             return invocation->Answer(InvocationResult.RequestError); // I2
         }
@@ -170,6 +171,10 @@ public static unsafe class NodeKey
         invocation->SetReplyKey(0, Key.Object(type, node->Oid, node->AllocCount, rights, keyData));
         return invocation->Answer(InvocationResult.Ok);
     }
+
+    /// <summary>Root slot 8 or 9 of the invoker itself: a reply would return to a process the write may have stopped (I2).</summary>
+    private static bool IsOwnState(Invocation* invocation, ulong slot) =>
+        invocation->Target == invocation->Invoker->RootFrame && (slot == ProcessRoot.State || slot == ProcessRoot.FaultInfo);
 
     /// <summary>Segment key data a holder may ask for: a height the walk accepts, optionally the red-segment flag, nothing else.</summary>
     private static bool IsSegmentKeyData(ulong keyData)

@@ -281,6 +281,16 @@ public sealed unsafe class NodeKeyTests : System.IDisposable
     }
 
     [Fact]
+    public void TheInvokerCannotWriteItsOwnStateSlots()
+    {
+        *_ipc.Entry(_holder)->KeyRegister(15) = NodeKey(_ipc.Processes.Root(_holder));
+        Assert.Equal(InvocationResult.RequestError, Call(15, NodeOrder.WriteNumber, ProcessRoot.State, (ulong)RunState.Running | (5UL << 32)).Result);
+        Assert.Equal(InvocationResult.RequestError, Call(15, NodeOrder.SwapSlot, ProcessRoot.FaultInfo, send0: Number).Result);
+        Assert.True(_ipc.Entry(_holder)->Runnable);
+        Assert.Equal(InvocationResult.Ok, Call(15, NodeOrder.CopySlot, ProcessRoot.State).Result);
+    }
+
+    [Fact]
     public void ASlotWriteRemovesExactlyTheMappingsBuiltThroughIt()
     {
         ObjectHeader* root = CheckpointerTestRig.Node(_ipc.Processes.Root(_mapped));
