@@ -108,6 +108,33 @@ public unsafe struct Invocation
     /// <summary>The handler's answer after <see cref="TryDirty"/> refused, or a stall reason it set itself.</summary>
     public readonly DispatchOutcome Stalled() => DispatchOutcome.Stalled;
 
+    /// <summary>
+    /// Runs <paramref name="order"/> with the invoked key's object pinned: an object key's handler that prepares a sent
+    /// key or copies a string may fault other objects in, and that must not evict the object it works on.
+    /// </summary>
+    public static DispatchOutcome WithTargetPinned(Invocation* invocation, delegate*<Invocation*, DispatchOutcome> order)
+    {
+        Cache.Pin(invocation->Target);
+        DispatchOutcome outcome = order(invocation);
+        Cache.Unpin(invocation->Target);
+        return outcome;
+    }
+
+    /// <summary>The object a prepared object key designates (a key <see cref="Prepared"/> or <see cref="SentKey"/> returned).</summary>
+    public static ObjectHeader* ObjectOf(Key* prepared) => (ObjectHeader*)KernelReference.ToPointer(prepared->ObjectReference);
+
+    /// <summary>The disk form of <paramref name="key"/> (unprepared, no memory-only bits); void when null.</summary>
+    public static Key DiskForm(Key* key)
+    {
+        Key disk = default;
+        if (key != null)
+        {
+            Cache.DiskForm(key, &disk);
+        }
+
+        return disk;
+    }
+
     /// <summary>Prepares <paramref name="key"/> in place; null when it is void or designates nothing now (rescinded).</summary>
     public static Key* Prepared(Key* key)
     {

@@ -30,6 +30,11 @@ public static unsafe class KernelKeys
             KeyType.Sched => SchedKey.Invoke(invocation),
             KeyType.Sleep => SleepKey.Invoke(invocation),
             KeyType.ProcessTool => ProcessToolKey.Invoke(invocation),
+            KeyType.Node => NodeKey.Invoke(invocation),
+            KeyType.Segment => SegmentKey.Invoke(invocation),
+            KeyType.Page => PageKey.Invoke(invocation),
+            KeyType.Discrim => DiscrimKey.Invoke(invocation),
+            KeyType.KeyBits => KeyBitsKey.Invoke(invocation),
             _ => invocation->Answer(InvocationResult.UnknownOrder),
         };
     }

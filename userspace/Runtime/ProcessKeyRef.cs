@@ -70,15 +70,5 @@ public readonly unsafe struct ProcessKeyRef(byte register)
         return Keys.Invoke(&message, &reply);
     }
 
-    private InvocationResult Order(uint order, ulong w0, byte send, byte receive)
-    {
-        InvocationMessage message = default;
-        message.KeyRegister = Register;
-        message.Order = order;
-        message.W0 = w0;
-        message.SendKeys = send;
-        message.ReceiveKeys = receive;
-        InvocationResponse reply;
-        return Keys.Invoke(&message, &reply);
-    }
+    private InvocationResult Order(uint order, ulong w0, byte send, byte receive) => KeyCall.Call(Register, order, w0, 0, 0, send, receive, out _);
 }

@@ -92,7 +92,11 @@ internal sealed unsafe class IpcRig : System.IDisposable
         return Encoding.ASCII.GetString(data + address, length);
     }
 
-    /// <summary>Process <paramref name="index"/> invokes: its registers get the arguments (as the trap path saves them), then the dispatcher runs.</summary>
+    /// <summary>
+    /// Process <paramref name="index"/> invokes: its registers get the arguments (as the trap path saves them), then
+    /// the dispatcher runs; an invocation stalled on an object's read is run again once the read completed, as
+    /// the woken process would (tests that look at the stall itself call the dispatcher directly).
+    /// </summary>
     public DispatchOutcome Invoke(int index, InvocationArguments arguments, out InvocationReply reply)
     {
         ProcessEntry* entry = Entry(index);
@@ -112,6 +116,14 @@ internal sealed unsafe class IpcRig : System.IDisposable
         entry->Flags |= ProcessFlags.ContextChanged;
         InvocationReply result;
         DispatchOutcome outcome = Dispatcher.Dispatch(entry, &arguments, &result);
+        for (int retry = 0; retry < 8 && outcome == DispatchOutcome.Stalled && entry->Stalled == StallReason.ObjectRead; retry++)
+        {
+            // As on metal: the read completes, the process is woken and invokes again.
+            Cache.CompleteReads();
+            Assert.Equal(StallReason.None, entry->Stalled);
+            outcome = Dispatcher.Dispatch(entry, &arguments, &result);
+        }
+
         if (outcome == DispatchOutcome.Reply)
         {
             SyscallAbi.Write(r, &result);
