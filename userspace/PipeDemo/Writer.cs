@@ -9,7 +9,7 @@ namespace CapOS.PipeDemo;
 /// changing sizes (fast and large in the first half, so the slow reader leaves the buffer full and writes wait;
 /// slow and small in the second, so the reader waits), takes a checkpoint at <see cref="Stream.CheckpointAt"/>
 /// once the reader is parked, prints <c>pipe: writer sent bytes=N sum=S waits=W</c>, closes its end (Destroy)
-/// and checks a later write is refused.
+/// once the reader is parked again (so the end of file goes to a waiting read) and checks a later write is refused.
 /// </summary>
 internal static unsafe class Writer
 {
@@ -67,7 +67,8 @@ internal static unsafe class Writer
         ulong at = Text.Append(line, 0, "pipe: writer sent");
         at = Program.Field(line, Program.Field(line, Program.Field(line, at, "bytes", position), "sum", sum), "waits", waits);
         Console.WriteLine(line, at);
-        if (Program.Expect("destroy on the writer facet answered ", PipeProtocol.Destroy, 0, InvocationResult.Ok)
+        if (WaitForParkedReader()
+            && Program.Expect("destroy on the writer facet answered ", PipeProtocol.Destroy, 0, InvocationResult.Ok)
             && Program.Expect("a write after close answered ", PipeProtocol.Write, 0, PipeProtocol.Closed))
         {
             Console.WriteLine("pipe: writer closed");
@@ -96,30 +97,43 @@ internal static unsafe class Writer
     /// <summary>Waits until the reader is parked in the pipe, then takes a checkpoint: PipeTests' crash point.</summary>
     private static void Checkpoint()
     {
+        if (!WaitForParkedReader())
+        {
+            return;
+        }
+
+        InvocationMessage message = default;
+        message.KeyRegister = Keys.CheckpointKey;
+        message.Order = CheckpointOrder.CheckpointNow;
+        InvocationResponse reply;
+        InvocationResult result = Keys.Invoke(&message, &reply);
+        byte* line = stackalloc byte[Console.MaxLine];
+        ulong at = Program.Field(line, Text.Append(line, 0, "pipe: writer checkpoint"), "result", (ulong)result);
+        Console.WriteLine(line, Text.Append(line, Program.Field(line, at, "seq", reply.W0), " reader=parked"));
+    }
+
+    /// <summary>
+    /// Polls Status until the reader is parked (it drained the pipe and waits in it): the checkpoint's and the
+    /// close's precondition, so that what they test does not depend on the scheduler.
+    /// </summary>
+    private static bool WaitForParkedReader()
+    {
         InvocationResponse reply;
         for (int tries = 0; ; tries++)
         {
             InvocationResult status = Program.Invoke(PipeProtocol.Status, 0, null, 0, &reply);
             if (status == InvocationResult.Ok && (reply.W1 & PipeProtocol.ReaderWaitingFlag) != 0)
             {
-                break;
+                return true;
             }
 
             if (status != InvocationResult.Ok || tries == 1000)
             {
-                Program.Fail("no parked reader before the checkpoint; tries=", (ulong)tries, reply.W1);
-                return;
+                Program.Fail("the reader never waited in the pipe; tries=", (ulong)tries, reply.W1);
+                return false;
             }
 
             Program.Pause(SlowPause / 10);
         }
-
-        InvocationMessage message = default;
-        message.KeyRegister = Keys.CheckpointKey;
-        message.Order = CheckpointOrder.CheckpointNow;
-        InvocationResult result = Keys.Invoke(&message, &reply);
-        byte* line = stackalloc byte[Console.MaxLine];
-        ulong at = Program.Field(line, Text.Append(line, 0, "pipe: writer checkpoint"), "result", (ulong)result);
-        Console.WriteLine(line, Text.Append(line, Program.Field(line, at, "seq", reply.W0), " reader=parked"));
     }
 }
