@@ -1,0 +1,39 @@
+; The pipe server's buffers (Program.cs; docs/services.md "Pipe"): zero pages of its own space, so they are in
+; the store like the rest of the process (imagegen: P/page@..., no log space until written).
+
+bits 64
+
+%define BUFFER_BYTES 65536          ; PipeProtocol.Capacity = PipeProtocol.MaxTransfer
+
+section .bss
+align 4096
+ring:
+    resb BUFFER_BYTES               ; the bounded buffer
+receive:
+    resb BUFFER_BYTES               ; where each message's string arrives
+pending:
+    resb BUFFER_BYTES               ; the part of a parked write that did not fit
+send:
+    resb BUFFER_BYTES               ; a reply that wraps around the ring, made contiguous
+
+section .text
+global pipe_ring
+global pipe_receive
+global pipe_pending
+global pipe_send
+
+pipe_ring:
+    lea rax, [rel ring]
+    ret
+
+pipe_receive:
+    lea rax, [rel receive]
+    ret
+
+pipe_pending:
+    lea rax, [rel pending]
+    ret
+
+pipe_send:
+    lea rax, [rel send]
+    ret

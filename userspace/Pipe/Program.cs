@@ -1,0 +1,239 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using CapOS.Kernel.Invocation;
+using CapOS.Runtime;
+
+namespace CapOS.Pipe;
+
+/// <summary>
+/// The pipe server (docs/services.md "Pipe"; EROS's pipe benchmarks, EROS-NOTES "EROS benchmark set"): a bounded
+/// buffer (<see cref="Ring"/>) between the holders of a writer and a reader start key (key info
+/// <see cref="PipeProtocol.WriterFacet"/>, <see cref="PipeProtocol.ReaderFacet"/>).
+/// </summary>
+/// <remarks>
+/// Theory of operation. The server's loop is "return and wait" (EROS): it answers the caller through the resume
+/// key the call brought and waits for the next message. Blocking, in a capability system, is not answering: a
+/// Write that does not fit or a Read of an empty pipe leaves the caller Waiting and its resume key in one of the
+/// server's key registers (it is "parked"), and the server waits for the next message without replying (a return
+/// through the void key register 0). When the other side makes it possible (a Read made room, a Write brought
+/// data, a Close), the server answers the parked caller with a SEND through the kept resume key, and the current
+/// caller with its return. Resume keys arrive in registers 29..31; a parked one keeps its register, and the next
+/// message's resume key goes to a free one (at most one writer and one reader are parked, so one is always free).
+/// Everything (ring, counts, the parked callers' registers, the resume keys themselves) is in the process's pages
+/// and nodes, hence in the store: a checkpoint taken while a caller is parked brings it back parked, and it is
+/// answered when the other side acts (PipeTests.AParkedReaderSurvivesACrash).
+/// P1 A writer is parked (s_writer != 0) exactly while s_pending &gt; 0 bytes of its write wait in the pending buffer.
+/// P2 A reader is parked (s_reader != 0) only while the ring is empty and the writer's end is open (Settle
+///    answers it at once otherwise); so a parked reader and a current reply never both need the send buffer.
+/// P3 After every message, Settle leaves no parked caller that could be answered.
+/// </remarks>
+internal static unsafe class Program
+{
+    private const byte FirstResumeRegister = 29;
+
+    private const byte ResumeRegisters = 3;
+
+    /// <summary>Key register of the parked writer's resume key; 0 when none (P1).</summary>
+    private static byte s_writer;
+
+    /// <summary>Key register of the parked reader's resume key; 0 when none (P2).</summary>
+    private static byte s_reader;
+
+    /// <summary>The parked reader's W0: the most bytes it takes.</summary>
+    private static ulong s_readerWants;
+
+    /// <summary>Bytes of the parked write still outside the ring, from <see cref="s_pendingAt"/> in the pending buffer.</summary>
+    private static ulong s_pending;
+
+    private static ulong s_pendingAt;
+
+    /// <summary>The parked write's whole length: its answer's W0.</summary>
+    private static ulong s_pendingLength;
+
+    /// <summary>The writer's end is closed (Close or Destroy on the writer facet); never reopened.</summary>
+    private static bool s_closed;
+
+    [UnmanagedCallersOnly(EntryPoint = "UserMain")]
+    private static void Main()
+    {
+        InvocationMessage answer = default;
+        InvocationResponse request;
+        byte through = 0; // the first wait answers nobody
+        for (;;)
+        {
+            byte incoming = FreeRegister();
+            answer.ReceiveBuffer = ReceiveBuffer();
+            answer.ReceiveCapacity = PipeProtocol.MaxTransfer;
+            Gate.ReturnAndWait(through, &answer, incoming, &request);
+            answer = default;
+            bool parked = Serve(&request, incoming, &answer);
+            Settle();
+            through = parked ? (byte)0 : incoming;
+        }
+    }
+
+    /// <summary>Answers one message in <paramref name="answer"/>; or parks the caller (returns true).</summary>
+    private static bool Serve(InvocationResponse* request, byte incoming, InvocationMessage* answer)
+    {
+        ulong facet = request->KeyInfo;
+        uint order = (uint)request->Result;
+        if (order == KeyOrder.AllegedKeyType)
+        {
+            answer->W0 = PipeProtocol.AllegedType;
+            answer->W1 = facet;
+            return false;
+        }
+
+        bool writer = facet == PipeProtocol.WriterFacet;
+        bool reader = facet == PipeProtocol.ReaderFacet;
+        switch (order)
+        {
+            case PipeProtocol.Write when writer:
+                return Write(request->StringLength, incoming, answer);
+            case PipeProtocol.Read when reader:
+                return Read(request->W0, incoming, answer);
+            case PipeProtocol.Close when writer:
+            case PipeProtocol.Destroy when writer:
+                s_closed = true;
+                return false;
+            case PipeProtocol.Status when writer || reader:
+                answer->W0 = Ring.Count;
+                answer->W1 = (s_closed ? PipeProtocol.WriterClosedFlag : 0)
+                    | (s_writer != 0 ? PipeProtocol.WriterWaitingFlag : 0)
+                    | (s_reader != 0 ? PipeProtocol.ReaderWaitingFlag : 0);
+                return false;
+            case PipeProtocol.Write:
+            case PipeProtocol.Read:
+            case PipeProtocol.Close:
+            case PipeProtocol.Destroy:
+            case PipeProtocol.Status:
+                answer->Order = (ulong)InvocationResult.NoAccess; // the other facet's order, or no facet at all
+                return false;
+            default:
+                answer->Order = (ulong)InvocationResult.UnknownOrder;
+                return false;
+        }
+    }
+
+    private static bool Write(ulong length, byte incoming, InvocationMessage* answer)
+    {
+        if (s_closed || s_writer != 0)
+        {
+            answer->Order = (ulong)(s_closed ? PipeProtocol.Closed : PipeProtocol.Busy);
+            return false;
+        }
+
+        ulong accepted = Ring.Append(ReceiveBuffer(), length);
+        if (accepted == length)
+        {
+            answer->W0 = length;
+            return false;
+        }
+
+        NativeMemory.Copy(ReceiveBuffer() + accepted, PendingBuffer(), (nuint)(length - accepted));
+        s_pending = length - accepted;
+        s_pendingAt = 0;
+        s_pendingLength = length;
+        s_writer = incoming;
+        return true;
+    }
+
+    private static bool Read(ulong wanted, byte incoming, InvocationMessage* answer)
+    {
+        if (wanted == 0 || wanted > PipeProtocol.MaxTransfer)
+        {
+            answer->Order = (ulong)InvocationResult.RequestError;
+            return false;
+        }
+
+        if (Ring.Count > 0)
+        {
+            // A parked writer's bytes move into the ring before this reply leaves (Settle): copy (Ring.Take).
+            answer->String = Ring.Take(wanted, s_writer == 0, out answer->StringLength);
+            answer->W0 = answer->StringLength;
+            return false;
+        }
+
+        if (s_closed || s_reader != 0)
+        {
+            answer->Order = (ulong)(s_closed ? PipeProtocol.EndOfFile : PipeProtocol.Busy);
+            return false;
+        }
+
+        s_reader = incoming;
+        s_readerWants = wanted;
+        return true;
+    }
+
+    /// <summary>Answers every parked caller that can be answered now (P3), with a SEND through its resume key.</summary>
+    private static void Settle()
+    {
+        bool progress = true;
+        while (progress)
+        {
+            progress = false;
+            if (s_writer != 0)
+            {
+                ulong moved = Ring.Append(PendingBuffer() + s_pendingAt, s_pending);
+                s_pendingAt += moved;
+                s_pending -= moved;
+                progress = moved > 0;
+                if (s_pending == 0)
+                {
+                    InvocationMessage done = default;
+                    done.W0 = s_pendingLength;
+                    done.W1 = 1;
+                    Answer(ref s_writer, &done);
+                }
+            }
+
+            if (s_reader != 0 && (Ring.Count > 0 || s_closed))
+            {
+                InvocationMessage data = default;
+                if (Ring.Count > 0)
+                {
+                    data.String = Ring.Take(s_readerWants, true, out data.StringLength);
+                    data.W0 = data.StringLength;
+                }
+                else
+                {
+                    data.Order = (ulong)PipeProtocol.EndOfFile;
+                }
+
+                data.W1 = 1;
+                Answer(ref s_reader, &data);
+                progress = true;
+            }
+        }
+    }
+
+    /// <summary>Sends <paramref name="message"/> through the parked resume key in <paramref name="register"/>, which is then free.</summary>
+    private static void Answer(ref byte register, InvocationMessage* message)
+    {
+        message->KeyRegister = Keys.Register(register, InvocationType.Send);
+        InvocationResponse ignored; // Void only if the caller went away (halted): nobody to tell
+        Keys.Invoke(message, &ignored);
+        register = 0;
+    }
+
+    /// <summary>A resume register that holds no parked caller's key.</summary>
+    private static byte FreeRegister()
+    {
+        for (byte r = FirstResumeRegister; r < FirstResumeRegister + ResumeRegisters; r++)
+        {
+            if (r != s_writer && r != s_reader)
+            {
+                return r;
+            }
+        }
+
+        return 0; // cannot be: at most two are parked
+    }
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "pipe_receive")]
+    private static extern byte* ReceiveBuffer();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "pipe_pending")]
+    private static extern byte* PendingBuffer();
+}
