@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CapOS.Kernel;
 
 /// <summary>The bare-metal half of the machine seam (kernel/Machine.cs). docs/seam.md.</summary>
@@ -13,8 +14,10 @@ public static unsafe partial class Machine
 
     public static partial ulong CycleCounterHz() => Arch.X64.Timer.CycleCounterHz;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static partial byte* PhysicalToVirtual(ulong physical) => Arch.X64.Paging.PhysicalToVirtual(physical);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static partial ulong VirtualToPhysical(void* pointer) => Arch.X64.Paging.VirtualToPhysical(pointer);
 
     public static partial void Halt(int exitCode)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CapOS.Kernel.Diagnostics;
 
 namespace CapOS.Kernel.Arch.X64;
@@ -27,12 +28,14 @@ internal static unsafe class Paging
     public const ulong NoExecute = 1UL << 63;
     public const ulong AddressMask = 0x000FFFFFFFFFF000;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte* PhysicalToVirtual(ulong physical)
     {
         Panic.Assert(physical < DirectMapSize, "PhysicalToVirtual: beyond the direct map");
         return (byte*)(DirectMapBase + physical);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong VirtualToPhysical(void* pointer)
     {
         ulong address = (ulong)pointer;

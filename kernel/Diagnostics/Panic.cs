@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CapOS.Kernel.Diagnostics;
 
 /// <summary>
@@ -18,6 +19,7 @@ public static class Panic
     }
 
     /// <summary>Stops with <paramref name="message"/> when <paramref name="condition"/> is false.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Assert(bool condition, string message)
     {
         if (!condition)

@@ -33,12 +33,18 @@ public static unsafe class Dispatcher
     public static void ClearNext() => s_next = null;
 
     /// <summary>Runs the invocation <paramref name="arguments"/> of <paramref name="invoker"/>, filling <paramref name="reply"/> (for Reply).</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static DispatchOutcome Dispatch(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {
         s_next = null;
-        Invocation invocation = default;
+        Invocation invocation; // every field but the staged reply keys (read only under ReplyKeyMask) is set here
         invocation.Invoker = invoker;
         invocation.Arguments = *arguments;
+        invocation.Key = null;
+        invocation.Target = null;
+        invocation.Reply = default;
+        invocation.StallReason = StallReason.None;
+        invocation.ReplyKeyMask = 0;
         DispatchOutcome outcome = Decode(&invocation);
         if (outcome == DispatchOutcome.Reply && invocation.Reply.Result == InvocationResult.Ok)
         {
@@ -67,18 +73,11 @@ public static unsafe class Dispatcher
             return invocation->Answer(InvocationResult.BadInvocation);
         }
 
-        bool receivesKeys = false;
-        for (int i = 0; i < Invocation.MaxKeys; i++)
-        {
-            if (arguments->SendKeys[i] >= Node.SlotCount || arguments->ReceiveKeys[i] >= Node.SlotCount)
-            {
-                return invocation->Answer(InvocationResult.BadKeyRegister);
-            }
-
-            receivesKeys |= arguments->ReceiveKeys[i] != 0;
-        }
-
-        if (arguments->KeyRegister >= Node.SlotCount)
+        // Four register numbers per word, one per byte: each must be below 32 (Node.SlotCount), so its top three bits clear.
+        uint sent = *(uint*)arguments->SendKeys;
+        uint received = *(uint*)arguments->ReceiveKeys;
+        bool receivesKeys = received != 0;
+        if (((sent | received) & 0xE0E0E0E0u) != 0 || arguments->KeyRegister >= Node.SlotCount)
         {
             return invocation->Answer(InvocationResult.BadKeyRegister);
         }
@@ -87,7 +86,7 @@ public static unsafe class Dispatcher
         if (key != null && key->Type != KeyType.Void)
         {
             CacheResult prepared = Cache.PrepareKey(key, FaultMode.Asynchronous, out invocation->Target);
-            if (Stall.OnObject(invocation->Invoker, prepared))
+            if (prepared != CacheResult.Ok && Stall.OnObject(invocation->Invoker, prepared))
             {
                 return DispatchOutcome.Stalled; // the object is on its way: invoke again when it is in
             }
@@ -133,7 +132,7 @@ public static unsafe class Dispatcher
             return DispatchOutcome.Switched;
         }
 
-        if (invocation->Arguments.Type == InvocationType.Call)
+        if (invocation->Arguments.Type == InvocationType.Call && *(uint*)invocation->Arguments.ReceiveKeys != 0)
         {
             for (int i = 0; i < Invocation.MaxKeys; i++)
             {

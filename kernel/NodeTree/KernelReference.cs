@@ -22,6 +22,7 @@ public static unsafe class KernelReference
     public const uint Null = 0;
 
     /// <summary>The reference of <paramref name="pointer"/>; stops the kernel if I1 or I2 would break.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint From(void* pointer)
     {
         ulong physical = Machine.VirtualToPhysical(pointer);

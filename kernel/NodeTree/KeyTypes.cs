@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace CapOS.Kernel.NodeTree;
 
 /// <summary>Classification of <see cref="KeyType"/> values by their class ranges (docs/keys.md "Types").</summary>
@@ -15,9 +16,11 @@ public static class KeyTypes
     }
 
     /// <summary>Start and resume keys: invoking them transfers control to a process.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsGate(KeyType type) => type == KeyType.Start || type == KeyType.Resume;
 
     /// <summary>Keys whose payload is (OID, AllocCount) of an object: the ones that can be prepared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsObject(KeyType type)
     {
         byte t = (byte)type;

@@ -47,6 +47,26 @@ public static unsafe partial class Cache
             return CacheResult.Ok;
         }
 
+        Link(key, frame);
+        target = frame;
+        return CacheResult.Ok;
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="key"/>, which the caller has just made from <paramref name="frame"/> (a cached object):
+    /// links it on the ring with no lookup (the invocation fast path's resume key). A key whose count does not
+    /// match is left unprepared, as <see cref="PrepareKey(Key*, out ObjectHeader*)"/> would.
+    /// </summary>
+    public static void PrepareKnown(Key* key, ObjectHeader* frame)
+    {
+        if (!key->IsPrepared && KeyTypes.IsObject(key->Type) && key->Oid == frame->Oid && key->AllocCount == CountFor(key->Type, frame))
+        {
+            Link(key, frame);
+        }
+    }
+
+    private static void Link(Key* key, ObjectHeader* frame)
+    {
         uint headReference = KernelReference.From(frame);
         uint keyReference = KernelReference.From(key);
         KeyRing ring;
@@ -55,8 +75,6 @@ public static unsafe partial class Cache
         ((KeyRing*)KernelReference.ToPointer(frame->KeyRing.Next))->Prev = keyReference;
         frame->KeyRing.Next = keyReference;
         key->SetPrepared(headReference, ring);
-        target = frame;
-        return CacheResult.Ok;
     }
 
     /// <summary>Unlinks a prepared key from its ring and puts back (OID, AllocCount); no effect on other keys.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
 
@@ -151,9 +152,11 @@ public static unsafe partial class Cache
     public static ObjectHeader* Header(uint index) => index < s_pageFrames + s_nodeFrames ? &s_headers[index] : null;
 
     /// <summary>The 4096 data bytes of a page frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte* PageData(ObjectHeader* frame) => Machine.PhysicalToVirtual(frame->Body);
 
     /// <summary>The body (slots, CallCount) of a node frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Node* NodeBody(ObjectHeader* frame) => (Node*)Machine.PhysicalToVirtual(frame->Body);
 
     /// <summary>The header of the page frame whose body is at physical <paramref name="body"/>, or null (not a page frame, or free).</summary>

@@ -34,6 +34,9 @@ public unsafe struct ProcessEntry
     /// <summary>The key registers node's frame (pinned while loaded).</summary>
     public ObjectHeader* KeyRegistersFrame;
 
+    /// <summary>The key registers node's body (its slots), kept beside the pinned frame for the invocation path (set by Load).</summary>
+    public Node* KeyRegistersBody;
+
     /// <summary>The register annex page's frame (pinned while loaded).</summary>
     public ObjectHeader* AnnexFrame;
 
@@ -82,15 +85,19 @@ public unsafe struct ProcessEntry
     /// <summary>While Stalled is ObjectRead: the cache's read slot it waits for. Kernel state only (Stall).</summary>
     public byte StallRead;
 
-    private fixed byte _padding[37];
+    private fixed byte _padding[29];
 
     /// <summary>True when the entry holds a process loaded from its nodes.</summary>
     public readonly bool InUse => (Flags & ProcessFlags.Loaded) != 0;
 
     /// <summary>True when the scheduler may run it: in use, Running, no fault.</summary>
-    public readonly bool Runnable => InUse && State == RunState.Running && FaultCode == 0 && Stalled == StallReason.None;
+    public readonly bool Runnable
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => InUse && State == RunState.Running && FaultCode == 0 && Stalled == StallReason.None;
+    }
 
     /// <summary>Key register <paramref name="index"/> of a loaded process; null for register 0 (always void, P1) or a bad index.</summary>
     public readonly Key* KeyRegister(int index) =>
-        index <= 0 || index >= Node.SlotCount || KeyRegistersFrame == null ? null : Node.Slot(Cache.NodeBody(KeyRegistersFrame), index);
+        (uint)(index - 1) >= Node.SlotCount - 1 || KeyRegistersBody == null ? null : &((Key*)KeyRegistersBody)[index];
 }

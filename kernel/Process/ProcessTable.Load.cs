@@ -100,6 +100,7 @@ public static unsafe partial class ProcessTable
         LoadResult part = PreparePart(body, ProcessRoot.KeyRegisters, mode, out entry->KeyRegistersFrame);
         if (part == LoadResult.Ok)
         {
+            entry->KeyRegistersBody = Cache.NodeBody(entry->KeyRegistersFrame);
             part = PreparePart(body, ProcessRoot.RegisterAnnex, mode, out entry->AnnexFrame);
         }
 
@@ -147,6 +148,7 @@ public static unsafe partial class ProcessTable
 
         Unpin(ref entry->AnnexFrame);
         Unpin(ref entry->KeyRegistersFrame);
+        entry->KeyRegistersBody = null;
         Unpin(ref entry->RootFrame);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CapOS.Kernel.Diagnostics;
 using CapOS.Kernel.Memory;
@@ -64,7 +65,12 @@ public static unsafe partial class ProcessTable
     public static ProcessEntry* Entry(int index) => index >= 0 && index < s_capacity ? &s_entries[index] : null;
 
     /// <summary>The process on the CPU, or null in the kernel's idle loop.</summary>
-    public static ProcessEntry* Current => s_current < 0 ? null : &s_entries[s_current];
+    public static ProcessEntry* Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => s_current < 0 ? null : &s_entries[s_current];
+    }
+
 
     /// <summary>Picks the next runnable process after the last one run, makes it current; null when none.</summary>
     public static ProcessEntry* SelectNext()
