@@ -71,6 +71,9 @@ public unsafe struct RegisterAnnex
     /// <summary>RFLAGS bits a process may set: CF PF AF ZF SF TF DF OF and AC; IF is always set, IOPL 0.</summary>
     public const ulong UserRflagsMask = 0x40DD5;
 
+    /// <summary>First address above the user half (canonical lower half of a 48-bit address space).</summary>
+    public const ulong UserHalfLimit = 0x0000_8000_0000_0000;
+
     /// <summary>MXCSR bits that may be set (bits 16..31 reserved: FXRSTOR of them is a #GP).</summary>
     public const uint MxcsrMask = 0xFFFF;
 
@@ -82,6 +85,9 @@ public unsafe struct RegisterAnnex
     public static void Sanitize(RegisterAnnex* annex)
     {
         annex->Rflags = (annex->Rflags & UserRflagsMask) | InitialRflags;
+        annex->Rip = annex->Rip < UserHalfLimit ? annex->Rip : 0;             // iretq to a non-canonical RIP faults in ring 0
+        annex->FsBase = annex->FsBase < UserHalfLimit ? annex->FsBase : 0;    // so does loading a non-canonical base
+        annex->GsBase = annex->GsBase < UserHalfLimit ? annex->GsBase : 0;
         *(uint*)(annex->Fxsave + 24) &= MxcsrMask;
     }
 }

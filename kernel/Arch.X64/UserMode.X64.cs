@@ -53,12 +53,12 @@ public static unsafe partial class UserMode
         frame->R13 = registers->R13;
         frame->R14 = registers->R14;
         frame->R15 = registers->R15;
-        frame->Rip = registers->Rip;
+        frame->Rip = registers->Rip < RegisterAnnex.UserHalfLimit ? registers->Rip : 0; // RegisterAnnex.Sanitize's rule
         frame->Rflags = (registers->Rflags & RegisterAnnex.UserRflagsMask) | RegisterAnnex.InitialRflags;
         frame->Cs = Gdt.UserCode;
         frame->Ss = Gdt.UserData;
-        ((ulong*)(process->Context + SegmentBaseOffset))[0] = registers->FsBase;
-        ((ulong*)(process->Context + SegmentBaseOffset))[1] = registers->GsBase;
+        ((ulong*)(process->Context + SegmentBaseOffset))[0] = registers->FsBase < RegisterAnnex.UserHalfLimit ? registers->FsBase : 0;
+        ((ulong*)(process->Context + SegmentBaseOffset))[1] = registers->GsBase < RegisterAnnex.UserHalfLimit ? registers->GsBase : 0;
         NativeMemory.Copy(registers->Fxsave, process->Context + FxsaveOffset, RegisterAnnex.FxsaveSize);
         *(uint*)(process->Context + FxsaveOffset + 24) &= RegisterAnnex.MxcsrMask; // a stored annex is data: never a #GP in FXRSTOR
     }

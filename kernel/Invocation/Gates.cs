@@ -76,9 +76,19 @@ public static unsafe class Gates
     /// </summary>
     public static void ReceiverAvailable(ProcessEntry* process)
     {
-        ProcessEntry* sender = Stall.WakeFirstSender(process);
+        ProcessEntry* sender;
+        do
+        {
+            sender = Stall.WakeFirstSender(process);
+        }
+        while (sender != null && !WillInvokeAgain(sender)); // one that no longer runs is dropped from the queue
+
         process->ReservedFor = sender == null ? 0 : sender->Pid;
     }
+
+    /// <summary>True when <paramref name="sender"/>, woken from a wait queue, will execute its invocation again.</summary>
+    private static bool WillInvokeAgain(ProcessEntry* sender) =>
+        sender->InUse && sender->State == RunState.Running && sender->FaultCode == FaultCode.None;
 
     /// <summary>True when <paramref name="receiver"/> takes a message from <paramref name="sender"/> now.</summary>
     internal static bool Accepts(ProcessEntry* receiver, ProcessEntry* sender)
@@ -93,9 +103,10 @@ public static unsafe class Gates
             return true;
         }
 
-        // The reserved sender went away (unloaded or parked): the reservation passes to the next one.
+        // The reserved sender went away (unloaded, parked, or no longer Running: a process key made it Available
+        // or Waiting): it will not invoke again, so the reservation passes to the next one.
         ProcessEntry* reserved = ProcessTable.Entry((int)receiver->ReservedFor - 1);
-        if (!reserved->InUse || reserved->FaultCode != FaultCode.None)
+        if (!WillInvokeAgain(reserved))
         {
             ReceiverAvailable(receiver);
             return receiver->ReservedFor == 0 || receiver->ReservedFor == sender->Pid;

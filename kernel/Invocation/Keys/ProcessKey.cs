@@ -13,6 +13,9 @@ namespace CapOS.Kernel.Invocation.Keys;
 /// <remarks>
 /// I1 Every order that takes a process out of Waiting consumes its resume keys (Gates I2).
 /// I2 Registers are read and set only for another process: the invoker's own registers are the reply's.
+/// I3 An order that changes the run state takes the process off every stall and wait queue first, so no queue
+///    holds (and no receiver stays reserved for) a process that will not invoke again
+///    (GatesTests.ASenderMadeAvailableWhileQueuedNeitherBlocksTheQueueNorKeepsTheReservation).
 /// </remarks>
 public static unsafe class ProcessKey
 {
@@ -109,6 +112,7 @@ public static unsafe class ProcessKey
             Cache.BumpCallCount(invocation->Target); // I1
         }
 
+        Stall.Remove(process); // its pending operation is abandoned with it (I3)
         Stall.WakeAllSenders(process);
         Log.Write("proc: ");
         Log.WriteDecimal(process->Pid);
@@ -132,6 +136,7 @@ public static unsafe class ProcessKey
             Cache.BumpCallCount(invocation->Target); // I1
         }
 
+        Stall.Remove(process); // off any queue: made Running it executes its operation again, made Available it waits for a message (I3)
         if (running)
         {
             ProcessTable.ClearFault(process);

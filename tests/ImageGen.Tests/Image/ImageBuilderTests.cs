@@ -32,15 +32,18 @@ public sealed unsafe class ImageBuilderTests
         VolumeImage image = VolumeImage.Open(TestImages.BuildShipped("capos"));
         var processes = ProcessImage.Find(image);
 
-        Assert.Equal(3, processes.Count);
-        Assert.Equal(3u, image.Chosen->RestartCount);
+        Assert.Equal(4, processes.Count); // counter-server, counter, hello, fault
+        Assert.Equal(4u, image.Chosen->RestartCount);
         for (int i = 0; i < processes.Count; i++)
         {
             Assert.Equal(i, processes[i].Restart);
             Assert.Equal(KeyType.Console, DiskNode.Slot(processes[i].KeyRegisters, 1)->Type);
         }
 
-        Assert.Equal(KeyType.Checkpoint, DiskNode.Slot(processes[1].KeyRegisters, 3)->Type); // hello
+        Assert.Equal(KeyType.Start, DiskNode.Slot(processes[1].KeyRegisters, 4)->Type); // the counter's key to its server
+        Assert.Equal(processes[0].Oid, DiskNode.Slot(processes[1].KeyRegisters, 4)->Oid);
+        Assert.Equal(KeyType.Sleep, DiskNode.Slot(processes[1].KeyRegisters, 5)->Type);
+        Assert.Equal(KeyType.Checkpoint, DiskNode.Slot(processes[2].KeyRegisters, 3)->Type); // hello
     }
 
     [Fact]

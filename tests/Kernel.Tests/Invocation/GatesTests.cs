@@ -153,6 +153,53 @@ public sealed unsafe class GatesTests : System.IDisposable
     }
 
     [Fact]
+    public void ASenderMadeAvailableWhileQueuedNeitherBlocksTheQueueNorKeepsTheReservation()
+    {
+        using var ipc = new IpcRig();
+        int server = ipc.Add(RunState.Available);
+        int first = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 1) });
+        int stuck = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 2) });
+        int later = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 3) });
+        ipc.Boot();
+        *ipc.Entry(first)->KeyRegister(9) = Key.Object(KeyType.Process, ipc.Processes.Root(stuck), 0, KeyRights.None, 0);
+        var call = IpcRig.Message(ServerStart, InvocationType.Call, 1);
+        Assert.Equal(DispatchOutcome.Switched, ipc.Invoke(first, call, out _));
+        Assert.Equal(DispatchOutcome.Stalled, ipc.Invoke(stuck, call, out _));
+
+        // While it waits in the queue, another process makes it Available: it will not invoke again.
+        ipc.Entry(first)->State = RunState.Running;
+        Assert.Equal(DispatchOutcome.Reply, ipc.Invoke(first, IpcRig.Message(9, InvocationType.Call, ProcessOrder.MakeAvailable), out InvocationReply made));
+        Assert.Equal(InvocationResult.Ok, made.Result);
+        Assert.Equal(StallReason.None, ipc.Entry(stuck)->Stalled); // ProcessKey I3: off the queue
+
+        Assert.Equal(DispatchOutcome.Switched, ipc.Invoke(server, IpcRig.Message(20, InvocationType.Return, 0), out _));
+        Assert.Equal(0u, ipc.Entry(server)->ReservedFor);
+        Assert.Equal(DispatchOutcome.Switched, ipc.Invoke(later, call, out _)); // not blocked behind it
+        Assert.Equal(3UL, ipc.Registers(server)->Rdi);
+    }
+
+    [Fact]
+    public void AReservationForASenderThatStoppedRunningPassesOn()
+    {
+        using var ipc = new IpcRig();
+        int server = ipc.Add(RunState.Available);
+        int first = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 1) });
+        int second = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 2) });
+        int third = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 3) });
+        ipc.Boot();
+        var call = IpcRig.Message(ServerStart, InvocationType.Call, 1);
+        ipc.Invoke(first, call, out _);
+        Assert.Equal(DispatchOutcome.Stalled, ipc.Invoke(second, call, out _));
+        Assert.Equal(DispatchOutcome.Switched, ipc.Invoke(server, IpcRig.Message(20, InvocationType.Return, 0), out _));
+        Assert.Equal(ipc.Entry(second)->Pid, ipc.Entry(server)->ReservedFor);
+
+        ipc.Entry(second)->State = RunState.Available; // woken, but it will not invoke again
+
+        Assert.Equal(DispatchOutcome.Switched, ipc.Invoke(third, call, out _));
+        Assert.Equal(3UL, ipc.Registers(server)->Rdi);
+    }
+
+    [Fact]
     public void AStartKeyToItselfIsRefusedAndNothingWaits()
     {
         using var ipc = new IpcRig();
