@@ -83,7 +83,11 @@ public sealed unsafe class DispatcherFuzzTests : IDisposable
 
             if (i % (Batch * 5) == Batch * 5 - 1)
             {
-                Assert.NotEqual(0UL, CheckpointerTestRig.Checkpoint());
+                Checkpointer.Drain(); // a checkpoint the fuzzed checkpoint key started
+                Assert.True(!Checkpointer.Stopped, $"seed {seed} after case {i}: checkpointing stopped\n{_ipc.Console}");
+                ulong sequence = Checkpointer.TakeCheckpoint();
+                Assert.True(sequence != 0, $"seed {seed} after case {i}: no checkpoint: {ConsistencyCheck.Name(ConsistencyCheck.Failure)} on 0x{ConsistencyCheck.FailedOid.Value:x}\n{_ipc.Console}");
+                Checkpointer.Drain();
             }
         }
 

@@ -81,7 +81,7 @@ internal static unsafe class InvocationFuzz
     };
 
     /// <summary>A key register: mostly 0..31, sometimes out of range.</summary>
-    public static byte Register(Random random) => (byte)(random.Next(10) == 0 ? random.Next(32, 256) : random.Next(32));
+    public static byte Register(Random random) => (byte)(random.Next(40) == 0 ? random.Next(32, 256) : random.Next(32));
 
     /// <summary>The case in a line, for failure messages.</summary>
     public static string Describe(InvocationArguments* a) =>
