@@ -95,7 +95,7 @@ public static class FuzzSystem
         Process(text, "keeper", 1, 0, options.Fuzzers, []);
         for (int i = 0; i < options.Fuzzers; i++)
         {
-            Process(text, $"fuzz{i}", 0, i, options.Fuzzers, FuzzerKeys(options, i), keeper: "start keeper");
+            Process(text, $"fuzz{i}", 0, i, options.Fuzzers, FuzzerKeys(options, i), keeper: "start keeper keyinfo 0x4b");
             text.AppendLine(Invariant($"node fuzz{i}-node"));
             text.AppendLine(Invariant($"  slot 0 = page fuzz{i}-page"));
             text.AppendLine("  slot 1 = number 7 7 7");

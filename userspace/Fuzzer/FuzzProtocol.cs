@@ -38,6 +38,9 @@ public static class FuzzProtocol
     /// <summary>Warden: process keys to fuzzer i in register FirstScratch + i.</summary>
     public const int MaxFuzzers = 15;
 
+    /// <summary>The key info of the fuzzers' keeper key (root slot 1): a message with it is a fault from the kernel.</summary>
+    public const ulong FaultKeyInfo = 0x4B;
+
     /// <summary>Where the keeper and the echo server take a caller's resume key.</summary>
     public const byte ResumeRegister = 31;
 

@@ -8,7 +8,7 @@ namespace CapOS.Fuzzer;
 /// <summary>
 /// The fuzzer's loop (docs/fuzz.md "The fuzzers"): seeded from the seed key, it draws and makes invocations,
 /// counts their result codes, now and then faults on purpose (its keeper restarts it at its entry; the state
-/// below survives in its data pages), prints a progress line every twentieth of the run (at most every 1000 invocations) and a done line at the end,
+/// below survives in its data pages), prints a progress line every twentieth of the run (at most every 250 invocations) and a done line at the end,
 /// then halts itself (the warden takes a halted fuzzer for a finished one).
 /// </summary>
 public static unsafe class FuzzerRole
@@ -24,7 +24,7 @@ public static unsafe class FuzzerRole
     private const int Results = 8; // FuzzProtocol.CountedResults quadwords
 
     /// <summary>At most this many invocations between progress lines (the launcher's hang limit counts on them).</summary>
-    private const ulong ProgressCap = 1000;
+    private const ulong ProgressCap = 250;
 
     /// <summary>A deliberate fault every this many invocations, on average.</summary>
     private const uint FaultOdds = 64;

@@ -57,11 +57,18 @@ public static unsafe class InvocationGenerator
     /// process available (a process that is not at a receive point would take the next message's registers in
     /// the middle of its code, or execute it as an invocation when it was stalled on one), or mint a
     /// start key to another fuzzer (two fuzzers calling each other's start keys would wait for ever, as in
-    /// EROS). These orders are rewritten only where the key may be a process key: the fixed process keys and
+    /// EROS), copy its keeper key (root slot 1: only the kernel may send with the fault key info), or send a
+    /// fourth key with a send or a return (the echo server and the keeper answer through their fourth receive
+    /// register: a start key there would make them call out and, in a cycle, wait for ever). These orders are rewritten only where the key may be a process key: the fixed process keys and
     /// the scratch registers.
     /// </summary>
     public static void Tame(InvocationMessage* m)
     {
+        if ((m->KeyRegister >> 8) != 0)
+        {
+            m->SendKeys &= 0x00FF_FFFF; // a send or return carries no fourth key: a server's resume register holds a resume key or void
+        }
+
         uint register = (uint)(m->KeyRegister & 0xFF);
         bool processKey = register == FuzzProtocol.Self || register == FuzzProtocol.OtherProcess || register >= FuzzProtocol.FirstScratch;
         if (!processKey)
@@ -73,6 +80,13 @@ public static unsafe class InvocationGenerator
         {
             case ProcessOrder.Halt:
                 m->Order = ProcessOrder.GetState;
+                break;
+            case ProcessOrder.CopyRootSlot:
+                if (m->W0 == 1)
+                {
+                    m->W0 = 0; // the keeper's start key (with the fault key info) stays the kernel's to use
+                }
+
                 break;
             case ProcessOrder.SwapRootSlot:
                 m->W0 = 6; // ProcessRoot.Brand

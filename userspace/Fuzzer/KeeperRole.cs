@@ -10,8 +10,9 @@ namespace CapOS.Fuzzer;
 /// with key 0 = a process key to the faulter and key 3 = its resume key. The keeper restarts the faulter at the
 /// program's entry with a fresh stack (the fuzzer's state is in its data pages, so it carries on) through the
 /// process key's GetRegisters/SetRegisters, then replies order 0, which clears the fault. A message that is no
-/// fault (a fuzzer may call or send to the keeper's start key: root slot 1 is readable) gets the same answer;
-/// when its key 0 is a process key to another process, that process is restarted too, which it survives.
+/// fault (a fuzzer calls the keeper's start key in its register 14, whose key info is not
+/// <see cref="FuzzProtocol.FaultKeyInfo"/>) gets the same answer and nothing else: the keeper never invokes a
+/// key a fuzzer sent (it could be a start key, and the keeper would wait on it).
 /// The answer is always order 0: after a send, the "resume" register holds the sender's fourth key, whatever
 /// it is, and a keeper that answered UnknownOrder (1) through a process key would halt that process (the
 /// confused deputy the first fuzz run found; docs/fuzz.md "Findings").
@@ -33,7 +34,10 @@ public static unsafe class KeeperRole
             through = FuzzProtocol.ResumeRegister;
             answer = default;
             answer.ReceiveKeys = ProcessRegister;
-            Restart(registers);
+            if (request.KeyInfo == FuzzProtocol.FaultKeyInfo)
+            {
+                Restart(registers);
+            }
         }
     }
 
