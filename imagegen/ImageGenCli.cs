@@ -10,7 +10,8 @@ namespace CapOS.ImageGen;
 
 /// <summary>
 /// The commands (System.CommandLine): <c>build &lt;spec&gt; -o &lt;img&gt;</c>, <c>dump &lt;img&gt;</c>,
-/// <c>check &lt;img&gt;</c>, <c>digest &lt;img&gt; [--root &lt;oid&gt;]</c>. Output and errors go to the writers
+/// <c>check &lt;img&gt;</c>, <c>digest &lt;img&gt; [--root &lt;oid&gt;]</c>,
+/// <c>authority &lt;pristine&gt; &lt;final&gt; --roots i j ...</c>. Output and errors go to the writers
 /// passed in, so the tests run the real command line in-process (docs/imagegen.md "Commands").
 /// </summary>
 internal static class ImageGenCli
@@ -22,6 +23,7 @@ internal static class ImageGenCli
         root.Add(ImageCommand("dump", "List an image: headers, ranges, checkpoints, directory, nodes and keys, pages.", output, error, Dump));
         root.Add(ImageCommand("check", "Verify an image offline; exit 1 when a fault is found.", output, error, Check));
         root.Add(DigestCommand(output, error));
+        root.Add(AuthorityCommand(output, error));
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -66,6 +68,29 @@ internal static class ImageGenCli
         var command = new Command("digest", "Walk the object graph from the root as the kernel would after recovery and print its digest.") { image, rootOid };
         command.SetAction(result => WithImage(result.GetValue(image)!, error,
             opened => Digest(opened, result.GetValue(rootOid), output, error)));
+        return command;
+    }
+
+    private static Command AuthorityCommand(TextWriter output, TextWriter error)
+    {
+        var pristine = new Argument<FileInfo>("pristine") { Description = "The image as built." };
+        var final = new Argument<FileInfo>("final") { Description = "The same volume after a run." };
+        var roots = new Option<int[]>("--roots")
+        {
+            Description = "Restart-list indexes (of the pristine image) of the processes whose authority bounds the changes.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("authority", "Check that every object changed between two images is reachable from the given processes' keys (docs/fuzz.md).")
+        {
+            pristine, final, roots,
+        };
+        command.SetAction(result => WithImage(result.GetValue(pristine)!, error, before =>
+            WithImage(result.GetValue(final)!, error, after =>
+            {
+                int[] indexes = result.GetValue(roots)!;
+                return AuthorityCheck.Write(AuthorityCheck.Run(before, after, indexes), indexes, output) == 0 ? ExitCodes.Ok : ExitCodes.Faults;
+            })));
         return command;
     }
 

@@ -22,11 +22,13 @@ public static class LauncherCommands
     /// <param name="test">Runs the tests with extra <c>dotnet test</c> arguments; returns the exit code.</param>
     /// <param name="plug">Runs the power-loss campaign (docs/plug.md); the verb exists only when given.</param>
     /// <param name="bench">Runs <c>bench checkpoint</c> or <c>bench faults</c> (docs/bench.md); the verb exists only when given.</param>
+    /// <param name="fuzz">Runs the invocation fuzzer (docs/fuzz.md); the verb exists only when given.</param>
     public static RootCommand Create(Func<CancellationToken, Task<int>> build,
         Func<RunRequest, CancellationToken, Task<int>> run,
         Func<IReadOnlyList<string>, CancellationToken, Task<int>> test,
         Func<PlugRequest, CancellationToken, Task<int>>? plug = null,
-        Func<BenchRequest, CancellationToken, Task<int>>? bench = null)
+        Func<BenchRequest, CancellationToken, Task<int>>? bench = null,
+        Func<Fuzz.FuzzRequest, CancellationToken, Task<int>>? fuzz = null)
     {
         var root = new RootCommand("CapOS launcher: build the system and boot it in QEMU (docs/launcher.md).");
         var buildCommand = new Command("build", "Build everything: dotnet build CapOS.sln (kernel ELF, user programs, tools, tests).");
@@ -46,6 +48,10 @@ public static class LauncherCommands
         if (bench is not null)
         {
             root.Add(BenchCommand.Create(bench));
+        }
+        if (fuzz is not null)
+        {
+            root.Add(Fuzz.FuzzCommand.Create(fuzz));
         }
         return root;
     }

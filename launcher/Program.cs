@@ -4,6 +4,7 @@ using System.Threading;
 using CapOS.Harness;
 using CapOS.Launcher;
 using CapOS.Launcher.Bench;
+using CapOS.Launcher.Fuzz;
 using CapOS.Launcher.Plug;
 
 // ./capos builds this program quietly and runs it; see docs/launcher.md.
@@ -13,7 +14,8 @@ var root = LauncherCommands.Create(
     (request, cancel) => RunVerb.RunAsync(layout, request, cancel),
     (arguments, cancel) => BuildVerb.TestAsync(layout, arguments, cancel),
     (request, cancel) => PlugVerb.RunAsync(layout, request, cancel),
-    (request, cancel) => BenchVerb.RunAsync(layout, request, cancel));
+    (request, cancel) => BenchVerb.RunAsync(layout, request, cancel),
+    (request, cancel) => FuzzVerb.RunAsync(layout, request, cancel));
 
 // Ctrl-C, SIGTERM and SIGHUP cancel the verb, which then stops QEMU itself (QMP quit, else SIGKILL)
 // instead of leaving it running without its console.

@@ -1,0 +1,139 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace CapOS.Launcher.Fuzz;
+
+/// <summary>
+/// Writes the fuzz system's description (docs/fuzz.md "The system"; docs/imagegen.md): an echo server, the
+/// fuzzers' keeper, K fuzzers, the warden, and bystander objects no process reaches. Every process runs
+/// fuzzer.elf in the role its key register 5 names (userspace/Fuzzer/FuzzProtocol.cs). Each fuzzer's seed is
+/// a number key (register 4) derived from the run's seed, so a run is one description and one image.
+/// system/fuzz.sys is this text for <see cref="Default"/> (FuzzSystemTests keeps them equal): to add keys to
+/// the fuzzers' set, extend <see cref="FuzzerKeys"/> and regenerate it.
+/// </summary>
+public static class FuzzSystem
+{
+    /// <summary>The warden has a process key to each fuzzer in registers 16..30 (userspace/Fuzzer/FuzzProtocol.MaxFuzzers).</summary>
+    public const int MaxFuzzers = 15;
+
+    /// <summary>Restart-list order: echo, keeper, the fuzzers, the warden.</summary>
+    public const int FirstFuzzer = 2;
+
+    /// <summary>The shipped description's parameters: what the boot test runs.</summary>
+    public static readonly FuzzSystemOptions Default = new(Seed: 1, Fuzzers: 2, Invocations: 2000);
+
+    /// <summary>Restart indexes of the processes whose keys bound the changes: the fuzzers and the warden (docs/fuzz.md).</summary>
+    public static int[] AuthorityRoots(int fuzzers)
+    {
+        int[] roots = new int[fuzzers + 1];
+        for (int i = 0; i <= fuzzers; i++)
+        {
+            roots[i] = FirstFuzzer + i;
+        }
+
+        return roots;
+    }
+
+    /// <summary>Fuzzer i's seed: SplitMix64 of the run's seed and i.</summary>
+    public static ulong FuzzerSeed(ulong seed, int index)
+    {
+        return new CapOS.Harness.SplitMix64(seed + ((ulong)index * 0x9E37_79B9_7F4A_7C15)).Next();
+    }
+
+    /// <summary>The fixed key registers 3..15 of fuzzer <paramref name="index"/> (1, 2 and 5 are every role's).</summary>
+    public static string[] FuzzerKeys(FuzzSystemOptions options, int index)
+    {
+        string self = $"fuzz{index}";
+        string other = $"fuzz{(index + 1) % options.Fuzzers}";
+        ulong seed = FuzzerSeed(options.Seed, index);
+        return
+        [
+            "key 3 = checkpoint",
+            Invariant($"key 4 = number 0x{seed & 0xFFFF_FFFF:x} 0x{seed >> 32:x} {options.Invocations}   # seed, invocations"),
+            "key 6 = start echo keyinfo 6",
+            $"key 7 = process {other}",
+            $"key 8 = resume {other}",
+            $"key 9 = node {self}-node",
+            $"key 10 = segment {self}-node",
+            $"key 11 = page {self}-page",
+            "key 12 = number 0xdead 0xbeef 7",
+            "key 13 = sched 8",
+            "key 14 = start keeper keyinfo 14",
+            "key 15 = discrim",
+        ];
+    }
+
+    /// <summary>The description text.</summary>
+    public static string Describe(FuzzSystemOptions options)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# The fuzz system (docs/fuzz.md \"The system\"), written by launcher/Fuzz/FuzzSystem.cs: `./capos fuzz` writes");
+        text.AppendLine(Invariant($"# one per run; this one is seed {options.Seed}, {options.Fuzzers} fuzzers, {options.Invocations} invocations each (the boot test's)."));
+        text.AppendLine("# Restart order: echo, keeper, fuzz0.., warden. Nothing holds a key to the bystanders: the authority check");
+        text.AppendLine("# must find them unchanged.");
+        text.AppendLine();
+        text.AppendLine("volume fuzz");
+        text.AppendLine("log pages 2048");
+        text.AppendLine("checkpoint interval-ms 200 threshold 65");
+        text.AppendLine("node-range slack 16");
+        text.AppendLine("page-range slack 16");
+        text.AppendLine("log-objects all");
+        text.AppendLine("root bystander");
+        text.AppendLine();
+        text.AppendLine("program fuzzer elf \"user/fuzzer.elf\"");
+        text.AppendLine();
+        text.AppendLine("node bystander");
+        text.AppendLine("  slot 0 = node bystander-child");
+        text.AppendLine("  slot 1 = page bystander-page");
+        text.AppendLine("  slot 2 = number 1 2 3");
+        text.AppendLine("node bystander-child");
+        text.AppendLine("  slot 0 = number 4 5 6");
+        text.AppendLine("page bystander-page pattern 99");
+        text.AppendLine();
+        Process(text, "echo", 3, 0, options.Fuzzers, []);
+        Process(text, "keeper", 1, 0, options.Fuzzers, []);
+        for (int i = 0; i < options.Fuzzers; i++)
+        {
+            Process(text, $"fuzz{i}", 0, i, options.Fuzzers, FuzzerKeys(options, i), keeper: "start keeper keyinfo 0x4b");
+            text.AppendLine(Invariant($"node fuzz{i}-node"));
+            text.AppendLine(Invariant($"  slot 0 = page fuzz{i}-page"));
+            text.AppendLine("  slot 1 = number 7 7 7");
+            text.AppendLine(Invariant($"page fuzz{i}-page pattern {i + 1}"));
+            text.AppendLine();
+        }
+
+        string[] warden = new string[options.Fuzzers];
+        for (int i = 0; i < options.Fuzzers; i++)
+        {
+            warden[i] = Invariant($"key {16 + i} = process fuzz{i}");
+        }
+
+        Process(text, "warden", 2, 0, options.Fuzzers, warden);
+        return text.ToString();
+    }
+
+    private static void Process(StringBuilder text, string name, int role, int index, int fuzzers, string[] keys, string? keeper = null)
+    {
+        text.AppendLine($"process {name} program fuzzer stack-pages 4 priority 8");
+        if (keeper is not null)
+        {
+            text.AppendLine($"  keeper = {keeper}");
+        }
+
+        text.AppendLine("  key 1 = console");
+        text.AppendLine($"  key 2 = process {name}");
+        text.AppendLine(Invariant($"  key 5 = number {role} {index} {fuzzers}   # role, index, fuzzers"));
+        foreach (string key in keys)
+        {
+            text.Append("  ").AppendLine(key);
+        }
+
+        text.AppendLine();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>What a fuzz description varies: the run's seed, the number of fuzzers (1..15), invocations per fuzzer.</summary>
+public sealed record FuzzSystemOptions(ulong Seed, int Fuzzers, uint Invocations);

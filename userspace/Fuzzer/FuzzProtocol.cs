@@ -1,0 +1,52 @@
+namespace CapOS.Fuzzer;
+
+/// <summary>
+/// The fuzz system's layout, shared by the program, system/fuzz.sys and the launcher's description writer
+/// (launcher/Fuzz/FuzzSystem.cs; docs/fuzz.md "Definitions"). Every process runs fuzzer.elf; key register 5 (a
+/// number key: role, index, fuzzer count) says which role. Key registers 1..15 are fixed; a fuzzer never names
+/// them as receive registers and never swaps them, so its key set stays what the description gave it;
+/// 16..31 are scratch, where whatever keys come back accumulate.
+/// </summary>
+public static class FuzzProtocol
+{
+    /// <summary>Roles (word 0 of the role key).</summary>
+    public const uint Fuzzer = 0;
+    public const uint Keeper = 1;
+    public const uint Warden = 2;
+    public const uint Echo = 3;
+
+    /// <summary>Every role: console 1, a process key to itself 2, the role key 5.</summary>
+    public const byte Console = 1;
+    public const byte Self = 2;
+    public const byte RoleKey = 5;
+
+    /// <summary>Fuzzers: the checkpoint key.</summary>
+    public const byte Checkpoint = 3;
+
+    /// <summary>Fuzzers: number key, word 0|1 = the seed, word 2 = invocations to run.</summary>
+    public const byte SeedKey = 4;
+
+    /// <summary>Fuzzers: a start key to the echo server.</summary>
+    public const byte EchoStart = 6;
+
+    /// <summary>Fuzzers: a process key to the next fuzzer (itself when alone).</summary>
+    public const byte OtherProcess = 7;
+
+    /// <summary>Fuzzers: first scratch register; receive registers in range are 0 or scratch.</summary>
+    public const byte FirstScratch = 16;
+
+    /// <summary>Warden: process keys to fuzzer i in register FirstScratch + i.</summary>
+    public const int MaxFuzzers = 15;
+
+    /// <summary>The key info of the fuzzers' keeper key (root slot 1): a message with it is a fault from the kernel.</summary>
+    public const ulong FaultKeyInfo = 0x4B;
+
+    /// <summary>Where the keeper and the echo server take a caller's resume key.</summary>
+    public const byte ResumeRegister = 31;
+
+    /// <summary>Every process's stack top (imagegen's default stack-top): the keeper restarts a fuzzer there.</summary>
+    public const ulong StackTop = 0x7FFF_FFFF_0000;
+
+    /// <summary>Result codes a fuzzer counts one by one (Ok .. ObjectUnavailable, and a few above); the rest count as "other".</summary>
+    public const int CountedResults = 16;
+}
