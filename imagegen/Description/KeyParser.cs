@@ -5,7 +5,7 @@ namespace CapOS.ImageGen.Description;
 /// <summary>
 /// Parses the key after <c>slot N =</c> (docs/imagegen.md "Keys"):
 /// object keys <c>node|segment|process|wrapper|start|resume|page &lt;name&gt; [ro] [weak] [nocall] [opaque]
-/// [alloc N] [height H] [keyinfo K] [call N]</c>; <c>number [w0 [w1 [w2]]]</c>; <c>range &lt;first-oid&gt; &lt;count&gt;</c>;
+/// [alloc N] [height H] [keyinfo K] [call N]</c>; <c>number [w0 [w1 [w2]]]</c>; <c>range &lt;first-oid&gt; &lt;count&gt;</c>, <c>range free-pages|free-nodes</c> (the undeclared rest of that object range);
 /// <c>sched|device &lt;n&gt;</c>; <c>prime-range</c>, <c>physical-range</c>; kernel keys by name with optional <c>data N</c>; <c>void</c>.
 /// </summary>
 internal static class KeyParser
@@ -100,6 +100,12 @@ internal static class KeyParser
                 key.Word0 = line.AtEnd ? 0 : (uint)line.Number("word 0", uint.MaxValue);
                 key.Word1 = line.AtEnd ? 0 : (uint)line.Number("word 1", uint.MaxValue);
                 key.Word2 = line.AtEnd ? 0 : (uint)line.Number("word 2", uint.MaxValue);
+                break;
+            case KeyType.Range when line.Accept("free-pages"):
+                key.FreeOf = ObType.Page;
+                break;
+            case KeyType.Range when line.Accept("free-nodes"):
+                key.FreeOf = ObType.Node;
                 break;
             case KeyType.Range:
                 ulong first = line.Number("the first OID", ulong.MaxValue);

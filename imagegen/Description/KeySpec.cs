@@ -39,4 +39,10 @@ internal sealed class KeySpec
     public uint Word1 { get; set; }
 
     public uint Word2 { get; set; }
+
+    /// <summary>
+    /// Range keys written <c>range free-pages</c> (Page) or <c>range free-nodes</c> (Node): the payload is the part
+    /// of that object range no declared object uses, known only once OIDs are assigned (KeyEncoder). None otherwise.
+    /// </summary>
+    public ObType FreeOf { get; set; }
 }

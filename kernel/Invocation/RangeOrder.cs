@@ -27,4 +27,12 @@ public static class RangeOrder
 
     /// <summary>Reply W0 = the range's first OID, W1 = its count.</summary>
     public const uint Describe = 6;
+
+    /// <summary>
+    /// Sent key 0 = a page or node key (any rights) to a live object of this range: reply W0 = its offset, W1 = its
+    /// type (ObType: 1 page, 2 node), W2 = its AllocCount. How a space bank learns which of its objects a client
+    /// hands back (EROS range key "identify"). RequestError: no key sent, a void or rescinded key, another key
+    /// type, an OID outside this range.
+    /// </summary>
+    public const uint Identify = 7;
 }

@@ -49,6 +49,20 @@ public readonly unsafe struct RangeKeyRef
         return result;
     }
 
+    /// <summary>The offset, type (1 page, 2 node) and AllocCount of the live page or node key in <paramref name="key"/>, when it names an object of this range.</summary>
+    public InvocationResult Identify(byte key, out ulong offset, out ulong type)
+    {
+        InvocationMessage message = default;
+        message.KeyRegister = Register;
+        message.Order = RangeOrder.Identify;
+        message.SendKeys = key;
+        InvocationResponse reply;
+        InvocationResult result = Keys.Invoke(&message, &reply);
+        offset = reply.W0;
+        type = reply.W1;
+        return result;
+    }
+
     private InvocationResult Make(uint order, ulong offset, byte into, out uint allocCount)
     {
         InvocationResult result = Call(order, offset, 0, into, out InvocationResponse reply);

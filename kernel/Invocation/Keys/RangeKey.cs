@@ -38,6 +38,8 @@ public static unsafe class RangeKey
                 return invocation->Answer(first);
             case RangeOrder.MakeSubRange:
                 return SubRange(invocation, first, span, arguments->W0, arguments->W1);
+            case RangeOrder.Identify:
+                return Identify(invocation, first, span);
             case RangeOrder.MakePageKey:
             case RangeOrder.MakeNodeKey:
             case RangeOrder.Query:
@@ -62,6 +64,27 @@ public static unsafe class RangeKey
 
         invocation->SetReplyKey(0, Key.Range(KeyType.Range, new Oid(first + offset), (uint)count));
         return invocation->Answer(InvocationResult.Ok);
+    }
+
+    /// <summary>Sent key 0's offset, type and AllocCount when it is a live page or node key into this range (I1: nothing faulted in first).</summary>
+    private static DispatchOutcome Identify(Invocation* invocation, ulong first, ulong span)
+    {
+        Key* key = invocation->SentKey(0); // null when missing, void or rescinded
+        if (key == null || (key->Type != KeyType.Page && key->Type != KeyType.Node)
+            || Cache.PrepareKey(key, out ObjectHeader* target) != CacheResult.Ok || target == null)
+        {
+            return invocation->Answer(InvocationResult.RequestError);
+        }
+
+        ulong oid = target->Oid.Value;
+        if (oid < first || oid - first >= span)
+        {
+            return invocation->Answer(InvocationResult.RequestError);
+        }
+
+        invocation->Reply.W1 = (ulong)target->ObType;
+        invocation->Reply.W2 = target->AllocCount;
+        return invocation->Answer(oid - first);
     }
 
     private static DispatchOutcome ObjectOrder(Invocation* invocation, Oid oid)

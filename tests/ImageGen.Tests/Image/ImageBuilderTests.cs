@@ -131,6 +131,26 @@ public sealed unsafe class ImageBuilderTests
         Assert.Equal("test.sys:2:1: node-range oids 1 is less than the 2 nodes declared", error.Message);
     }
 
+    /// <summary>
+    /// <c>range free-pages</c> and <c>range free-nodes</c> (a space bank's free space at first boot) cover exactly
+    /// the OIDs after the declared objects: the slack, or the rest of an explicit <c>oids</c>.
+    /// </summary>
+    [Fact]
+    public void FreeRangesAreTheOidsNoDeclaredObjectUses()
+    {
+        string dump = Dump(TestImages.Build(
+            "volume v\nnode-range slack 5\npage-range oids 12\nnode a\n  slot 0 = range free-pages\n  slot 1 = range free-nodes\nnode b\npage p\npage q"));
+        Assert.Contains("  slot 0: range first=0x100002 count=10", dump);
+        Assert.Contains("  slot 1: range first=0x1002 count=5", dump);
+    }
+
+    [Fact]
+    public void AFreeRangeOfNoOidsIsAnError()
+    {
+        var error = Assert.Throws<DescriptionException>(() => TestImages.Build("volume v\nnode a\n  slot 0 = range free-nodes"));
+        Assert.Equal("test.sys:3:12: the node range has 0 free OIDs; a free range needs 1..4294967295 (set slack)", error.Message);
+    }
+
     [Fact]
     public void OverlappingOidRangesAreAnError()
     {

@@ -98,6 +98,39 @@ public sealed unsafe class RangeKeyTests
     }
 
     [Fact]
+    public void IdentifyTellsTheOffsetTypeAndCountOfALiveKeyOfTheRangeOnly()
+    {
+        using var rig = _processes.Boot();
+
+        Call(Invoker, Pages, RangeOrder.Identify, out InvocationReply reply, send: PageKey);
+        Assert.Equal(InvocationResult.Ok, reply.Result);
+        Assert.Equal(1UL, reply.W0);
+        Assert.Equal((ulong)ObType.Page, reply.W1);
+        Assert.Equal(0UL, reply.W2);
+        Call(Invoker, Prime, RangeOrder.Identify, out reply, send: NodeKey);
+        Assert.Equal(InvocationResult.Ok, reply.Result);
+        Assert.Equal(_processes.FreeNode(1).Value, reply.W0);
+        Assert.Equal((ulong)ObType.Node, reply.W1);
+
+        // Outside the range, not an object key, nothing sent: refused.
+        Call(Invoker, Nodes, RangeOrder.Identify, out reply, send: PageKey);
+        Assert.Equal(InvocationResult.RequestError, reply.Result);
+        Call(Invoker, Pages, RangeOrder.Identify, out reply, send: Prime);
+        Assert.Equal(InvocationResult.RequestError, reply.Result);
+        Call(Invoker, Pages, RangeOrder.Identify, out reply);
+        Assert.Equal(InvocationResult.RequestError, reply.Result);
+
+        // A rescinded key names nothing; a new key names the new incarnation.
+        Call(Invoker, Pages, RangeOrder.Rescind, out _, w0: 1);
+        Call(Invoker, Pages, RangeOrder.Identify, out reply, send: PageKey);
+        Assert.Equal(InvocationResult.RequestError, reply.Result);
+        Call(Invoker, Pages, RangeOrder.MakePageKey, out _, w0: 1);
+        Call(Invoker, Pages, RangeOrder.Identify, out reply, receive: OtherReplyRegister, send: ReplyRegister);
+        Assert.Equal(InvocationResult.Ok, reply.Result);
+        Assert.Equal(1UL, reply.W2);
+    }
+
+    [Fact]
     public void SubRangesStayInsideTheRange()
     {
         using var rig = _processes.Boot();
