@@ -64,7 +64,6 @@ internal static unsafe class Traps
     }
 
     [UnmanagedCallersOnly(EntryPoint = "CapOSSyscall")]
-    [System.Runtime.CompilerServices.SkipLocalsInit]
     private static void OnSyscall(TrapFrame* frame)
     {
         ProcessEntry* invoker = ProcessTable.Current;

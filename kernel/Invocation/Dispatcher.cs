@@ -33,18 +33,12 @@ public static unsafe class Dispatcher
     public static void ClearNext() => s_next = null;
 
     /// <summary>Runs the invocation <paramref name="arguments"/> of <paramref name="invoker"/>, filling <paramref name="reply"/> (for Reply).</summary>
-    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static DispatchOutcome Dispatch(ProcessEntry* invoker, InvocationArguments* arguments, InvocationReply* reply)
     {
         s_next = null;
-        Invocation invocation; // every field but the staged reply keys (read only under ReplyKeyMask) is set here
+        Invocation invocation = default;
         invocation.Invoker = invoker;
         invocation.Arguments = *arguments;
-        invocation.Key = null;
-        invocation.Target = null;
-        invocation.Reply = default;
-        invocation.StallReason = StallReason.None;
-        invocation.ReplyKeyMask = 0;
         DispatchOutcome outcome = Decode(&invocation);
         if (outcome == DispatchOutcome.Reply && invocation.Reply.Result == InvocationResult.Ok)
         {

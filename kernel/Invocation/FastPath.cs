@@ -30,7 +30,6 @@ public static unsafe class FastPath
     /// Tries the invocation of <paramref name="invoker"/> (registers saved in its context). True: done, and
     /// <see cref="Dispatcher.Next"/> is the receiver to run; false: nothing changed (I1).
     /// </summary>
-    [System.Runtime.CompilerServices.SkipLocalsInit]
     public static bool TryInvoke(ProcessEntry* invoker, InvocationArguments* arguments)
     {
         // 1. A call or a return, nothing sent but words: no keys, no string.

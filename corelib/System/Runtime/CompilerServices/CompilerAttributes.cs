@@ -206,9 +206,3 @@ public class CallConvSuppressGCTransition
 public class CallConvMemberFunction
 {
 }
-
-/// <summary>The compiler omits the zeroing of a method's locals (.locals init): only for hot paths that assign every local before use.</summary>
-[AttributeUsage(AttributeTargets.Module | AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Interface | AttributeTargets.Constructor | AttributeTargets.Method | AttributeTargets.Property | AttributeTargets.Event, Inherited = false)]
-public sealed class SkipLocalsInitAttribute : Attribute
-{
-}
