@@ -2,30 +2,23 @@ using CapOS.Kernel.Checkpoint;
 using CapOS.Kernel.Diagnostics;
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.Memory;
-using CapOS.Kernel.Mutator;
 
 namespace CapOS.Kernel.Boot;
 
 /// <summary>
 /// The running checkpoint on metal, after <see cref="StoreBoot"/>: writer and generation bound to the
-/// recovered checkpoint, an interrupted migration redone, triggers started; with <c>mutator</c> the
-/// in-kernel workload verified and run from the idle loop (docs/checkpoint.md "Triggers", docs/mutator.md).
+/// recovered checkpoint, an interrupted migration redone, triggers started (docs/checkpoint.md "Triggers").
 /// </summary>
 /// <remarks>
-/// Options: <c>checkpoint-interval-ms=&lt;n&gt;</c> overrides the header's interval; <c>mutator</c>;
-/// <c>bench=checkpoint</c> runs <see cref="CheckpointBench"/> instead of the mutator (docs/bench.md).
+/// Option: <c>checkpoint-interval-ms=&lt;n&gt;</c> overrides the header's interval.
 /// <see cref="Idle"/> is called by the scheduler's idle loop after every interrupt (timer or disk
-/// completion): it pumps the checkpoint and runs a batch of mutator steps once per timer tick.
+/// completion): it pumps the checkpoint. The test kernel (kernel/Testing) adds the in-kernel workloads
+/// (<c>mutator</c>, <c>bench=checkpoint</c>; docs/mutator.md) through two partial methods the production
+/// kernel does not implement.
 /// I1: the checkpoint's memory is one run allocated here and never returned.
 /// </remarks>
-public static unsafe class CheckpointBoot
+public static unsafe partial class CheckpointBoot
 {
-    /// <summary>Mutator steps per timer tick.</summary>
-    public const int StepsPerTick = 4;
-
-    private static bool s_mutator;
-    private static ulong s_lastTick;
-
     /// <summary>Sets the checkpoint up after the store booted; halts when it cannot.</summary>
     public static void Run(BootInfo* boot)
     {
@@ -45,26 +38,19 @@ public static unsafe class CheckpointBoot
             Checkpointer.Initialize(volume, Store.Header, Store.ChosenSlot, Machine.PhysicalToVirtual(physical), pages * PageAllocator.PageSize, interval),
             "checkpoint: cannot initialize");
         Checkpointer.RedoMigration();
-        if (boot->HasOption("bench=checkpoint"))
-        {
-            CheckpointBench.Run(volume);
-            return;
-        }
-
-        s_mutator = boot->HasOption("mutator") && Workload.Start(volume, Generation.Sequence);
-        s_lastTick = Machine.TimerTicks();
+        StartTestWorkload(boot, volume);
     }
 
-    /// <summary>The idle loop's work: pump the checkpoint; once per tick, a batch of mutator steps.</summary>
+    /// <summary>The idle loop's work: pump the checkpoint (and, in the test kernel, its workload).</summary>
     public static void Idle()
     {
         Checkpointer.Pump();
-        ulong now = Machine.TimerTicks();
-        if (s_mutator && now != s_lastTick)
-        {
-            s_lastTick = now;
-            Workload.RunSteps(StepsPerTick);
-            Checkpointer.Pump();
-        }
+        RunTestWorkload();
     }
+
+    /// <summary>Test kernel only (kernel/Testing): starts the workload the command line names.</summary>
+    static partial void StartTestWorkload(BootInfo* boot, VolumeHeader* volume);
+
+    /// <summary>Test kernel only (kernel/Testing): the workload's share of the idle loop.</summary>
+    static partial void RunTestWorkload();
 }

@@ -13,7 +13,7 @@ namespace CapOS.Kernel.Boot;
 /// checkpoint's restart list and schedules. The kernel runs only what the store holds: boot modules are
 /// ignored (docs/process.md). docs/boot.md "Boot path" and "Serial contract".
 /// </summary>
-public static unsafe class Startup
+public static unsafe partial class Startup
 {
     /// <summary>Timer ticks at which a "timer: tick=" line is printed.</summary>
     public const ulong TickReportInterval = 5;
@@ -57,22 +57,19 @@ public static unsafe class Startup
         Log.WriteDecimal(Machine.CycleCounterHz() / 1000000);
         Log.WriteLine();
         ReportTicks(3);
-
-        if (boot->HasOption("test=kernel-pagefault"))
-        {
-            SelfTest.TouchUnmappedKernelAddress();
-        }
-
-        if (boot->HasOption("test=disk"))
-        {
-            Io.DiskSelfTest.Run();
-        }
+        RunSelfTests(boot);
 
         Panic.Assert(AddressSpaces.InitializeFromPageAllocator(MappingTables, DependRecords, WritableRecords), "no memory for the page tables");
         Panic.Assert(ProcessTable.Initialize(ProcessTablePages), "no memory for the process table");
         ProcessTable.Restart(Checkpoint.Generation.Current); // boot is recovery: every process resumes (docs/process.md)
         Scheduler.Start(boot->HasOption("exit-when-idle"));
     }
+
+    /// <summary>
+    /// The self-tests the command line asks for: implemented only by the test kernel (kernel/Testing), so in the
+    /// production kernel the call is not compiled (STYLE.md "Tests": no test-only switches in production code).
+    /// </summary>
+    static partial void RunSelfTests(BootInfo* boot);
 
     /// <summary>Waits for <paramref name="count"/> report intervals of the timer, printing the tick count at each.</summary>
     public static void ReportTicks(int count)

@@ -1,4 +1,4 @@
-namespace CapOS.Kernel.Boot;
+namespace CapOS.Kernel.Testing;
 
 /// <summary>Simulated half: there is no MMU to fault, so the request is a stop with the panic code.</summary>
 public static partial class SelfTest

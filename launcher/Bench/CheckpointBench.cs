@@ -82,7 +82,7 @@ public static class CheckpointBench
     public static async Task<BootReading<IReadOnlyList<CheckpointSample>>> RunOnceAsync(RepositoryLayout layout,
         BenchImages images, string plugImage, bool deterministic, CancellationToken cancel)
     {
-        QemuOptions options = CapOSBoot.Kernel(layout, BenchLines.CheckpointCommandLine, Accelerator.Tcg,
+        QemuOptions options = CapOSBoot.TestKernel(layout, BenchLines.CheckpointCommandLine, Accelerator.Tcg,
             images.CopyOf(plugImage)) with { Deterministic = deterministic };
         QemuMachine machine = await QemuMachine.StartAsync(options, cancel: cancel).ConfigureAwait(false);
         await using (machine.ConfigureAwait(false))

@@ -65,7 +65,7 @@ public static class RawDiskBench
     public static async Task<BootReading<RawDiskRun>> RunOnceAsync(RepositoryLayout layout, BenchImages images,
         bool deterministic, CancellationToken cancel)
     {
-        QemuOptions options = CapOSBoot.Kernel(layout, BenchLines.RawDiskCommandLine, Accelerator.Tcg,
+        QemuOptions options = CapOSBoot.TestKernel(layout, BenchLines.RawDiskCommandLine, Accelerator.Tcg,
             images.RawDisk(layout.PristineImage(BenchImages.RawDiskVolumeName))) with { Deterministic = deterministic };
         return await BenchBoot.RunToExitAsync(options, BootLimit, Read, cancel).ConfigureAwait(false);
     }

@@ -111,7 +111,7 @@ public static class RecoveryBench
     public static async Task<BootReading<RecoveryRun>> RunOnceAsync(RepositoryLayout layout, BenchImages images,
         string plugImage, bool deterministic, CancellationToken cancel)
     {
-        QemuOptions options = CapOSBoot.Kernel(layout, BenchLines.RecoveryCommandLine, Accelerator.Tcg,
+        QemuOptions options = CapOSBoot.TestKernel(layout, BenchLines.RecoveryCommandLine, Accelerator.Tcg,
             images.CopyOf(plugImage)) with { Deterministic = deterministic };
         long floor;
         IReadOnlyList<MutatorPause> pauses;

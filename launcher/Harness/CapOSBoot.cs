@@ -18,6 +18,15 @@ public static class CapOSBoot
             DiskImage = diskImage,
         };
 
+    /// <summary>
+    /// The test kernel (<see cref="RepositoryLayout.TestKernelElf"/>) the same way: only for a command line with a
+    /// test mode (<c>mutator</c>, <c>bench=checkpoint</c>, <c>test=disk</c>, <c>test=kernel-pagefault</c>), which the
+    /// production kernel does not have.
+    /// </summary>
+    public static QemuOptions TestKernel(RepositoryLayout layout, string? commandLine, Accelerator accelerator,
+        string? diskImage = null) =>
+        Kernel(layout, commandLine, accelerator, diskImage) with { Kernel = layout.TestKernelElf };
+
     /// <summary>The GRUB boot CD (its command line and modules are in its grub.cfg), with an optional disk.</summary>
     public static QemuOptions Iso(RepositoryLayout layout, Accelerator accelerator, string? diskImage = null) =>
         new()

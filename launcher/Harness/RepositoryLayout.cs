@@ -25,11 +25,21 @@ public sealed class RepositoryLayout
     /// <summary>Build outputs (git-ignored).</summary>
     public string Artifacts => Path.Combine(Root, "artifacts");
 
-    /// <summary>The kernel ELF (with symbols: gdb reads it).</summary>
+    /// <summary>The production kernel ELF (with symbols: gdb reads it): every boot but those of a test mode.</summary>
     public string KernelElf => Path.Combine(Artifacts, "kernel", "kernel.elf");
 
     /// <summary>The kernel's symbol map.</summary>
     public string KernelMap => Path.Combine(Artifacts, "kernel", "kernel.map");
+
+    /// <summary>
+    /// The test kernel (kernel/Testing/CapOS.Kernel.Testing.csproj): the production kernel plus the test modes
+    /// <c>mutator</c>, <c>bench=checkpoint</c>, <c>test=disk</c> and <c>test=kernel-pagefault</c> (docs/boot.md "Options").
+    /// Booted only where one of them is used.
+    /// </summary>
+    public string TestKernelElf => Path.Combine(Artifacts, "kernel", "kernel-test.elf");
+
+    /// <summary>The test kernel's symbol map.</summary>
+    public string TestKernelMap => Path.Combine(Artifacts, "kernel", "kernel-test.map");
 
     /// <summary>The GRUB (Multiboot2) boot CD.</summary>
     public string Iso => Path.Combine(Artifacts, "capos.iso");
@@ -85,11 +95,11 @@ public sealed class RepositoryLayout
     /// <summary>Finds the root from the running program's own location (bin/ lies inside the repository).</summary>
     public static RepositoryLayout Locate() => Locate(AppContext.BaseDirectory);
 
-    /// <summary>Paths among the kernel artifacts that do not exist (empty when all are built).</summary>
+    /// <summary>Paths among the kernel artifacts (both kernels, which one build writes) that do not exist (empty when all are built).</summary>
     public IReadOnlyList<string> MissingKernelArtifacts()
     {
         var missing = new List<string>();
-        foreach (string path in (IEnumerable<string>)[KernelElf])
+        foreach (string path in (IEnumerable<string>)[KernelElf, TestKernelElf])
         {
             if (!File.Exists(path))
             {

@@ -43,7 +43,7 @@ public static class PlugVerb
             request.States, request.Workload);
         LauncherConsole.Info($"plug: {settings.Cycles} cycles, seed {settings.Seed}, mode {Name(settings.Mode)}, workload {settings.Workload.ToString().ToLowerInvariant()}, image {image}");
         QemuOptions Machine(BlockChain chain) =>
-            CapOSBoot.Kernel(layout, PlugLines.CommandLine(request.CheckpointIntervalMs, request.Workload), Accelerator.Tcg) with
+            PlugWorkloads.Boot(layout, PlugLines.CommandLine(request.CheckpointIntervalMs, request.Workload), request.Workload) with
             {
                 ExtraArguments = chain.Arguments,
                 Deterministic = request.Deterministic,

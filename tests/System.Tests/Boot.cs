@@ -24,11 +24,27 @@ internal static class Boot
     /// </summary>
     public static Task<QemuMachine> KernelAsync(string commandLine, string? diskImage)
     {
+        AssertKernelsBuilt();
+        return QemuMachine.StartAsync(CapOSBoot.Kernel(Layout, commandLine, Accelerator.Tcg, diskImage));
+    }
+
+    /// <summary>
+    /// As <see cref="KernelAsync"/>, with the test kernel: for a command line with a test mode (<c>mutator</c>,
+    /// <c>test=disk</c>, <c>test=kernel-pagefault</c>), which the production kernel does not have (docs/boot.md "Options").
+    /// </summary>
+    public static Task<QemuMachine> TestKernelAsync(string commandLine, string? diskImage)
+    {
+        AssertKernelsBuilt();
+        return QemuMachine.StartAsync(CapOSBoot.TestKernel(Layout, commandLine, Accelerator.Tcg, diskImage));
+    }
+
+    /// <summary>Both kernels exist: a missing one is a failure with a clear message, never a skip.</summary>
+    public static void AssertKernelsBuilt()
+    {
         var missing = Layout.MissingKernelArtifacts();
         Assert.True(missing.Count == 0,
             $"boot test needs {string.Join(", ", missing)}, which the solution build writes "
             + "(dotnet build CapOS.sln, or ./capos build); it is missing, so the kernel build failed or did not run");
-        return QemuMachine.StartAsync(CapOSBoot.Kernel(Layout, commandLine, Accelerator.Tcg, diskImage));
     }
 
     /// <summary>Boots the GRUB CD (Multiboot2) with <paramref name="diskImage"/> as its disk.</summary>

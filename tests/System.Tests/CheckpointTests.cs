@@ -23,7 +23,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
         using ScratchDisk disk = ScratchDisk.Of("mutator.img");
         long committed;
         var snapshots = new System.Collections.Generic.Dictionary<long, string>();
-        await using (QemuMachine first = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path))
+        await using (QemuMachine first = await Boot.TestKernelAsync(CheckpointContract.MutatorCommandLine, disk.Path))
         {
             do
             {
@@ -38,7 +38,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
             }
         }
 
-        await using QemuMachine second = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path);
+        await using QemuMachine second = await Boot.TestKernelAsync(CheckpointContract.MutatorCommandLine, disk.Path);
         Match recovered = await second.WaitForLineAsync(StoreContract.Recovered, Boot.Timeout);
         Match mutator = await second.WaitForLineAsync(CheckpointContract.MutatorRecovered, Boot.Timeout);
         await second.KillAsync();
@@ -59,7 +59,7 @@ public sealed class CheckpointTests(ITestOutputHelper output)
     {
         using ScratchDisk disk = ScratchDisk.Of("mutator.img");
         long capacity = CheckpointContract.LogPages(disk);
-        await using QemuMachine machine = await Boot.KernelAsync(CheckpointContract.MutatorCommandLine, disk.Path);
+        await using QemuMachine machine = await Boot.TestKernelAsync(CheckpointContract.MutatorCommandLine, disk.Path);
 
         long seq, pages = 0, smallest = long.MaxValue;
         do

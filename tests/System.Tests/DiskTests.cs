@@ -8,7 +8,7 @@ using Xunit;
 namespace CapOS.SystemTests;
 
 /// <summary>
-/// The virtio-blk driver on QEMU: the disk self-test (<c>test=disk</c>, kernel/Io/DiskSelfTest.cs) against a
+/// The virtio-blk driver on QEMU: the disk self-test (<c>test=disk</c>, kernel/Testing/DiskSelfTest.cs) against a
 /// temporary raw image holding the shipped volume and a seeded pattern after it; docs/io.md "The virtio-blk driver".
 /// </summary>
 public sealed class DiskTests : IDisposable
@@ -94,7 +94,7 @@ public sealed class DiskTests : IDisposable
     private static Task<QemuMachine> StartAsync(QemuOptions disk)
     {
         Assert.True(Layout.MissingKernelArtifacts().Count == 0, "boot test needs the kernel and user programs: build the solution");
-        QemuOptions options = CapOSBoot.Kernel(Layout, SelfTest, Accelerator.Tcg, disk.DiskImage) with
+        QemuOptions options = CapOSBoot.TestKernel(Layout, SelfTest, Accelerator.Tcg, disk.DiskImage) with
         {
             ExtraArguments = disk.ExtraArguments,
         };

@@ -12,7 +12,7 @@ public class KernelFaultTests
     public async Task KernelPageFaultReportsCr2AndExitsWithPanicValue()
     {
         using ScratchDisk disk = ScratchDisk.Of("hello.img");
-        await using QemuMachine machine = await Boot.KernelAsync(SerialContract.KernelPageFaultTest, disk.Path);
+        await using QemuMachine machine = await Boot.TestKernelAsync(SerialContract.KernelPageFaultTest, disk.Path);
 
         await machine.WaitForLineAsync(SerialContract.Banner, Boot.Timeout);
         var exception = await machine.WaitForLineAsync(SerialContract.KernelException, Boot.Timeout);

@@ -34,7 +34,7 @@ public class RepositoryLayoutTests
 
             RepositoryLayout layout = RepositoryLayout.Locate(Path.Combine(directory.FullName, "artifacts"));
 
-            Assert.Equal([Path.Combine("artifacts", "kernel", "kernel.elf")], layout.MissingKernelArtifacts());
+            Assert.Equal([Path.Combine("artifacts", "kernel", "kernel.elf"), Path.Combine("artifacts", "kernel", "kernel-test.elf")], layout.MissingKernelArtifacts());
         }
         finally
         {
@@ -51,6 +51,7 @@ public class RepositoryLayoutTests
         QemuOptions iso = CapOSBoot.Iso(layout, Accelerator.Kvm);
 
         Assert.Equal(layout.KernelElf, kernel.Kernel);
+        Assert.Equal(layout.TestKernelElf, CapOSBoot.TestKernel(layout, "mutator", Accelerator.Tcg).Kernel);
         Assert.Empty(kernel.Modules); // programs live in the disk image (docs/process.md)
         Assert.Equal("exit-when-idle", kernel.KernelCommandLine);
         Assert.Equal(layout.Iso, iso.CdromImage);

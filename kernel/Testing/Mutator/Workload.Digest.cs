@@ -3,7 +3,7 @@ using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 
-namespace CapOS.Kernel.Mutator;
+namespace CapOS.Kernel.Testing.Mutator;
 
 /// <summary>
 /// The digest of the mutator's whole structure (docs/mutator.md "Digest"; issue 9 contract K1, K2): computed

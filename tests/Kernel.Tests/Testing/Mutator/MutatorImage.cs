@@ -2,12 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using CapOS.Kernel.Checkpoint;
-using CapOS.Kernel.Mutator;
+using CapOS.Kernel.Testing.Mutator;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.Tests.Checkpoint;
 using Xunit;
 
-namespace CapOS.Kernel.Tests.Mutator;
+namespace CapOS.Kernel.Tests.Testing.Mutator;
 
 /// <summary>
 /// The system/plug.sys structure built with <see cref="VolumeBuilder"/> (docs/mutator.md "Definitions"), and

@@ -2,7 +2,7 @@ using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 
-namespace CapOS.Kernel.Mutator;
+namespace CapOS.Kernel.Testing.Mutator;
 
 /// <summary>
 /// The mutator's invariant, checked after every recovery over the recovered objects (docs/mutator.md

@@ -1,4 +1,4 @@
-namespace CapOS.Kernel.Boot;
+namespace CapOS.Kernel.Testing;
 
 /// <summary>
 /// Deliberate faults the boot tests ask for on the kernel command line

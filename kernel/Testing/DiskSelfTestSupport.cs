@@ -1,7 +1,8 @@
 using CapOS.Kernel.Diagnostics;
+using CapOS.Kernel.Io;
 using CapOS.Kernel.Memory;
 
-namespace CapOS.Kernel.Io;
+namespace CapOS.Kernel.Testing;
 
 /// <summary>The self-test's helpers and its pages (see DiskSelfTest.cs).</summary>
 public static unsafe partial class DiskSelfTest

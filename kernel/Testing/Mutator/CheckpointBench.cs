@@ -4,7 +4,7 @@ using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 
-namespace CapOS.Kernel.Mutator;
+namespace CapOS.Kernel.Testing.Mutator;
 
 /// <summary>
 /// The kernel side of <c>./capos bench checkpoint</c> (<c>bench=checkpoint</c>; docs/bench.md, issue #4

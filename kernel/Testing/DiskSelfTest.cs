@@ -1,8 +1,9 @@
 using CapOS.Kernel.Diagnostics;
+using CapOS.Kernel.Io;
 using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.Memory;
 
-namespace CapOS.Kernel.Io;
+namespace CapOS.Kernel.Testing;
 
 /// <summary>
 /// The disk self-test (command-line option <c>test=disk</c>): exercises the block-device seam

@@ -4,10 +4,11 @@ using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.Host;
 using CapOS.Kernel.Io;
 using CapOS.Kernel.Memory;
+using CapOS.Kernel.Testing;
 using CapOS.Kernel.Tests.Memory;
 using Xunit;
 
-namespace CapOS.Kernel.Tests.Io;
+namespace CapOS.Kernel.Tests.Testing;
 
 /// <summary>The disk self-test (test=disk) against the simulated disk.</summary>
 public sealed unsafe class DiskSelfTestTests

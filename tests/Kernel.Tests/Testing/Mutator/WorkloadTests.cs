@@ -1,13 +1,13 @@
 using System;
 using CapOS.Kernel.Checkpoint;
 using CapOS.Kernel.Host;
-using CapOS.Kernel.Mutator;
+using CapOS.Kernel.Testing.Mutator;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 using CapOS.Kernel.Tests.Checkpoint;
 using Xunit;
 
-namespace CapOS.Kernel.Tests.Mutator;
+namespace CapOS.Kernel.Tests.Testing.Mutator;
 
 /// <summary>
 /// The mutator's invariant (I1-I4) and its digest (K1, K2) survive a power cut after every single disk write

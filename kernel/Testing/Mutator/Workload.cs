@@ -4,7 +4,7 @@ using CapOS.Kernel.DiskFormat;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 
-namespace CapOS.Kernel.Mutator;
+namespace CapOS.Kernel.Testing.Mutator;
 
 /// <summary>
 /// The in-kernel mutator: a workload over the objects of system/plug.sys whose every step is one
