@@ -215,6 +215,12 @@ public sealed unsafe class DispatcherFuzzTests : IDisposable
             Stall.Wake(reason);
         }
 
+        Cache.CompleteReads(); // reads in flight complete and wake their queues
+        for (int i = 0; i < 4; i++)
+        {
+            Stall.Remove(_ipc.Entry(i)); // and nothing else stays queued (a sleeper, a read still held)
+        }
+
         for (int i = 0; i < 4; i++)
         {
             ProcessEntry* entry = _ipc.Entry(i);
