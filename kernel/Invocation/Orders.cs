@@ -44,7 +44,10 @@ public static class ProcessOrder
     /// <summary>Makes it Running and clears its fault (a keeper's "fix and go"); a Waiting process's resume keys are consumed.</summary>
     public const uint MakeRunning = 11;
 
-    /// <summary>Reply W0 = run state, W1 = fault code, W2 = fault info.</summary>
+    /// <summary>
+    /// Reply W0 = run state, W1 = fault code, W2 = fault info, W3 = the stall queue it is on (bits 0..7:
+    /// <c>StallReason</c>; kernel state, never stored) and the first Pid waiting to send to it (bits 8..).
+    /// </summary>
     public const uint GetState = 12;
 
     /// <summary>Bytes of the register file GetRegisters and SetRegisters move.</summary>

@@ -21,6 +21,27 @@ public static unsafe class WardenRole
     /// <summary>RunState.Running (kernel/Process/RunState.cs).</summary>
     private const ulong Running = 2;
 
+    /// <summary>StallReason.Receiver (kernel/Process/StallReason.cs): queued to send to a process that is not Available.</summary>
+    private const ulong ReceiverStall = 4;
+
+    /// <summary>
+    /// Answers the invocation a queued fuzzer waits to make, as if its receiver had been void: its program counter
+    /// moves past the syscall (2 bytes) with result Void in rax; the kick that follows (MakeRunning) takes it off the queue.
+    /// </summary>
+    private static void Unstick(byte register)
+    {
+        byte* file = stackalloc byte[ProcessOrder.RegisterBytes];
+        var process = new ProcessKeyRef(register);
+        if (process.GetRegisters(file) != InvocationResult.Ok)
+        {
+            return;
+        }
+
+        *(ulong*)(file + 0) = (ulong)InvocationResult.Void; // rax
+        *(ulong*)(file + 128) += 2;                          // rip: past the syscall
+        process.SetRegisters(file);
+    }
+
     public static void Run(uint fuzzers)
     {
         if (fuzzers > FuzzProtocol.MaxFuzzers)
@@ -54,7 +75,17 @@ public static unsafe class WardenRole
                     continue;
                 }
 
-                bool stuck = state.W0 != Running || state.W1 != 0; // not Running, or faulted (its keeper is slow)
+                // Queued on a process that does not become Available (the two fuzzers can call each other's start
+                // keys, made through their process keys, and wait on each other for ever: a deadlock of the programs,
+                // not of the kernel): stuck too. Kicking it answers its call for it (Unstick).
+                bool queued = (state.W3 & 0xFF) == ReceiverStall;
+                bool stuck = state.W0 != Running || state.W1 != 0 || queued; // not Running, faulted (its keeper is slow), or queued
+                if (queued && strikes[i] + 1 >= 2)
+                {
+                    Report(i, &state); // a diagnosis line; the judge reads only progress and done
+                    Unstick(register);
+                }
+
                 strikes[i] = stuck ? strikes[i] + 1 : 0;
                 if (strikes[i] >= 2)
                 {
@@ -72,6 +103,17 @@ public static unsafe class WardenRole
                 FuzzerRole.Halt();
             }
         }
+    }
+
+    /// <summary><c>fuzz: warden sees fuzzer=I state=S fault=F stall=R</c> (R: StallReason, then the first waiting sender).</summary>
+    private static void Report(uint fuzzer, InvocationResponse* state)
+    {
+        byte* line = stackalloc byte[96];
+        ulong at = Text.AppendDecimal(line, Text.Append(line, 0, "fuzz: warden sees fuzzer="), fuzzer);
+        at = Text.AppendDecimal(line, Text.Append(line, at, " state="), state->W0);
+        at = Text.AppendDecimal(line, Text.Append(line, at, " fault="), state->W1);
+        at = Text.AppendHex(line, Text.Append(line, at, " stall=0x"), state->W3);
+        Console.WriteLine(line, at);
     }
 
     private static InvocationResult Invoke(byte register, uint order, InvocationResponse* reply)

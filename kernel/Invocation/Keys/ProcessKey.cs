@@ -90,6 +90,7 @@ public static unsafe class ProcessKey
             case ProcessOrder.GetState:
                 invocation->Reply.W1 = process->FaultCode;
                 invocation->Reply.W2 = process->FaultInfo;
+                invocation->Reply.W3 = (ulong)process->Stalled | ((ulong)process->WaitHead << 8); // kernel state: what it waits on
                 return invocation->Answer((ulong)process->State);
             case ProcessOrder.GetRegisters:
             case ProcessOrder.SetRegisters:

@@ -113,6 +113,19 @@ public sealed unsafe class ProcessKeyTests : System.IDisposable
     }
 
     [Fact]
+    public void GetStateReportsTheQueueAProcessWaitsOnAndMakeRunningTakesItOff()
+    {
+        Stall.Add(_ipc.Entry(_target), StallReason.Checkpoint);
+        Assert.Equal(InvocationResult.Ok, Order(ProcessOrder.GetState, 0, out InvocationReply state));
+        Assert.Equal((ulong)StallReason.Checkpoint, state.W3 & 0xFF);
+        Assert.Equal(InvocationResult.Ok, Order(ProcessOrder.MakeRunning, 0, out _));
+        Assert.Equal(StallReason.None, _ipc.Entry(_target)->Stalled); // ProcessKey I3
+        Assert.True(_ipc.Entry(_target)->Runnable);
+        Order(ProcessOrder.GetState, 0, out state);
+        Assert.Equal(0UL, state.W3);
+    }
+
+    [Fact]
     public void AStartKeyMadeByTheProcessKeyReachesIt()
     {
         Assert.Equal(InvocationResult.Ok, Order(ProcessOrder.MakeAvailable, 0, out _));
