@@ -20,12 +20,6 @@ namespace CapOS.Kernel.Invocation;
 /// </remarks>
 public static unsafe class FastPath
 {
-    /// <summary>Counts of invocations the fast path took and declined (the bench prints them).</summary>
-    public static ulong Taken;
-
-    /// <summary>Invocations that looked eligible but went the general path.</summary>
-    public static ulong Declined;
-
     /// <summary>
     /// Tries the invocation of <paramref name="invoker"/> (registers saved in its context). True: done, and
     /// <see cref="Dispatcher.Next"/> is the receiver to run; false: nothing changed (I1).
@@ -51,7 +45,6 @@ public static unsafe class FastPath
 
         if (!key->IsPrepared && (Cache.PrepareKey(key, FaultMode.Asynchronous, out _) != CacheResult.Ok || !key->IsPrepared))
         {
-            Declined++;
             return false; // void (a consumed resume key) or not in memory: the general path answers
         }
 
@@ -63,7 +56,6 @@ public static unsafe class FastPath
         if (receiver == null || receiver == invoker || receiver->State != expected || receiver->FaultCode != FaultCode.None
             || receiver->Stalled != StallReason.None || receiver->ReservedFor != 0)
         {
-            Declined++;
             return false;
         }
 
@@ -77,7 +69,6 @@ public static unsafe class FastPath
         if (!keysOk || (type == InvocationType.Call && resumeRegister != 0 && !IsWritable(receiver->KeyRegistersFrame))
             || (type == InvocationType.Return && !IsWritable(root)))
         {
-            Declined++;
             return false;
         }
 
@@ -96,14 +87,7 @@ public static unsafe class FastPath
             Cache.BumpCallCount(root);
         }
 
-        InvocationReply message;
-        message.Result = (InvocationResult)arguments->Order;
-        message.W0 = arguments->W0;
-        message.W1 = arguments->W1;
-        message.W2 = arguments->W2;
-        message.W3 = arguments->W3;
-        message.StringLength = 0;
-        message.KeyInfo = type == InvocationType.Call ? key->KeyData : 0UL;
+        InvocationReply message = InvocationReply.Message(arguments, 0, type == InvocationType.Call ? key->KeyData : 0UL);
         UserMode.WriteReply(receiver, &message);
         ProcessTable.SetState(receiver, RunState.Running);
         if (type == InvocationType.Call)
@@ -117,7 +101,6 @@ public static unsafe class FastPath
         }
 
         Dispatcher.SetNext(receiver);
-        Taken++;
         return true;
     }
 

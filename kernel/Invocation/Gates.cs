@@ -131,28 +131,16 @@ public static unsafe class Gates
         if (outcome == DispatchOutcome.Reply && invocation->Reply.Result == InvocationResult.Ok)
         {
             // Commit point (I1): nothing below fails.
-            DeliverKeys(invocation, receiver, &spec);
             SpaceCopy.Copy(&source, sent->StringAddress, &destination, spec.ReceiveAddress, length);
-            InvocationReply message = default;
-            message.Result = (InvocationResult)sent->Order;
-            message.W0 = sent->W0;
-            message.W1 = sent->W1;
-            message.W2 = sent->W2;
-            message.W3 = sent->W3;
-            message.StringLength = length;
-            message.KeyInfo = resume ? 0UL : invocation->Key->KeyData;
-            UserMode.WriteReply(receiver, &message);
+            Key* keys = stackalloc Key[Invocation.MaxKeys];
+            KeysSent(invocation, keys);
+            InvocationReply message = InvocationReply.Message(sent, length, resume ? 0UL : invocation->Key->KeyData);
+            Receive(receiver, &spec, keys, &message, invocation->Invoker);
             if (resume)
             {
                 Cache.BumpCallCount(invocation->Target);
             }
 
-            if (receiver->ReservedFor == invocation->Invoker->Pid)
-            {
-                receiver->ReservedFor = 0;
-            }
-
-            ProcessTable.SetState(receiver, RunState.Running);
             outcome = Leave(invocation, receiver);
         }
 
@@ -217,11 +205,35 @@ public static unsafe class Gates
         return invocation->Answer(probe == SpaceCopy.ProbeResult.Unavailable ? InvocationResult.ObjectUnavailable : whenShort);
     }
 
-    /// <summary>The sent keys (a CALL's fourth is the resume key to the invoker) into the receiver's receive registers.</summary>
-    private static void DeliverKeys(Invocation* invocation, ProcessEntry* receiver, InvocationArguments* spec)
+    /// <summary>
+    /// The receiving side of every delivery (a message through a gate key, a fault to a keeper): the four keys into
+    /// the receiver's receive registers (void where the message has none), the message into its registers, and it
+    /// runs; a reservation the sender held is used up (I3).
+    /// </summary>
+    internal static void Receive(ProcessEntry* receiver, InvocationArguments* spec, Key* keys, InvocationReply* message, ProcessEntry* sender)
+    {
+        for (int i = 0; i < Invocation.MaxKeys; i++)
+        {
+            int register = spec->ReceiveKeys[i];
+            if (register != 0 && register < Node.SlotCount)
+            {
+                KeySlots.WriteRegister(receiver, register, &keys[i]);
+            }
+        }
+
+        UserMode.WriteReply(receiver, message);
+        if (receiver->ReservedFor == sender->Pid)
+        {
+            receiver->ReservedFor = 0;
+        }
+
+        ProcessTable.SetState(receiver, RunState.Running);
+    }
+
+    /// <summary>The keys a message carries, in disk form: the sent ones, except that a CALL's fourth is the resume key to the invoker.</summary>
+    private static void KeysSent(Invocation* invocation, Key* copies)
     {
         ProcessEntry* invoker = invocation->Invoker;
-        Key* copies = stackalloc Key[Invocation.MaxKeys];
         for (int i = 0; i < Invocation.MaxKeys; i++)
         {
             Key* sent = invocation->SentKey(i);
@@ -235,15 +247,6 @@ public static unsafe class Gates
         if (invocation->Arguments.Type == InvocationType.Call)
         {
             copies[3] = Key.Object(KeyType.Resume, invoker->Root, Cache.NodeBody(invoker->RootFrame)->CallCount, KeyRights.None, 0);
-        }
-
-        for (int i = 0; i < Invocation.MaxKeys; i++)
-        {
-            int register = spec->ReceiveKeys[i];
-            if (register != 0 && register < Node.SlotCount)
-            {
-                KeySlots.WriteRegister(receiver, register, &copies[i]);
-            }
         }
     }
 

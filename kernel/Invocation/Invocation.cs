@@ -92,7 +92,7 @@ public unsafe struct Invocation
 
     /// <summary>
     /// Dirties <paramref name="frame"/> before the commit point (dirtying is invisible). False when the cache
-    /// refused: <see cref="StallReason"/> says on which queue to wait; the handler returns <see cref="Stalled"/>.
+    /// refused: <see cref="StallReason"/> says on which queue to wait; the handler returns <see cref="DispatchOutcome.Stalled"/>.
     /// </summary>
     public bool TryDirty(ObjectHeader* frame)
     {
@@ -104,9 +104,6 @@ public unsafe struct Invocation
         StallReason = Cache.LastRefusal == DirtyRefusal.ImageInFlight ? StallReason.ImageWrite : StallReason.LogSpace;
         return false;
     }
-
-    /// <summary>The handler's answer after <see cref="TryDirty"/> refused, or a stall reason it set itself.</summary>
-    public readonly DispatchOutcome Stalled() => DispatchOutcome.Stalled;
 
     /// <summary>
     /// Runs <paramref name="order"/> with the invoked key's object pinned: an object key's handler that prepares a sent
@@ -134,6 +131,9 @@ public unsafe struct Invocation
 
         return disk;
     }
+
+    /// <summary>The handler's answer after <see cref="TryDirty"/> refused, or a stall reason it set itself.</summary>
+    public readonly DispatchOutcome Stalled() => DispatchOutcome.Stalled;
 
     /// <summary>Prepares <paramref name="key"/> in place; null when it is void or designates nothing now (rescinded).</summary>
     public static Key* Prepared(Key* key)

@@ -14,6 +14,20 @@ public struct InvocationReply
 
     /// <summary>For a message a process received: the key info (key data) of the start key invoked; 0 in a reply.</summary>
     public ulong KeyInfo;
+
+    /// <summary>The message a receiver gets from <paramref name="sent"/>: its order in the result register, its words, the string length delivered and the key info.</summary>
+    public static unsafe InvocationReply Message(InvocationArguments* sent, ulong stringLength, ulong keyInfo)
+    {
+        InvocationReply message;
+        message.Result = (InvocationResult)sent->Order;
+        message.W0 = sent->W0;
+        message.W1 = sent->W1;
+        message.W2 = sent->W2;
+        message.W3 = sent->W3;
+        message.StringLength = stringLength;
+        message.KeyInfo = keyInfo;
+        return message;
+    }
 }
 
 /// <summary>What the trap path does after a dispatch.</summary>

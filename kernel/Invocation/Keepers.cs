@@ -102,29 +102,18 @@ public static unsafe class Keepers
         }
 
         // Commit point: nothing below fails.
-        Key resumeKey = Key.Object(KeyType.Resume, process->Root, Cache.NodeBody(process->RootFrame)->CallCount, KeyRights.None, 0);
-        for (int i = 0; i < Invocation.MaxKeys; i++)
-        {
-            Key key = i == 0 ? *firstKey : i == 3 ? resumeKey : default;
-            if (spec.ReceiveKeys[i] != 0 && spec.ReceiveKeys[i] < Node.SlotCount)
-            {
-                KeySlots.WriteRegister(keeper, spec.ReceiveKeys[i], &key);
-            }
-        }
-
+        Key* keys = stackalloc Key[Invocation.MaxKeys];
+        keys[0] = *firstKey;
+        keys[1] = default;
+        keys[2] = default;
+        keys[3] = Key.Object(KeyType.Resume, process->Root, Cache.NodeBody(process->RootFrame)->CallCount, KeyRights.None, 0);
         InvocationReply message = default;
         message.Result = (InvocationResult)code;
         message.W0 = info;
         message.W1 = w1;
         message.W2 = UserMode.ProgramCounter(process);
         message.KeyInfo = keyInfo;
-        UserMode.WriteReply(keeper, &message);
-        if (keeper->ReservedFor == process->Pid)
-        {
-            keeper->ReservedFor = 0;
-        }
-
-        ProcessTable.SetState(keeper, RunState.Running);
+        Gates.Receive(keeper, &spec, keys, &message, process);
         process->FaultCode = code;
         process->FaultInfo = info;
         ProcessTable.SetState(process, RunState.Waiting); // I1

@@ -126,7 +126,7 @@ public sealed unsafe class DispatcherFuzzTests : IDisposable
     private string Step(int invoker, InvocationArguments* arguments, ulong seed, int index)
     {
         ProcessEntry* entry = _ipc.Entry(invoker);
-        Save((RegisterAnnex*)entry->Context, arguments);
+        IpcRig.SaveArguments(entry, arguments);
         entry->Flags |= ProcessFlags.ContextChanged;
         Dispatcher.ClearNext();
         string context = $"seed {seed} case {index}: process {invoker} {InvocationFuzz.Describe(arguments)}";
@@ -147,22 +147,6 @@ public sealed unsafe class DispatcherFuzzTests : IDisposable
         }
 
         return outcome.ToString();
-    }
-
-    private static void Save(RegisterAnnex* r, InvocationArguments* arguments)
-    {
-        r->Rdi = arguments->KeyRegister | ((ulong)arguments->Type << 8);
-        r->Rax = arguments->Order;
-        r->Rsi = arguments->W0;
-        r->Rdx = arguments->W1;
-        r->R10 = arguments->W2;
-        r->R8 = arguments->W3;
-        r->R9 = arguments->StringAddress;
-        r->R12 = arguments->StringLength;
-        r->R13 = *(uint*)arguments->SendKeys;
-        r->R14 = *(uint*)arguments->ReceiveKeys;
-        r->R15 = arguments->ReceiveAddress;
-        r->Rbx = arguments->ReceiveCapacity;
     }
 
     /// <summary>A fault of a runnable process, as the trap path reports it.</summary>

@@ -61,14 +61,7 @@ public sealed unsafe class FastPathTests
         if (fast)
         {
             ProcessEntry* entry = ipc.Entry(index);
-            var r = ipc.Registers(index);
-            r->Rdi = arguments.KeyRegister | ((ulong)arguments.Type << 8);
-            r->Rax = arguments.Order;
-            r->Rsi = arguments.W0;
-            r->Rdx = arguments.W1;
-            r->R10 = arguments.W2;
-            r->R8 = arguments.W3;
-            r->R14 = *(uint*)arguments.ReceiveKeys;
+            IpcRig.SaveArguments(entry, &arguments);
             Assert.True(FastPath.TryInvoke(entry, &arguments), "the fast path declined an eligible case");
         }
         else

@@ -101,19 +101,7 @@ internal sealed unsafe class IpcRig : System.IDisposable
     {
         ProcessEntry* entry = Entry(index);
         RegisterAnnex* r = (RegisterAnnex*)entry->Context;
-        r->Rdi = arguments.KeyRegister | ((ulong)arguments.Type << 8);
-        r->Rax = arguments.Order;
-        r->Rsi = arguments.W0;
-        r->Rdx = arguments.W1;
-        r->R10 = arguments.W2;
-        r->R8 = arguments.W3;
-        r->R9 = arguments.StringAddress;
-        r->R12 = arguments.StringLength;
-        r->R13 = *(uint*)arguments.SendKeys;
-        r->R14 = *(uint*)arguments.ReceiveKeys;
-        r->R15 = arguments.ReceiveAddress;
-        r->Rbx = arguments.ReceiveCapacity;
-        entry->Flags |= ProcessFlags.ContextChanged;
+        SaveArguments(entry, &arguments);
         InvocationReply result;
         DispatchOutcome outcome = Dispatcher.Dispatch(entry, &arguments, &result);
         for (int retry = 0; retry < 8 && outcome == DispatchOutcome.Stalled && entry->Stalled == StallReason.ObjectRead; retry++)
@@ -131,6 +119,28 @@ internal sealed unsafe class IpcRig : System.IDisposable
 
         reply = result;
         return outcome;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="arguments"/> in <paramref name="process"/>'s saved registers as the trap path leaves an
+    /// invocation there (the inverse of SyscallAbi.Read; the simulated context is a register annex).
+    /// </summary>
+    public static void SaveArguments(ProcessEntry* process, InvocationArguments* arguments)
+    {
+        RegisterAnnex* r = (RegisterAnnex*)process->Context;
+        r->Rdi = arguments->KeyRegister | ((ulong)arguments->Type << 8);
+        r->Rax = arguments->Order;
+        r->Rsi = arguments->W0;
+        r->Rdx = arguments->W1;
+        r->R10 = arguments->W2;
+        r->R8 = arguments->W3;
+        r->R9 = arguments->StringAddress;
+        r->R12 = arguments->StringLength;
+        r->R13 = *(uint*)arguments->SendKeys;
+        r->R14 = *(uint*)arguments->ReceiveKeys;
+        r->R15 = arguments->ReceiveAddress;
+        r->Rbx = arguments->ReceiveCapacity;
+        process->Flags |= ProcessFlags.ContextChanged;
     }
 
     /// <summary>Arguments: invoke <paramref name="register"/> with <paramref name="type"/> and <paramref name="order"/>.</summary>

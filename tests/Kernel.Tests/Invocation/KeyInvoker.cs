@@ -32,7 +32,7 @@ internal static unsafe class KeyInvoker
         }
 
         arguments.ReceiveKeys[0] = receive;
-        SaveArguments(invoker, &arguments);
+        IpcRig.SaveArguments(invoker, &arguments);
         return Dispatch(invoker, &arguments, out reply);
     }
 
@@ -75,23 +75,5 @@ internal static unsafe class KeyInvoker
         DispatchOutcome outcome = Dispatcher.Dispatch(invoker, arguments, &result);
         reply = result;
         return outcome;
-    }
-
-    private static void SaveArguments(ProcessEntry* process, InvocationArguments* arguments)
-    {
-        var registers = (Arch.X64.RegisterAnnex*)process->Context;
-        registers->Rdi = arguments->KeyRegister | ((ulong)arguments->Type << 8);
-        registers->Rax = arguments->Order;
-        registers->Rsi = arguments->W0;
-        registers->Rdx = arguments->W1;
-        registers->R10 = arguments->W2;
-        registers->R8 = arguments->W3;
-        registers->R9 = arguments->StringAddress;
-        registers->R12 = arguments->StringLength;
-        registers->R13 = *(uint*)arguments->SendKeys;
-        registers->R14 = *(uint*)arguments->ReceiveKeys;
-        registers->R15 = arguments->ReceiveAddress;
-        registers->Rbx = arguments->ReceiveCapacity;
-        process->Flags |= ProcessFlags.ContextChanged;
     }
 }
