@@ -1,0 +1,50 @@
+namespace CapOS.VirtualCopy;
+
+/// <summary>
+/// The virtual copy keeper's protocol, shared with its clients (STYLE.md: one protocol file per service;
+/// docs/services.md "Virtual copy keeper"). One keeper process (`vcsk`) serves every virtual copy and demand-zero
+/// segment. Its start key with key info <see cref="MakerFacet"/> is the maker; the key info <see cref="KeeperFacet"/>
+/// is the one it puts in slot 31 of each red segment it makes, where the kernel delivers the segment's faults
+/// (docs/invocation.md "Segment keepers").
+/// </summary>
+/// <remarks>
+/// A segment it makes is a red node of height <see cref="RedHeight"/> allocated from the client's bank:
+/// slot 0 = the space (height 7, the whole user half), slot <see cref="BankSlot"/> = the bank it buys from,
+/// slot 31 = the keeper. Slots 1..29 lie above the user half and are never walked. A write to a page reached
+/// through a read-only key (the template's, or the primordial zero space's) buys a page from that bank and
+/// copies it; nodes on the way are copied the same way (a node's clone through a weak key: every key in it
+/// read-only). Results are InvocationResult codes; a bank's NoMorePages / NoMoreNodes is passed on.
+/// </remarks>
+public static class VirtualCopyProtocol
+{
+    /// <summary>Maker facet, sent 0 = a bank key: reply key 0 = a segment key (red, height <see cref="RedHeight"/>) to a new demand-zero segment.</summary>
+    public const uint CreateDemandZero = 1;
+
+    /// <summary>Maker facet, sent 0 = a bank key, sent 1 = a segment key (height 1..7) to the template: reply key 0 = a new virtual copy of it.</summary>
+    public const uint CreateCopy = 2;
+
+    /// <summary>
+    /// Maker facet, sent 0 = a segment key this keeper made: its space as it is now becomes a read-only template
+    /// (reply key 0 = a weak, read-only, no-call segment key of height 7 to it, discreet by discrim), and the
+    /// segment goes on as a virtual copy of that template.
+    /// </summary>
+    public const uint Freeze = 3;
+
+    /// <summary>Maker facet, sent 0 = a segment key this keeper made: every node and page it bought goes back to its bank (reclaimed: old keys read void), and the red node too.</summary>
+    public const uint Destroy = 4;
+
+    /// <summary>Key info of the maker facet.</summary>
+    public const ushort MakerFacet = 0;
+
+    /// <summary>Key info of the keeper facet (slot 31 of every red node it makes): fault messages only; any other order answers NoAccess.</summary>
+    public const ushort KeeperFacet = 1;
+
+    /// <summary>Height of the red node of every segment it makes (its slot 0 spans the 2^47-byte user half).</summary>
+    public const int RedHeight = 8;
+
+    /// <summary>Slot of the red node that holds the bank the segment buys from.</summary>
+    public const int BankSlot = 30;
+
+    /// <summary>What the maker facet answers to KT.</summary>
+    public const ulong AllegedType = 0x1_0004;
+}
