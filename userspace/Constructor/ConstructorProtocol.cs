@@ -49,8 +49,11 @@ public static class ConstructorProtocol
     /// <summary>Key info of the metaconstructor facet.</summary>
     public const ushort MetaFacet = 0;
 
-    /// <summary>The last key register a constituent may fill; 30 and 31 carry the start-up keys.</summary>
-    public const int LastInitialRegister = 29;
+    /// <summary>The last key register a constituent may fill; 29..31 are the instance's own (below).</summary>
+    public const int LastInitialRegister = 28;
+
+    /// <summary>Key register of a new instance holding the bank it was built from (the requester's), for ever: it buys from it and can destroy itself with it.</summary>
+    public const int InstanceBankRegister = 29;
 
     /// <summary>Key register of a new instance holding its own start key at start-up.</summary>
     public const int OwnStartRegister = 30;
