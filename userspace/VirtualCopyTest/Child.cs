@@ -17,6 +17,7 @@ internal static unsafe class Child
     public const ulong WriteAgain = 2;
     public const ulong GrowUntilStopped = 3;
     public const ulong Grow = 4;
+    public const ulong ReadFar = 5;
 
     public const ulong Initial = 0x1234_5678_9ABC_DEF0;
     public const ulong FirstWrite = 0xAAAA_0000_0000_0001;
@@ -45,6 +46,7 @@ internal static unsafe class Child
                     CheckCopies => CheckCopiesAndZeros(marker),
                     WriteAgain => WriteAgainAfterFreeze(marker),
                     GrowUntilStopped => GrowUntilParked(marker),
+                    ReadFar => ReadFreshPages(),
                     _ => 99,
                 };
                 command = Report(failed, *marker);
@@ -151,6 +153,18 @@ internal static unsafe class Child
         }
 
         return 0;
+    }
+
+    /// <summary>Reads pages never touched: zero, and (the driver checks) nothing bought for them.</summary>
+    private static ulong ReadFreshPages()
+    {
+        ulong sum = 0;
+        for (ulong i = 0; i < 4; i++)
+        {
+            sum |= *(ulong*)(0x6000_0000_0000 + (i * 0x10_0000_0000) + (i * 4096));
+        }
+
+        return sum == 0 ? 0UL : 30UL;
     }
 
     private static ulong WriteAgainAfterFreeze(ulong* marker)

@@ -111,6 +111,12 @@ internal static unsafe class Driver
         Expect("child's copy-on-write and demand-zero checks", Answer(Child.CheckCopies, 1).W0, 0);
         Expect("the template is unchanged", Read(Template, marker), Child.Initial);
         Expect("the copy holds the write", Read(Segment, marker), Child.FirstWrite);
+        var bank = new BankKeyRef(ChildBank);
+        bank.GetLimits(out _, out _, out ulong pages, out ulong nodes);
+        Expect("child's reads of fresh pages", Answer(Child.ReadFar, 1).W0, 0);
+        bank.GetLimits(out _, out _, out ulong pagesAfter, out ulong nodesAfter);
+        Expect("reads bought no page", pagesAfter, pages);
+        Expect("reads bought no node", nodesAfter, nodes);
 
         Expect("freeze", s_maker.Freeze(Segment, Frozen), InvocationResult.Ok);
         new DiscrimKeyRef(Discrim).IsDiscreet(Frozen, out bool discreet);
