@@ -118,11 +118,13 @@ internal static unsafe class Driver
         Expect("reads bought no page", pagesAfter, pages);
         Expect("reads bought no node", nodesAfter, nodes);
 
+        Expect("child's write in a fresh leaf", Answer(Child.TouchNextLeaf, 1).W0, 0);
         Expect("freeze", s_maker.Freeze(Segment, Frozen), InvocationResult.Ok);
         new DiscrimKeyRef(Discrim).IsDiscreet(Frozen, out bool discreet);
         Expect("the frozen template is discreet", discreet ? 1UL : 0UL, 1);
         Expect("child's checks after the freeze", Answer(Child.WriteAgain, 1).W0, 0);
         Expect("the frozen template did not change", Read(Frozen, marker), Child.FirstWrite);
+        Expect("nor its page in the keeper's last leaf", Read(Frozen, Child.LeafPage), 71);
         Expect("the segment went on", Read(Segment, marker), Child.SecondWrite);
         Expect("the first template still did not change", Read(Template, marker), Child.Initial);
         s_maker.Statistics(out ulong served, out ulong calls, out ulong most, out ulong notServed);
