@@ -32,6 +32,9 @@ internal static unsafe class Driver
     private const byte DemandZero = 21;
     private const byte KeeperFacet = 22;
     private const byte Bought = 23;
+    private const byte NodeBank = 24;
+    private const byte LowTemplate = 27;
+    private const byte LowSegment = 28;
     private const byte GrowerTemplate = 25;
     private const byte GrowerSegment = 26;
     private const byte GrowerResume = 30;
@@ -81,6 +84,25 @@ internal static unsafe class Driver
         Expect("a bank with no nodes left", s_maker.CreateDemandZero(LimitedBank, Scratch), InvocationResult.NoMoreNodes);
         bank.DestroyWithObjects();
         Expect("a destroyed bank", s_maker.CreateDemandZero(LimitedBank, Scratch), InvocationResult.Void);
+        FreezeALowSpace();
+    }
+
+    /// <summary>Freeze of a copy of a height-2 space needs a node: refused while the bank has none, with nothing changed.</summary>
+    private static void FreezeALowSpace()
+    {
+        var bank = new BankKeyRef(NodeBank);
+        s_prime.CreateChild(NodeBank);
+        bank.SetLimits(BankProtocol.NoLimit, 1);
+        new NodeKeyRef(Bought).MakeSegmentKey(2, 0, LowTemplate);
+        Expect("copy of a height-2 space", s_maker.CreateCopy(NodeBank, LowTemplate, LowSegment), InvocationResult.Ok);
+        Expect("freeze with no node left", s_maker.Freeze(LowSegment, Frozen), InvocationResult.NoMoreNodes);
+        bank.GetLimits(out _, out _, out _, out ulong nodes);
+        Expect("the refused freeze bought nothing", nodes, 1);
+        bank.SetLimits(BankProtocol.NoLimit, BankProtocol.NoLimit);
+        Expect("freeze with a node to spare", s_maker.Freeze(LowSegment, Frozen), InvocationResult.Ok);
+        Expect("destroy it", s_maker.Destroy(LowSegment), InvocationResult.Ok);
+        bank.GetLimits(out _, out _, out _, out nodes);
+        Expect("the frozen template's node is not reclaimed", nodes, 1);
     }
 
     private static void DemandZeroSegment()
