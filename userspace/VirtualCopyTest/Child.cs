@@ -33,7 +33,7 @@ internal static unsafe class Child
 
     /// <summary>Where the grower's pages start, and how many it writes at most.</summary>
     private const ulong GrowBase = 0x3000_0000_0000;
-    private const ulong GrowLimit = 2048;
+    private const ulong GrowLimit = 4096;
 
     /// <summary>In the program's data page: its initial value is in the template.</summary>
     private static ulong s_marker = Initial;
