@@ -164,18 +164,19 @@ internal static unsafe class Driver
         Expect("copy from a limited bank", s_maker.CreateCopy(LimitedBank, Frozen2, Segment2), InvocationResult.Ok);
         child.SwapRootSlot(2, Segment2, 0);
         Send(Child.GrowUntilStopped);
-        ulong faultCode = 0;
-        for (int i = 0; i < 400 && faultCode == 0; i++)
+        // The fault code is set while a fault waits for the keeper too: wait until the keeper has counted (and so answered) the one it could not serve.
+        ulong notServed = 0;
+        for (int i = 0; i < 400 && notServed < 2; i++)
         {
             new SleepKeyRef(Sleep).Sleep(25, out _);
-            child.GetState(out _, out faultCode, out _);
+            s_maker.Statistics(out _, out _, out _, out notServed);
         }
 
+        Expect("the keeper counted the fault it could not serve (and the forged one)", notServed, 2);
+        child.GetState(out _, out ulong faultCode, out _);
         Expect("a child whose bank ran out is parked on its write", faultCode, 2);
         bank.GetLimits(out _, out _, out ulong pages, out ulong nodes);
         Expect("its bank is at its limit", pages, 12);
-        s_maker.Statistics(out _, out _, out _, out ulong notServed);
-        Expect("the keeper counted the fault it could not serve (and the forged one)", notServed, 2);
         Expect("the marker page", PageAt(Segment2, marker, Page), InvocationResult.Ok);
         Expect("the copy's marker", Read(Segment2, marker), Child.ThirdWrite);
 
