@@ -81,6 +81,7 @@ internal sealed partial class DescriptionParser
             case "tree": ParseTree(line); break;
             case "program": ParseProgram(line); break;
             case "process": ParseProcess(line); break;
+            case "template": ParseTemplate(line); break;
             case "key": ParseKeyRegister(line, directive); break;
             case "brand": ParseProcessSlot(line, directive, ProcessRoot.Brand); break;
             case "keeper": ParseProcessSlot(line, directive, ProcessRoot.Keeper); break;
@@ -357,6 +358,16 @@ internal sealed partial class DescriptionParser
     {
         foreach (KeySpec? key in node.Slots)
         {
+            if (key?.TemplateEntry is string entry)
+            {
+                if (!_description.Templates.TryGetValue(entry, out TemplateSpec? template))
+                {
+                    throw new DescriptionException(key.TargetPosition, $"template '{entry}' is not declared");
+                }
+
+                template.Pack(key);
+            }
+
             if (key?.Target is not string target)
             {
                 continue;
@@ -364,6 +375,11 @@ internal sealed partial class DescriptionParser
 
             if (!_description.ByName.TryGetValue(target, out ObjectSpec? spec))
             {
+                if (key.Template is string template)
+                {
+                    throw new DescriptionException(key.TargetPosition, $"template '{template}' is not declared");
+                }
+
                 throw new DescriptionException(key.TargetPosition, $"'{target}' is not declared");
             }
 
