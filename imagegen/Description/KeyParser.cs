@@ -7,7 +7,8 @@ namespace CapOS.ImageGen.Description;
 /// object keys <c>node|segment|process|wrapper|start|resume|page &lt;name&gt; [ro] [weak] [nocall] [opaque]
 /// [alloc N] [height H] [keyinfo K] [call N]</c>; <c>number [w0 [w1 [w2]]]</c>; <c>range &lt;first-oid&gt; &lt;count&gt;</c>, <c>range free-pages|free-nodes</c> (the undeclared rest of that object range);
 /// <c>sched|device &lt;n&gt;</c>; <c>prime-range</c>, <c>physical-range</c>; kernel keys by name with optional <c>data N</c>; <c>void</c>;
-/// <c>template &lt;name&gt;</c> and <c>template-entry &lt;name&gt;</c> (<see cref="TemplateSpec"/>).
+/// <c>template &lt;name&gt;</c> and <c>template-entry &lt;name&gt;</c> (<see cref="TemplateSpec"/>);
+/// <c>zero-space &lt;name&gt; height H</c> (<see cref="ZeroSpace"/>).
 /// </summary>
 internal static class KeyParser
 {
@@ -17,6 +18,14 @@ internal static class KeyParser
         if (word.Text is "template" or "template-entry")
         {
             return TemplateKey(word, line);
+        }
+
+        if (word.Text == "zero-space")
+        {
+            Token name = line.Word("a zero space's name");
+            line.Expect("height");
+            int height = (int)line.Number("a zero-space height", ZeroSpace.MaxHeight);
+            return ZeroSpace.Key(name.Text, height, word.Position, name.Position);
         }
 
         if (!KeyNames.TryParse(word.Text, out KeyType type))

@@ -51,4 +51,7 @@ internal sealed class KeySpec
 
     /// <summary>Keys written <c>template NAME</c>: NAME (the target is its top node, TemplateSpec.Key); null otherwise.</summary>
     public string? Template { get; set; }
+
+    /// <summary>Keys written <c>zero-space NAME height H</c>: NAME (the target is one of its objects, <see cref="Description.ZeroSpace"/>); null otherwise.</summary>
+    public string? ZeroSpace { get; set; }
 }
