@@ -62,4 +62,23 @@ public sealed class ConstructorTests(ITestOutputHelper output)
         Assert.True(resumedAt >= 200, $"the instance counted from {resumedAt} after recovery, not from its checkpointed count\n{log}");
         output.WriteLine($"ticked to {before} before the kill; {resumedAt} after recovery");
     }
+
+    /// <summary>
+    /// system/procbench.sys: ProcBench requests 64 instances of ProcExit, each from a fresh child bank; every instance
+    /// runs (its line), destroys itself with its bank, and leaves nothing in the prime bank (ProcBench checks the counts);
+    /// the row follows the lmbench line contract.
+    /// </summary>
+    [Fact]
+    public async Task ProcessCreationPrintsItsRow()
+    {
+        using ScratchDisk disk = ScratchDisk.Of("procbench.img");
+        await using QemuMachine machine = await Boot.KernelAsync("", disk.Path);
+        Match row = await machine.WaitForLineAsync(@"^user\[\d+\]: (lmbench: row=proc-create n=(?<n>\d+) min-ticks=(?<min>\d+) median-ticks=(?<median>\d+)|procbench: FAIL .*)$", Boot.Timeout * 6);
+        Assert.True(row.Groups["n"].Success, Boot.Failure(machine));
+        await machine.WaitForLineAsync(@"^user\[\d+\]: lmbench: done$", Boot.Timeout);
+        await machine.KillAsync();
+        Assert.Equal(64, machine.Serial.Lines.Count(l => l.EndsWith("procbench: instance ran", System.StringComparison.Ordinal)));
+        Assert.DoesNotContain(machine.Serial.Lines, l => l.Contains("FAIL", System.StringComparison.Ordinal));
+        output.WriteLine($"process creation: min {row.Groups["min"].Value}, median {row.Groups["median"].Value} TSC ticks (TCG)");
+    }
 }
