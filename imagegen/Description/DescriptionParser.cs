@@ -79,8 +79,10 @@ internal sealed partial class DescriptionParser
             case "slot": ParseSlot(line, directive); break;
             case "page": ParsePage(line); break;
             case "tree": ParseTree(line); break;
+            case "zero-space": ParseZeroSpace(line); break;
             case "program": ParseProgram(line); break;
             case "process": ParseProcess(line); break;
+            case "template": ParseTemplate(line); break;
             case "key": ParseKeyRegister(line, directive); break;
             case "brand": ParseProcessSlot(line, directive, ProcessRoot.Brand); break;
             case "keeper": ParseProcessSlot(line, directive, ProcessRoot.Keeper); break;
@@ -288,6 +290,19 @@ internal sealed partial class DescriptionParser
         _currentProcess = null;
     }
 
+    private void ParseZeroSpace(TokenCursor line)
+    {
+        Token name = NewName(line, "a zero space's name"); // its objects' names hold '/', which no declared name does
+        if (!_description.ZeroSpaces.TryAdd(name.Text, name.Position))
+        {
+            throw new DescriptionException(name.Position, $"zero space '{name.Text}' is already declared at line {_description.ZeroSpaces[name.Text].Line}");
+        }
+
+        ZeroSpace.Declare(name, _description);
+        _currentNode = null;
+        _currentProcess = null;
+    }
+
     private Token NewName(TokenCursor line, string what)
     {
         Token name = line.Word(what);
@@ -357,6 +372,16 @@ internal sealed partial class DescriptionParser
     {
         foreach (KeySpec? key in node.Slots)
         {
+            if (key?.TemplateEntry is string entry)
+            {
+                if (!_description.Templates.TryGetValue(entry, out TemplateSpec? template))
+                {
+                    throw new DescriptionException(key.TargetPosition, $"template '{entry}' is not declared");
+                }
+
+                template.Pack(key);
+            }
+
             if (key?.Target is not string target)
             {
                 continue;
@@ -364,6 +389,16 @@ internal sealed partial class DescriptionParser
 
             if (!_description.ByName.TryGetValue(target, out ObjectSpec? spec))
             {
+                if (key.Template is string template)
+                {
+                    throw new DescriptionException(key.TargetPosition, $"template '{template}' is not declared");
+                }
+
+                if (key.ZeroSpace is string zero)
+                {
+                    throw new DescriptionException(key.TargetPosition, $"zero space '{zero}' is not declared");
+                }
+
                 throw new DescriptionException(key.TargetPosition, $"'{target}' is not declared");
             }
 

@@ -31,4 +31,11 @@ public static class NodeOrder
 
     /// <summary>Reply W0 = 1 when sent key 0 is a node or segment key to this node, else 0 (EROS Compare).</summary>
     public const uint Compare = 7;
+
+    /// <summary>
+    /// This node's 32 slots become copies of the slots of the node named by sent key 0 (a node or segment key), each
+    /// fetched as <see cref="CopySlot"/> would fetch it through that key (weakened through a weak key). The virtual
+    /// copy keeper's copy of a shared node in one invocation (EROS VCSK copied slot by slot).
+    /// </summary>
+    public const uint Clone = 8;
 }

@@ -30,6 +30,9 @@ public readonly unsafe struct NodeKeyRef(byte register)
     /// <summary>Slot <paramref name="slot"/> gets a number key of <paramref name="low"/> (words 0, 1) and <paramref name="high"/> (word 2).</summary>
     public InvocationResult WriteNumber(int slot, ulong low, uint high) => KeyCall.Call(Register, NodeOrder.WriteNumber, (ulong)slot, low, high, 0, 0, out _);
 
+    /// <summary>Every slot gets a copy of the same slot of the node or segment key in <paramref name="from"/>, fetched through it (weakened through a weak key).</summary>
+    public InvocationResult Clone(byte from) => KeyCall.Call(Register, NodeOrder.Clone, 0, 0, 0, from, 0, out _);
+
     /// <summary>Whether the key in <paramref name="key"/> is a node or segment key to this node.</summary>
     public InvocationResult Compare(byte key, out bool same)
     {

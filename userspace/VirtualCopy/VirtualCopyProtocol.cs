@@ -33,6 +33,12 @@ public static class VirtualCopyProtocol
     /// <summary>Maker facet, sent 0 = a segment key this keeper made: every node and page it bought goes back to its bank (reclaimed: old keys read void), and the red node too.</summary>
     public const uint Destroy = 4;
 
+    /// <summary>
+    /// Maker facet (added): reply W0 = faults served, W1 = the invocations the keeper made serving them (the answer
+    /// included), W2 = the most in one fault, W3 = faults not served (the process was left parked).
+    /// </summary>
+    public const uint Statistics = 5;
+
     /// <summary>Key info of the maker facet.</summary>
     public const ushort MakerFacet = 0;
 

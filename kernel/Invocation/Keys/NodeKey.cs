@@ -11,7 +11,7 @@ namespace CapOS.Kernel.Invocation.Keys;
 /// </summary>
 /// <remarks>
 /// I1 Rights: a read-only key writes no slot; an opaque key fetches no slot; a weak key fetches only weakened
-///    keys (<see cref="Weakened"/>). Making a key never adds a right: the new key has the invoked key's
+///    keys (<see cref="Weakened"/>); Clone fetches through its sent key by the same rules (NodeCloneTests). Making a key never adds a right: the new key has the invoked key's
 ///    restrictions and more. NodeKeyTests, SegmentKeyTests.
 /// I2 Root slots 3 and 4 of a loaded process are never written (ProcessTable I7): writing one, or clearing a
 ///    loaded root, answers RequestError. Slots 8 and 9 are taken into the loaded process by KeySlots.Write, except
@@ -74,6 +74,8 @@ public static unsafe class NodeKey
                 return Make(invocation, KeyType.Segment, (ushort)arguments->W0, arguments->W1);
             case NodeOrder.Clear:
                 return Clear(invocation, rights);
+            case NodeOrder.Clone:
+                return Clone(invocation, rights);
             case NodeOrder.Compare:
                 Key* sent = invocation->SentKey(0);
                 bool same = sent != null && (sent->Type == KeyType.Node || sent->Type == KeyType.Segment)
@@ -153,6 +155,56 @@ public static unsafe class NodeKey
             {
                 KeySlots.Write(invocation->Target, slot, null);
             }
+        }
+
+        return invocation->Answer(InvocationResult.Ok);
+    }
+
+    /// <summary>
+    /// Every slot gets a copy of the same slot of the node sent key 0 names, fetched through that key (I1: through a
+    /// weak key weakened, through an opaque key nothing). Refused as <see cref="Clear"/> is; the source is read into
+    /// a buffer first, so a node cloned from itself reads consistently.
+    /// </summary>
+    private static DispatchOutcome Clone(Invocation* invocation, KeyRights rights)
+    {
+        Key* sent = invocation->SentKey(0);
+        if (sent == null || (sent->Type != KeyType.Node && sent->Type != KeyType.Segment))
+        {
+            return invocation->Answer(InvocationResult.RequestError);
+        }
+
+        KeyRights sentRights = sent->Rights;
+        if ((rights & KeyRights.ReadOnly) != 0 || (sentRights & KeyRights.Opaque) != 0)
+        {
+            return invocation->Answer(InvocationResult.NoAccess);
+        }
+
+        if (ProcessTable.IsLoadedRoot(invocation->Target))
+        {
+            return invocation->Answer(InvocationResult.RequestError); // I2, as Clear
+        }
+
+        ObjectHeader* sourceFrame = Invocation.ObjectOf(sent);
+        Cache.Pin(sourceFrame); // dirtying may copy a frozen target aside, which must not evict the source
+        bool dirty = invocation->TryDirty(invocation->Target);
+        Cache.Unpin(sourceFrame);
+        if (!dirty)
+        {
+            return invocation->Stalled();
+        }
+
+        // Commit point: nothing below fails.
+        Key* copies = stackalloc Key[Node.SlotCount];
+        Node* source = Cache.NodeBody(sourceFrame);
+        for (int slot = 0; slot < Node.SlotCount; slot++)
+        {
+            Key key = Invocation.DiskForm(Node.Slot(source, slot));
+            copies[slot] = (sentRights & KeyRights.Weak) != 0 ? Weakened(key) : key;
+        }
+
+        for (int slot = 0; slot < Node.SlotCount; slot++)
+        {
+            KeySlots.Write(invocation->Target, slot, &copies[slot]);
         }
 
         return invocation->Answer(InvocationResult.Ok);

@@ -1,0 +1,174 @@
+using CapOS.Kernel.Invocation;
+using static CapOS.VirtualCopy.KeeperKeys;
+
+namespace CapOS.VirtualCopy;
+
+/// <summary>
+/// Serving one fault (docs/services.md "Virtual copy keeper", "Theory of operation"): walk from the red node's slot 0
+/// towards the offset, one level per iteration, making each slot on the way what the access needs. The tree keeps
+/// V1 (every key below the red node is either writable, to an object bought from the segment's bank, or shared:
+/// read-only and weak, to a template's or the zero space's objects), so a shared key is what must be copied and a
+/// writable one is the segment's own.
+/// </summary>
+/// <remarks>
+/// Per level, with the slot's key K and the child height ch (0: a page):
+/// - K invalid there (void, a number, any other key, a red segment, a segment of height above ch): the slot gets
+///   the zero space of height ch; a read needs nothing more;
+/// - K a lower-height subtree (a segment of height below ch, or a page where ch &gt; 0): a node bought, cloned from the
+///   zero space of height ch, K in its slot 0 (it covers the low end of that slot's span), written in the slot;
+/// - K shared and exact: a read of the zero space needs nothing; otherwise a node is bought and cloned from K (K is
+///   weak, so every key in the copy is shared), or, for a write to a page, a page bought and cloned (not when K is
+///   the zero page: a bought page is zero);
+/// - K writable and exact: descend (at a page: nothing to do, another fault got there first).
+/// Every step is a kernel invocation or a bank call on this keeper's own registers and nodes; a checkpoint may come
+/// between any two, and a keeper restarted from it carries on from there (the faulting process waits, its resume key
+/// in register 31).
+/// </remarks>
+internal static class FaultWalk
+{
+    /// <summary>Bytes the red node's slot 0 spans: the user half.</summary>
+    public const ulong UserSpan = 1UL << 47;
+
+    private static bool s_haveBank;
+
+    /// <summary>
+    /// Makes the address at <paramref name="offset"/> of the red segment in <see cref="KeeperKeys.Received"/> readable
+    /// (and writable when <paramref name="write"/>). Ok, or why not: RequestError (beyond the space, a bank slot that
+    /// holds no bank key, a template the keeper cannot copy), or the bank's NoMorePages / NoMoreNodes / Void.
+    /// </summary>
+    public static InvocationResult Serve(bool write, ulong offset)
+    {
+        KeyShape red = Translate(Received);
+        if (offset >= UserSpan || red.Type != TypeSegment || red.KeyData != (VirtualCopyProtocol.RedHeight | KeeperFlag) || red.Rights != 0)
+        {
+            return InvocationResult.RequestError; // beyond the space, or a message on the keeper facet that is no fault of a red segment
+        }
+
+        s_haveBank = false;
+        byte node = Received;
+        for (int height = VirtualCopyProtocol.RedHeight; height > 0;)
+        {
+            int child = height - 1;
+            int slot = (int)((offset >> SpanBits(child)) & 31);
+            byte key = Level(child);
+            CopySlot(node, slot, key);
+            KeyShape shape = Translate(key);
+            if (!Fits(shape, child))
+            {
+                if (!write)
+                {
+                    SetSlot(node, slot, Zero(child)); // the part nothing covers reads zero
+                    return InvocationResult.Ok;
+                }
+
+                key = Zero(child); // a write copies the zero space straight away
+                shape = ZeroShape(child);
+            }
+
+            if (IsLower(shape, child))
+            {
+                InvocationResult grown = Expand(node, slot, key, child);
+                if (grown != InvocationResult.Ok)
+                {
+                    return grown;
+                }
+            }
+            else if (shape.Shared)
+            {
+                bool zero = shape.Oid == Program.ZeroOid(child);
+                if (!write && (zero || child == 0))
+                {
+                    return InvocationResult.Ok; // reads of shared pages and the zero space need nothing
+                }
+
+                InvocationResult copied = Copy(node, slot, key, child, zero);
+                if (copied != InvocationResult.Ok || child == 0)
+                {
+                    return copied;
+                }
+            }
+            else if (child == 0)
+            {
+                return InvocationResult.Ok; // the page is the segment's own already
+            }
+
+            node = Level(child);
+            height = child;
+        }
+
+        return InvocationResult.Ok;
+    }
+
+    /// <summary>Whether <paramref name="shape"/> is something the walk can use in a slot whose span is of height <paramref name="child"/>.</summary>
+    private static bool Fits(KeyShape shape, int child) =>
+        shape.Type == TypePage || (shape.Type == TypeSegment && (shape.KeyData & KeeperFlag) == 0 && shape.Height >= 1 && shape.Height <= child);
+
+    /// <summary>A key that covers only the low end of the slot's span.</summary>
+    private static bool IsLower(KeyShape shape, int child) => child > 0 && (shape.Type == TypePage || shape.Height < child);
+
+    private static KeyShape ZeroShape(int child) =>
+        new(child == 0 ? TypePage | (ReadOnly << 8) : TypeSegment | ((ReadOnly | Weak | NoCall) << 8) | ((ulong)child << 16), Program.ZeroOid(child), 0);
+
+    /// <summary>A node of height <paramref name="child"/> from the bank, zero everywhere but slot 0, which gets <paramref name="key"/>; it goes in the slot and in <see cref="KeeperKeys.Level"/>(child).</summary>
+    private static InvocationResult Expand(byte node, int slot, byte key, int child)
+    {
+        InvocationResult bought = BuyFromSegmentBank(page: false);
+        if (bought != InvocationResult.Ok)
+        {
+            return bought;
+        }
+
+        CloneNode(Bought, Zero(child));
+        SetSlot(Bought, 0, key);
+        MakeSegmentKey(Bought, child, 0, Level(child));
+        SetSlot(node, slot, Level(child));
+        return InvocationResult.Ok;
+    }
+
+    /// <summary>The shared <paramref name="key"/> in the slot becomes a writable key to a copy bought from the bank.</summary>
+    private static InvocationResult Copy(byte node, int slot, byte key, int child, bool zero)
+    {
+        InvocationResult bought = BuyFromSegmentBank(page: child == 0);
+        if (bought != InvocationResult.Ok)
+        {
+            return bought;
+        }
+
+        if (child == 0)
+        {
+            if (!zero && ClonePage(Bought, key) != InvocationResult.Ok)
+            {
+                return InvocationResult.RequestError;
+            }
+
+            SetSlot(node, slot, Bought);
+            return InvocationResult.Ok;
+        }
+
+        if (CloneNode(Bought, key) != InvocationResult.Ok)
+        {
+            return InvocationResult.RequestError; // an opaque key in a template: its slots may not be read
+        }
+
+        MakeSegmentKey(Bought, child, 0, Level(child));
+        SetSlot(node, slot, Level(child));
+        return InvocationResult.Ok;
+    }
+
+    /// <summary>Buys from the bank in the red node's slot 30, fetched (and recognised as a bank key) at the first purchase of a fault.</summary>
+    private static InvocationResult BuyFromSegmentBank(bool page)
+    {
+        if (!s_haveBank)
+        {
+            CopySlot(Received, VirtualCopyProtocol.BankSlot, Bank);
+            if (!IsBankKey(Bank))
+            {
+                return InvocationResult.RequestError;
+            }
+
+            s_haveBank = true;
+        }
+
+        return Buy(Bank, page);
+    }
+}
