@@ -42,13 +42,13 @@ public static class PlugWorkloads
     public static string Description(PlugWorkload workload) => $"system/{System.IO.Path.GetFileNameWithoutExtension(ImageName(workload))}.sys";
 
     /// <summary>
-    /// How many entries at the head of the image's restart list are servers: the space bank and the pipe of
-    /// services.sys, declared first (imagegen keeps declaration order; ServicesWorkloadJudgeTests reads
+    /// How many entries at the head of the image's restart list are servers: the space bank, the pipe, the process
+    /// creator, the constructor and the virtual copy keeper of services.sys, declared first (imagegen keeps declaration order; ServicesWorkloadJudgeTests reads
     /// services.sys to hold it there). They are no workload roots: they print no steps, and a server waiting for a
     /// message (Available) is not on a later checkpoint's restart list, so no boot need resume it; it runs when
     /// called.
     /// </summary>
-    public static int Servers(PlugWorkload workload) => workload == PlugWorkload.Services ? 2 : 0;
+    public static int Servers(PlugWorkload workload) => workload == PlugWorkload.Services ? 5 : 0;
 
     /// <summary>The ring-3 judge's expectation for a workload's campaign, or null for the in-kernel mutator.</summary>
     public static UserExpectation? Expectation(PlugWorkload workload, IReadOnlyList<ulong> roots, ContentsRecord<WorkloadSteps> steps,

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CapOS.Constructor;
 using CapOS.Kernel.Invocation;
 using CapOS.Pipe;
 using CapOS.Runtime;
@@ -10,7 +11,7 @@ namespace CapOS.ServicesWorkload;
 /// The plug campaign's services workload (docs/plug.md "The services workload"; system/services.sys). One program,
 /// three roles, chosen by what the key in register <see cref="ServiceKey"/> answers to KT: a bank key makes a
 /// <see cref="BankWorker"/>, the pipe's writer facet a <see cref="PipeWriter"/>, its reader facet a
-/// <see cref="PipeReader"/>. Each runs numbered steps for ever and prints <c>workload: step=S digest=D</c> after
+/// <see cref="PipeReader"/>, the metaconstructor a <see cref="CtorWorker"/>. Each runs numbered steps for ever and prints <c>workload: step=S digest=D</c> after
 /// each (the user workload's line: the judge's U1-U5 hold it to resuming at the step its checkpoint held), D a
 /// function of (identity, S) only; a broken check prints <c>services: FAIL &lt;what&gt; ...</c> and exits.
 /// The identity is the 4 GiB slot below the stack top (services.sys gives each process its own `stack-top`).
@@ -37,9 +38,13 @@ internal static unsafe class Program
         {
             PipeReader.Run(Identity());
         }
+        else if (result == InvocationResult.Ok && reply.W0 == ConstructorProtocol.MetaAllegedType)
+        {
+            CtorWorker.Run(Identity());
+        }
         else
         {
-            Fail("key 4 is no bank and no pipe facet: KT result=", (ulong)result, reply.W0);
+            Fail("key 4 is no bank, no pipe facet and no metaconstructor: KT result=", (ulong)result, reply.W0);
         }
     }
 

@@ -31,7 +31,7 @@ public class ServicesWorkloadJudgeTests
     {
         var steps = new ContentsRecord<WorkloadSteps>();
         steps.Snapshot(7, WorkloadSteps.Of(new Dictionary<ulong, long> { [Worker] = 40, [Writer] = 90, [Reader] = 88 }));
-        return PlugWorkloads.Expectation(PlugWorkload.Services, [Bank, Pipe, Worker, Writer, Reader], steps, new DigestBook())!;
+        return PlugWorkloads.Expectation(PlugWorkload.Services, [Bank, Pipe, 0x2000, 0x2001, 0x2002, Worker, Writer, Reader], steps, new DigestBook())!;
     }
 
     private static string Step(int pid, ulong root, long step) => $"user[{pid}]: workload: step={step} digest={root ^ (ulong)step * 0x9E3779B9:x16}";
@@ -135,14 +135,14 @@ public class ServicesWorkloadJudgeTests
     {
         Assert.Equal("services.img", PlugWorkloads.ImageName(PlugWorkload.Services));
         Assert.Equal("system/services.sys", PlugWorkloads.Description(PlugWorkload.Services));
-        Assert.Equal(2, PlugWorkloads.Servers(PlugWorkload.Services));
+        Assert.Equal(5, PlugWorkloads.Servers(PlugWorkload.Services));
         Assert.Equal(0, PlugWorkloads.Servers(PlugWorkload.User));
         Assert.Null(PlugWorkloads.Expectation(PlugWorkload.Kernel, [], new ContentsRecord<WorkloadSteps>(), new DigestBook()));
         string description = File.ReadAllText(Path.Combine(RepositoryLayout.Locate().Root, "system", "services.sys"));
         List<string> programs = [.. Regex.Matches(description, @"^process \S+ program (?<program>\S+)", RegexOptions.Multiline)
             .Select(m => m.Groups["program"].Value)];
-        Assert.Equal(["space-bank", "pipe"], programs.Take(PlugWorkloads.Servers(PlugWorkload.Services)));
-        Assert.DoesNotContain("space-bank", programs.Skip(2));
-        Assert.DoesNotContain("pipe", programs.Skip(2));
+        string[] servers = ["space-bank", "pipe", "process-creator", "constructor", "vcsk"];
+        Assert.Equal(servers, programs.Take(PlugWorkloads.Servers(PlugWorkload.Services)));
+        Assert.All(programs.Skip(servers.Length), p => Assert.DoesNotContain(p, servers));
     }
 }
