@@ -83,6 +83,26 @@ public sealed unsafe class CheckpointKeyTests
     }
 
     [Fact]
+    public void WakingAStalledInvokerNeverBringsTheIntervalCheckpointForward()
+    {
+        using var rig = Processes.Boot();
+        ProcessEntry* invoker = Processes.Entry(0);
+        Checkpointer.SetInterval(1000);
+        Assert.True(CheckpointerTestRig.WritePage(Processes.FreePage(1), 7));
+        Checkpointer.TakeCheckpoint();
+        Assert.Equal(DispatchOutcome.Stalled, Dispatch(invoker, CheckpointOrder.CheckpointNow, out _));
+
+        Checkpointer.Drain(); // idle long before the interval is due: woken
+        Assert.True(invoker->Runnable);
+        Assert.True(CheckpointerTestRig.WritePage(Processes.FreePage(1), 8));
+        rig.Machine.AdvanceTicks(rig.Machine.TimerHz / 2); // past a quarter interval, half of it
+        Checkpointer.Pump();
+
+        Assert.False(Checkpointer.Busy); // the interval checkpoint is still a second after the last one
+        Checkpointer.SetInterval(0);
+    }
+
+    [Fact]
     public void BadOrderIsRefusedAndTakesNoCheckpoint()
     {
         using var rig = Processes.Boot();
