@@ -66,6 +66,8 @@ public static class FuzzSystem
             "key 16 = start space-bank keyinfo 0   # the prime bank: replaced by a child at start",
             "key 17 = start pipe keyinfo 1   # the pipe's writer facet",
             "key 18 = start pipe keyinfo 2   # the pipe's reader facet",
+            "key 19 = start constructor keyinfo 0   # the metaconstructor",
+            "key 20 = start vcsk keyinfo 0   # the virtual copy keeper's maker",
         ];
     }
 
@@ -75,20 +77,25 @@ public static class FuzzSystem
         var text = new StringBuilder();
         text.AppendLine("# The fuzz system (docs/fuzz.md \"The system\"), written by launcher/Fuzz/FuzzSystem.cs: `./capos fuzz` writes");
         text.AppendLine(Invariant($"# one per run; this one is seed {options.Seed}, {options.Fuzzers} fuzzers, {options.Invocations} invocations each (the boot test's)."));
-        text.AppendLine("# Restart order: echo, keeper, fuzz0.., warden, space-bank, pipe. Nothing holds a key to the bystanders: the");
+        text.AppendLine("# Restart order: echo, keeper, fuzz0.., warden, space-bank, pipe, process-creator, constructor, vcsk. Nothing");
+        text.AppendLine("# holds a key to the bystanders: the");
         text.AppendLine("# authority check must find them unchanged.");
         text.AppendLine();
         text.AppendLine("volume fuzz");
         text.AppendLine("log pages 2048");
         text.AppendLine("checkpoint interval-ms 200 threshold 65");
-        text.AppendLine("node-range slack 70     # the bank's free nodes");
-        text.AppendLine("page-range slack 200    # the bank's free pages");
+        text.AppendLine("node-range slack 200    # the bank's free nodes");
+        text.AppendLine("page-range slack 300    # the bank's free pages");
         text.AppendLine("log-objects all");
         text.AppendLine("root bystander");
         text.AppendLine();
         text.AppendLine("program fuzzer elf \"user/fuzzer.elf\"");
         text.AppendLine("program space-bank elf \"user/space-bank.elf\"");
         text.AppendLine("program pipe elf \"user/pipe.elf\"");
+        text.AppendLine("program process-creator elf \"user/process-creator.elf\"");
+        text.AppendLine("program constructor elf \"user/constructor.elf\"");
+        text.AppendLine("program vcsk elf \"user/vcsk.elf\"");
+        text.AppendLine("zero-space zero         # the keeper's primordial zero space");
         text.AppendLine();
         text.AppendLine("node bystander");
         text.AppendLine("  slot 0 = node bystander-child");
@@ -110,13 +117,15 @@ public static class FuzzSystem
             text.AppendLine();
         }
 
-        string[] warden = new string[options.Fuzzers + 3];
+        string[] warden = new string[options.Fuzzers + 5];
         warden[0] = "key 6 = start space-bank keyinfo 0   # the health check: the prime bank";
         warden[1] = "key 7 = start pipe keyinfo 1";
         warden[2] = "key 8 = start pipe keyinfo 2";
+        warden[3] = "key 10 = start constructor keyinfo 0";
+        warden[4] = "key 11 = start vcsk keyinfo 0";
         for (int i = 0; i < options.Fuzzers; i++)
         {
-            warden[i + 3] = Invariant($"key {16 + i} = process fuzz{i}");
+            warden[i + 5] = Invariant($"key {16 + i} = process fuzz{i}");
         }
 
         Process(text, "warden", 2, 0, options.Fuzzers, warden);
@@ -133,6 +142,8 @@ public static class FuzzSystem
         text.AppendLine();
         text.AppendLine("process pipe program pipe stack-pages 4 priority 8");
         text.AppendLine("  key 1 = console");
+        text.AppendLine();
+        text.Append(ConstructorServers);
         return text.ToString();
     }
 
@@ -154,6 +165,47 @@ public static class FuzzSystem
 
         text.AppendLine();
     }
+
+    /// <summary>The process creator, the constructor and the virtual copy keeper, as system/ctor.sys runs them.</summary>
+    private const string ConstructorServers = """
+        node constructor-brand
+        tree constructor-directory fanout 8 depth 2 pages-per-leaf 0
+
+        process process-creator program process-creator stack-pages 4 priority 8
+          key 1 = console
+          key 2 = process process-creator
+          key 4 = start space-bank keyinfo 0     # Verify
+          key 5 = process-tool
+          key 6 = discrim
+
+        process constructor program constructor stack-pages 4 priority 8
+          key 1 = console
+          key 2 = process constructor
+          key 3 = start process-creator
+          key 4 = start vcsk keyinfo 0           # the keeper's maker facet
+          key 5 = process-tool
+          key 6 = node constructor-brand
+          key 7 = discrim
+          key 8 = keybits
+          key 9 = start space-bank keyinfo 0     # Verify
+          key 11 = node constructor-directory
+          brand = node constructor-brand
+
+        process vcsk program vcsk stack-pages 4 priority 8
+          key 1 = console
+          key 2 = process vcsk
+          key 4 = keybits
+          key 6 = zero-space zero height 0
+          key 7 = zero-space zero height 1
+          key 8 = zero-space zero height 2
+          key 9 = zero-space zero height 3
+          key 10 = zero-space zero height 4
+          key 11 = zero-space zero height 5
+          key 12 = zero-space zero height 6
+          key 13 = zero-space zero height 7
+          key 15 = start space-bank keyinfo 65535
+
+        """;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

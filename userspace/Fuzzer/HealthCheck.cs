@@ -1,7 +1,9 @@
+using CapOS.Constructor;
 using CapOS.Kernel.Invocation;
 using CapOS.Pipe;
 using CapOS.Runtime;
 using CapOS.SpaceBank;
+using CapOS.VirtualCopy;
 
 namespace CapOS.Fuzzer;
 
@@ -10,7 +12,8 @@ namespace CapOS.Fuzzer;
 /// (docs/fuzz.md "Services"): H1 the prime bank still allocates a page, it reads zero, and reclaiming it makes its key
 /// read void; H2 the bank server's audit (A1-A5) passes over every bank the fuzzers made, limited and destroyed;
 /// H3 the pipe has no caller parked (every fuzzer has halted: a parked one would be a caller that went away) and still
-/// carries bytes: what is buffered is drained, then 200 bytes written come back whole and in order. It prints
+/// carries bytes: what is buffered is drained, then 200 bytes written come back whole and in order; H4 the
+/// metaconstructor still builds a constructor from the prime bank and the keeper's maker still answers. It prints
 /// <c>fuzz: health ok banks=B pages=P nodes=N drained=D</c> or <c>fuzz: health FAIL &lt;what&gt; (&lt;a&gt;, &lt;b&gt;)</c>.
 /// </summary>
 public static unsafe class HealthCheck
@@ -47,7 +50,7 @@ public static unsafe class HealthCheck
             return;
         }
 
-        if (!Pipe(out ulong drained))
+        if (!Pipe(out ulong drained) || !Constructors())
         {
             return;
         }
@@ -57,6 +60,27 @@ public static unsafe class HealthCheck
         at = Text.AppendDecimal(line, Text.Append(line, at, " pages="), objects >> 32);
         at = Text.AppendDecimal(line, Text.Append(line, at, " nodes="), objects & 0xFFFF_FFFF);
         Console.WriteLine(line, Text.AppendDecimal(line, Text.Append(line, at, " drained="), drained));
+    }
+
+    /// <summary>H4: the metaconstructor makes a constructor from the prime bank (its builder answers KT as a
+    /// constructor) and the keeper's maker answers KT as the keeper.</summary>
+    private static bool Constructors()
+    {
+        InvocationResponse reply;
+        InvocationResult result = new ConstructorKeyRef(FuzzProtocol.WardenMetaconstructor).NewConstructor(FuzzProtocol.WardenBank, FuzzProtocol.WardenScratch);
+        InvocationResult kt = Gate.Call(FuzzProtocol.WardenScratch, KeyOrder.AllegedKeyType, 0, &reply);
+        if (result != InvocationResult.Ok || kt != InvocationResult.Ok || reply.W0 != ConstructorProtocol.AllegedType)
+        {
+            return Fail("the metaconstructor does not build: result, type", (ulong)result, reply.W0);
+        }
+
+        kt = Gate.Call(FuzzProtocol.WardenKeeperMaker, KeyOrder.AllegedKeyType, 0, &reply);
+        if (kt != InvocationResult.Ok || reply.W0 != VirtualCopyProtocol.AllegedType)
+        {
+            return Fail("the keeper's maker does not answer: result, type", (ulong)kt, reply.W0);
+        }
+
+        return true;
     }
 
     /// <summary>H3.</summary>
