@@ -28,13 +28,14 @@ internal static class AddressSpaceBuilder
 
     /// <summary>
     /// Declares the tree's nodes in <paramref name="declare"/> and returns the segment key of its top,
-    /// for a process root's address-space slot.
+    /// for a process root's address-space slot. The top's height is the least that spans the pages, or
+    /// <paramref name="minHeight"/> when that is greater (a template's top is always height 7).
     /// </summary>
     public static KeySpec Build(string process, SortedDictionary<ulong, MappedPage> pages, SourcePosition position,
-        SystemDescription declare)
+        SystemDescription declare, int minHeight = 1)
     {
         ulong last = pages.Keys.Last();
-        int height = 1;
+        int height = minHeight;
         while (last >= Span(height))
         {
             height++;

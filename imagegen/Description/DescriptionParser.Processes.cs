@@ -92,6 +92,43 @@ internal sealed partial class DescriptionParser
         _currentProcess = process;
     }
 
+    private void ParseTemplate(TokenCursor line)
+    {
+        Token name = line.Word("a template name");
+        if (!IsName(name.Text))
+        {
+            throw new DescriptionException(name.Position, $"'{name.Text}' is not a name (letters, digits, '_', '-', '.'; starts with a letter or '_')");
+        }
+
+        if (_description.Templates.TryGetValue(name.Text, out TemplateSpec? earlier))
+        {
+            throw new DescriptionException(name.Position, $"template '{name.Text}' is already declared at line {earlier.Position.Line}");
+        }
+
+        line.Expect("program");
+        Token programName = line.Word("a program name");
+        if (!_description.Programs.TryGetValue(programName.Text, out ProgramSpec? program))
+        {
+            throw new DescriptionException(programName.Position, $"program '{programName.Text}' is not declared (declare a program before the templates of it)");
+        }
+
+        var template = new TemplateSpec(name.Text, name.Position, program);
+        while (!line.AtEnd)
+        {
+            Token option = line.Word("'stack-top'");
+            switch (option.Text)
+            {
+                case "stack-top": template.StackTop = line.Number("a stack top address", ulong.MaxValue); break;
+                default: throw new DescriptionException(option.Position, $"unknown template option '{option.Text}'");
+            }
+        }
+
+        template.Build(_description);
+        _description.Templates.Add(name.Text, template);
+        _currentNode = null;
+        _currentProcess = null;
+    }
+
     private ProcessSpec CurrentProcess(Token directive) =>
         _currentProcess ?? throw new DescriptionException(directive.Position, $"'{directive.Text}' outside a process (write 'process <name> program <program>' first)");
 

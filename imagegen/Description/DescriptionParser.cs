@@ -82,6 +82,7 @@ internal sealed partial class DescriptionParser
             case "zero-space": ParseZeroSpace(line); break;
             case "program": ParseProgram(line); break;
             case "process": ParseProcess(line); break;
+            case "template": ParseTemplate(line); break;
             case "key": ParseKeyRegister(line, directive); break;
             case "brand": ParseProcessSlot(line, directive, ProcessRoot.Brand); break;
             case "keeper": ParseProcessSlot(line, directive, ProcessRoot.Keeper); break;
@@ -371,6 +372,16 @@ internal sealed partial class DescriptionParser
     {
         foreach (KeySpec? key in node.Slots)
         {
+            if (key?.TemplateEntry is string entry)
+            {
+                if (!_description.Templates.TryGetValue(entry, out TemplateSpec? template))
+                {
+                    throw new DescriptionException(key.TargetPosition, $"template '{entry}' is not declared");
+                }
+
+                template.Pack(key);
+            }
+
             if (key?.Target is not string target)
             {
                 continue;
@@ -378,6 +389,11 @@ internal sealed partial class DescriptionParser
 
             if (!_description.ByName.TryGetValue(target, out ObjectSpec? spec))
             {
+                if (key.Template is string template)
+                {
+                    throw new DescriptionException(key.TargetPosition, $"template '{template}' is not declared");
+                }
+
                 if (key.ZeroSpace is string zero)
                 {
                     throw new DescriptionException(key.TargetPosition, $"zero space '{zero}' is not declared");

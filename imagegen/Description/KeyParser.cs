@@ -7,6 +7,7 @@ namespace CapOS.ImageGen.Description;
 /// object keys <c>node|segment|process|wrapper|start|resume|page &lt;name&gt; [ro] [weak] [nocall] [opaque]
 /// [alloc N] [height H] [keyinfo K] [call N]</c>; <c>number [w0 [w1 [w2]]]</c>; <c>range &lt;first-oid&gt; &lt;count&gt;</c>, <c>range free-pages|free-nodes</c> (the undeclared rest of that object range);
 /// <c>sched|device &lt;n&gt;</c>; <c>prime-range</c>, <c>physical-range</c>; kernel keys by name with optional <c>data N</c>; <c>void</c>;
+/// <c>template &lt;name&gt;</c> and <c>template-entry &lt;name&gt;</c> (<see cref="TemplateSpec"/>);
 /// <c>zero-space &lt;name&gt; height H</c> (<see cref="ZeroSpace"/>).
 /// </summary>
 internal static class KeyParser
@@ -14,6 +15,11 @@ internal static class KeyParser
     public static KeySpec? Parse(TokenCursor line)
     {
         Token word = line.Word("a key");
+        if (word.Text is "template" or "template-entry")
+        {
+            return TemplateKey(word, line);
+        }
+
         if (word.Text == "zero-space")
         {
             Token name = line.Word("a zero space's name");
@@ -50,6 +56,25 @@ internal static class KeyParser
         }
 
         return key;
+    }
+
+    /// <summary><c>template NAME</c>: the template key (TemplateSpec T2); <c>template-entry NAME</c>: its entry number key.</summary>
+    private static KeySpec TemplateKey(Token word, TokenCursor line)
+    {
+        Token name = line.Word("a template's name");
+        if (word.Text == "template")
+        {
+            return new KeySpec(KeyType.Segment, word.Position)
+            {
+                Target = $"{name.Text}/seg@0x0:h{TemplateSpec.Height}",
+                TargetPosition = name.Position,
+                Rights = TemplateSpec.Rights,
+                KeyData = TemplateSpec.Height,
+                Template = name.Text,
+            };
+        }
+
+        return new KeySpec(KeyType.Number, word.Position) { TemplateEntry = name.Text, TargetPosition = name.Position };
     }
 
     private static void ParseObjectKey(KeySpec key, TokenCursor line)

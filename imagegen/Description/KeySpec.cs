@@ -46,6 +46,12 @@ internal sealed class KeySpec
     /// </summary>
     public ObType FreeOf { get; set; }
 
+    /// <summary>Keys written <c>template-entry NAME</c>: NAME, whose entry and stack top fill the payload once parsed (TemplateSpec.Pack); null otherwise.</summary>
+    public string? TemplateEntry { get; set; }
+
+    /// <summary>Keys written <c>template NAME</c>: NAME (the target is its top node, TemplateSpec.Key); null otherwise.</summary>
+    public string? Template { get; set; }
+
     /// <summary>Keys written <c>zero-space NAME height H</c>: NAME (the target is one of its objects, <see cref="Description.ZeroSpace"/>); null otherwise.</summary>
     public string? ZeroSpace { get; set; }
 }

@@ -67,7 +67,7 @@ internal static unsafe class ProcessBuilder
         }
     }
 
-    private static PageSpec DeclarePage(SystemDescription description, string name, SourcePosition position, byte[]? content)
+    public static PageSpec DeclarePage(SystemDescription description, string name, SourcePosition position, byte[]? content)
     {
         var page = new PageSpec(name, position, description.Objects.Count)
         {

@@ -47,6 +47,9 @@ internal sealed class SystemDescription
     /// <summary>Programs by name (not objects: a program declares its read-only pages).</summary>
     public Dictionary<string, ProgramSpec> Programs { get; } = new(System.StringComparer.Ordinal);
 
+    /// <summary>Program templates by name (not objects: each declares its pages and segment nodes).</summary>
+    public Dictionary<string, TemplateSpec> Templates { get; } = new(System.StringComparer.Ordinal);
+
     /// <summary>Zero spaces by name (<see cref="ZeroSpace"/>: not objects themselves, each declares eight).</summary>
     public Dictionary<string, SourcePosition> ZeroSpaces { get; } = new(System.StringComparer.Ordinal);
 

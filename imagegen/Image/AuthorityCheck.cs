@@ -11,13 +11,15 @@ namespace CapOS.ImageGen.Image;
 /// is what its keys reach): every object whose state differs between a pristine image and the same volume after
 /// a run (both as recovery sees them) must be reachable from the given roots in the pristine image's key graph.
 /// Reachability follows every object and gate key (node, segment, process, wrapper, start, resume: the node they
-/// name; page: the page) whose count is current, through every slot of every node reached. A range key would
-/// reach its whole range: there is none in a fuzz image, and the check refuses one (it could not be bounded).
+/// name; page: the page) whose count is current, through every slot of every node reached. A range key reaches
+/// its whole range (a space bank's: the free OIDs it allocates from); a prime or physical range key, or a range
+/// of more than 2^20 OIDs, is refused (its reach could not be bounded usefully).
 /// </summary>
 /// <remarks>
-/// The closure over the pristine graph bounds what the roots can ever reach while no new authority is created
-/// (no space bank or constructor yet): keys only move along keys, so anything outside it that changed was
-/// changed by authority the roots never had.
+/// The closure over the pristine graph bounds what the roots can ever reach: keys only move along keys, and the
+/// only new objects (a space bank's) come from a range key in the closure, so anything outside it that changed
+/// was changed by authority the roots never had. A start key is followed into its process (an upper bound: the
+/// server acts for its callers).
 /// </remarks>
 internal static unsafe class AuthorityCheck
 {
@@ -60,6 +62,12 @@ internal static unsafe class AuthorityCheck
             for (int s = 0; s < DiskNode.SlotCount && node is not null; s++)
             {
                 DiskKey* key = DiskNode.Slot(node, s);
+                if (key->Type == KeyType.Range && key->AllocCount <= MaxRange)
+                {
+                    Reach(key->Oid.Value, key->AllocCount, seen, queue);
+                    continue;
+                }
+
                 if (key->Type is KeyType.Range or KeyType.PrimeRange or KeyType.PhysicalRange)
                 {
                     return Refuse($"node oid=0x{oid.Value:x} slot {s} holds a {key->Type} key: its reach cannot be bounded");
@@ -125,6 +133,23 @@ internal static unsafe class AuthorityCheck
         }
 
         return result.Outside.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The largest range key followed OID by OID (a space bank's free ranges are far smaller).</summary>
+    private const uint MaxRange = 1 << 20;
+
+    /// <summary>A range key reaches every object of its range [first, first + count) (docs/invocation.md "Range key":
+    /// it makes keys to them and rescinds them): as a node or a page, whichever the OID is.</summary>
+    private static void Reach(ulong first, uint count, HashSet<(ObType, ulong)> seen, Queue<(ObType Type, Oid Oid)> queue)
+    {
+        for (ulong oid = first; oid < first + count; oid++)
+        {
+            seen.Add((ObType.Page, oid));
+            if (seen.Add((ObType.Node, oid)))
+            {
+                queue.Enqueue((ObType.Node, new Oid(oid)));
+            }
+        }
     }
 
     private static Result Refuse(string why) => new(0, 0, 0, 0, [], why);

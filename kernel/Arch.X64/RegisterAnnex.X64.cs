@@ -11,6 +11,9 @@ namespace CapOS.Kernel.Arch.X64;
 /// I1 <see cref="Fxsave"/> is 16-byte aligned (FXSAVE/FXRSTOR fault otherwise): offset 512 in a page.
 /// I2 A fresh annex (<see cref="Initialize"/>) has RFLAGS = IF and the FPU/SSE control words at their
 ///    power-on values (FCW 0x037F, MXCSR 0x1F80), so FXRSTOR of it is legal.
+/// I3 A zero FXSAVE area (FCW 0 and MXCSR 0: an annex page bought from a bank and never written, as the process
+///    creator's) loads as the power-on control words, not as "every FPU and SSE exception unmasked"
+///    (RegisterAnnexTests.AZeroAnnexLoadsThePowerOnFpuState).
 /// Offsets pinned by RegisterAnnexTests.
 /// </remarks>
 [StructLayout(LayoutKind.Explicit, Size = Size)]
@@ -88,6 +91,17 @@ public unsafe struct RegisterAnnex
         annex->Rip = annex->Rip < UserHalfLimit ? annex->Rip : 0;             // iretq to a non-canonical RIP faults in ring 0
         annex->FsBase = annex->FsBase < UserHalfLimit ? annex->FsBase : 0;    // so does loading a non-canonical base
         annex->GsBase = annex->GsBase < UserHalfLimit ? annex->GsBase : 0;
-        *(uint*)(annex->Fxsave + 24) &= MxcsrMask;
+        SanitizeFpu(annex->Fxsave);
+    }
+
+    /// <summary>MXCSR's reserved bits cleared; a zero FCW and MXCSR (a never-written annex) become the power-on words (I3).</summary>
+    public static void SanitizeFpu(byte* fxsave)
+    {
+        *(uint*)(fxsave + 24) &= MxcsrMask;
+        if (*(ushort*)fxsave == 0 && *(uint*)(fxsave + 24) == 0)
+        {
+            *(ushort*)fxsave = 0x037F;
+            *(uint*)(fxsave + 24) = 0x1F80;
+        }
     }
 }

@@ -60,7 +60,7 @@ public static unsafe partial class UserMode
         ((ulong*)(process->Context + SegmentBaseOffset))[0] = registers->FsBase < RegisterAnnex.UserHalfLimit ? registers->FsBase : 0;
         ((ulong*)(process->Context + SegmentBaseOffset))[1] = registers->GsBase < RegisterAnnex.UserHalfLimit ? registers->GsBase : 0;
         NativeMemory.Copy(registers->Fxsave, process->Context + FxsaveOffset, RegisterAnnex.FxsaveSize);
-        *(uint*)(process->Context + FxsaveOffset + 24) &= RegisterAnnex.MxcsrMask; // a stored annex is data: never a #GP in FXRSTOR
+        RegisterAnnex.SanitizeFpu(process->Context + FxsaveOffset); // a stored annex is data: never a #GP in FXRSTOR, never a zero MXCSR (I3)
     }
 
     public static partial void SaveRegisters(ProcessEntry* process, byte* annex)

@@ -14,4 +14,12 @@ public static class ProcessToolOrder
 
     /// <summary>Reply W0 = 1 when the brand matches (then W1 = the start key's key info), else W0 = 0, W1 = 0.</summary>
     public const uint IdentifyStartKey = 2;
+
+    /// <summary>
+    /// Sent 0 = a node key with no restricting rights (not read-only, weak, no-call or opaque): reply key 0 = a process
+    /// key to that node as a process root (EROS: the process tool turns node keys into process keys; only the process
+    /// creator holds it). RequestError for anything else. The node need not be a well-formed root yet: orders that
+    /// load the process answer RequestError until it is.
+    /// </summary>
+    public const uint MakeProcessKeyFromNode = 3;
 }

@@ -8,9 +8,10 @@ namespace CapOS.Launcher.Fuzz;
 /// <summary>
 /// Judges a fuzz run from its serial lines (docs/fuzz.md "What pass means"), fed one at a time with the time
 /// each arrived: any failure line fails it (<see cref="FuzzLines.Failure"/>); so does no progress for the hang
-/// limit (no fuzzer line: the kernel hangs, or every fuzzer is stuck; committed checkpoints alone are no progress). It is
-/// complete when every fuzzer printed its done line and the warden its own, and a checkpoint committed after
-/// that (the state the authority check reads). Pure: the tests feed it synthesized logs.
+/// limit (no fuzzer line: the kernel hangs, or every fuzzer is stuck; committed checkpoints alone are no progress);
+/// so does the warden's health check of the services (<c>fuzz: health FAIL</c>). It is complete when every fuzzer
+/// printed its done line, the warden its health ok line and its done line, and a checkpoint committed after that
+/// (the state the authority check reads). Pure: the tests feed it synthesized logs.
 /// </summary>
 public sealed class FuzzJudge
 {
@@ -20,6 +21,7 @@ public sealed class FuzzJudge
     private readonly Dictionary<int, long> _progress = [];
     private TimeSpan _lastProgress;
     private bool _wardenDone;
+    private bool _healthy;
 
     public FuzzJudge(int fuzzers, TimeSpan hangLimit)
     {
@@ -35,6 +37,9 @@ public sealed class FuzzJudge
 
     /// <summary>Checkpoints committed during the run.</summary>
     public int Commits { get; private set; }
+
+    /// <summary>The warden's health line (what follows <c>fuzz: health ok</c>), once it came.</summary>
+    public string? Health { get; private set; }
 
     /// <summary>The warden's kicks (fuzzers made Running again).</summary>
     public long Kicks { get; private set; }
@@ -74,7 +79,21 @@ public sealed class FuzzJudge
         if (FuzzLines.Committed().IsMatch(line))
         {
             Commits++;
-            Complete = _wardenDone && _done.Count == _fuzzers;
+            Complete = _wardenDone && _healthy && _done.Count == _fuzzers;
+            return;
+        }
+
+        if (FuzzLines.Health().Match(line) is { Success: true } health)
+        {
+            if (health.Groups["verdict"].Value != "ok")
+            {
+                Failure = $"the services failed their health check after the run: {line}";
+                return;
+            }
+
+            _healthy = true;
+            Health = health.Groups["rest"].Value.Trim();
+            _lastProgress = at;
             return;
         }
 
@@ -119,7 +138,7 @@ public sealed class FuzzJudge
             }
 
             Failure = string.Create(CultureInfo.InvariantCulture,
-                $"hang: no progress for {_hangLimit.TotalSeconds:0} s (fuzzers not done: {(missing.Count == 0 ? "none" : string.Join(",", missing))}; warden done: {(_wardenDone ? "yes" : "no")}; commits: {Commits})");
+                $"hang: no progress for {_hangLimit.TotalSeconds:0} s (fuzzers not done: {(missing.Count == 0 ? "none" : string.Join(",", missing))}; health: {(_healthy ? "ok" : "none")}; warden done: {(_wardenDone ? "yes" : "no")}; commits: {Commits})");
         }
     }
 

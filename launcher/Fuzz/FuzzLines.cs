@@ -16,6 +16,10 @@ public static partial class FuzzLines
     [GeneratedRegex(@"^user\[\d+\]: fuzz: warden done kicks=(?<kicks>\d+)")]
     public static partial Regex WardenDone();
 
+    /// <summary><c>fuzz: health ok ...</c> or <c>fuzz: health FAIL what (a, b)</c>: the warden's check of the services after the run.</summary>
+    [GeneratedRegex(@"^user\[\d+\]: fuzz: health (?<verdict>ok|FAIL)(?<rest>.*)$")]
+    public static partial Regex Health();
+
     /// <summary><c>checkpoint: committed seq=N ...</c>.</summary>
     [GeneratedRegex(@"^checkpoint: committed seq=(?<seq>\d+)")]
     public static partial Regex Committed();

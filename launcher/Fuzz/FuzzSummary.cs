@@ -8,7 +8,8 @@ using System.Text.RegularExpressions;
 namespace CapOS.Launcher.Fuzz;
 
 /// <summary>The summary table of a fuzz run (docs/fuzz.md "Summary"): invocations, result codes with counts, faults, kicks, checkpoints.</summary>
-public sealed record FuzzSummary(long Invocations, long Faults, long Kicks, int Commits, IReadOnlyDictionary<string, long> Results)
+public sealed record FuzzSummary(long Invocations, long Faults, long Kicks, int Commits, IReadOnlyDictionary<string, long> Results,
+    string? Health = null)
 {
     /// <summary>Result codes by number (kernel/Invocation/InvocationResult.cs).</summary>
     private static readonly string[] Names =
@@ -35,7 +36,7 @@ public sealed record FuzzSummary(long Invocations, long Faults, long Kicks, int 
             }
         }
 
-        return new FuzzSummary(invocations, faults, judge.Kicks, judge.Commits, results);
+        return new FuzzSummary(invocations, faults, judge.Kicks, judge.Commits, results, judge.Health);
     }
 
     /// <summary>The table, plain text.</summary>
@@ -46,6 +47,7 @@ public sealed record FuzzSummary(long Invocations, long Faults, long Kicks, int 
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"faults (deliberate)    {Faults,12}"));
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"warden kicks           {Kicks,12}"));
         text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"checkpoints committed  {Commits,12}"));
+        text.AppendLine($"services health        {(Health is null ? "not checked" : "ok " + Health)}");
         text.AppendLine("result codes seen:");
         foreach ((string name, long count) in Results.OrderByDescending(r => r.Value))
         {

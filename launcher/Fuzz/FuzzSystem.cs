@@ -6,7 +6,8 @@ namespace CapOS.Launcher.Fuzz;
 
 /// <summary>
 /// Writes the fuzz system's description (docs/fuzz.md "The system"; docs/imagegen.md): an echo server, the
-/// fuzzers' keeper, K fuzzers, the warden, and bystander objects no process reaches. Every process runs
+/// fuzzers' keeper, K fuzzers, the warden, the services they are aimed at (the space bank and a pipe, after the
+/// warden), and bystander objects no process reaches. Every process runs
 /// fuzzer.elf in the role its key register 5 names (userspace/Fuzzer/FuzzProtocol.cs). Each fuzzer's seed is
 /// a number key (register 4) derived from the run's seed, so a run is one description and one image.
 /// system/fuzz.sys is this text for <see cref="Default"/> (FuzzSystemTests keeps them equal): to add keys to
@@ -41,7 +42,8 @@ public static class FuzzSystem
         return new CapOS.Harness.SplitMix64(seed + ((ulong)index * 0x9E37_79B9_7F4A_7C15)).Next();
     }
 
-    /// <summary>The fixed key registers 3..15 of fuzzer <paramref name="index"/> (1, 2 and 5 are every role's).</summary>
+    /// <summary>The fixed key registers 3..18 of fuzzer <paramref name="index"/> (1, 2 and 5 are every role's; 16..18
+    /// the services: the prime bank, which the fuzzer replaces with a child of it first, and the pipe's facets).</summary>
     public static string[] FuzzerKeys(FuzzSystemOptions options, int index)
     {
         string self = $"fuzz{index}";
@@ -61,6 +63,11 @@ public static class FuzzSystem
             "key 13 = sched 8",
             "key 14 = start keeper keyinfo 14",
             "key 15 = discrim",
+            "key 16 = start space-bank keyinfo 0   # the prime bank: replaced by a child at start",
+            "key 17 = start pipe keyinfo 1   # the pipe's writer facet",
+            "key 18 = start pipe keyinfo 2   # the pipe's reader facet",
+            "key 19 = start constructor keyinfo 0   # the metaconstructor",
+            "key 20 = start vcsk keyinfo 0   # the virtual copy keeper's maker",
         ];
     }
 
@@ -70,18 +77,25 @@ public static class FuzzSystem
         var text = new StringBuilder();
         text.AppendLine("# The fuzz system (docs/fuzz.md \"The system\"), written by launcher/Fuzz/FuzzSystem.cs: `./capos fuzz` writes");
         text.AppendLine(Invariant($"# one per run; this one is seed {options.Seed}, {options.Fuzzers} fuzzers, {options.Invocations} invocations each (the boot test's)."));
-        text.AppendLine("# Restart order: echo, keeper, fuzz0.., warden. Nothing holds a key to the bystanders: the authority check");
-        text.AppendLine("# must find them unchanged.");
+        text.AppendLine("# Restart order: echo, keeper, fuzz0.., warden, space-bank, pipe, process-creator, constructor, vcsk. Nothing");
+        text.AppendLine("# holds a key to the bystanders: the");
+        text.AppendLine("# authority check must find them unchanged.");
         text.AppendLine();
         text.AppendLine("volume fuzz");
         text.AppendLine("log pages 2048");
         text.AppendLine("checkpoint interval-ms 200 threshold 65");
-        text.AppendLine("node-range slack 16");
-        text.AppendLine("page-range slack 16");
+        text.AppendLine("node-range slack 200    # the bank's free nodes");
+        text.AppendLine("page-range slack 300    # the bank's free pages");
         text.AppendLine("log-objects all");
         text.AppendLine("root bystander");
         text.AppendLine();
         text.AppendLine("program fuzzer elf \"user/fuzzer.elf\"");
+        text.AppendLine("program space-bank elf \"user/space-bank.elf\"");
+        text.AppendLine("program pipe elf \"user/pipe.elf\"");
+        text.AppendLine("program process-creator elf \"user/process-creator.elf\"");
+        text.AppendLine("program constructor elf \"user/constructor.elf\"");
+        text.AppendLine("program vcsk elf \"user/vcsk.elf\"");
+        text.AppendLine("zero-space zero         # the keeper's primordial zero space");
         text.AppendLine();
         text.AppendLine("node bystander");
         text.AppendLine("  slot 0 = node bystander-child");
@@ -103,13 +117,33 @@ public static class FuzzSystem
             text.AppendLine();
         }
 
-        string[] warden = new string[options.Fuzzers];
+        string[] warden = new string[options.Fuzzers + 5];
+        warden[0] = "key 6 = start space-bank keyinfo 0   # the health check: the prime bank";
+        warden[1] = "key 7 = start pipe keyinfo 1";
+        warden[2] = "key 8 = start pipe keyinfo 2";
+        warden[3] = "key 10 = start constructor keyinfo 0";
+        warden[4] = "key 11 = start vcsk keyinfo 0";
         for (int i = 0; i < options.Fuzzers; i++)
         {
-            warden[i] = Invariant($"key {16 + i} = process fuzz{i}");
+            warden[i + 5] = Invariant($"key {16 + i} = process fuzz{i}");
         }
 
         Process(text, "warden", 2, 0, options.Fuzzers, warden);
+        text.AppendLine("node bank-brand         # the bank server's brand (Verify)");
+        text.AppendLine();
+        text.AppendLine("process space-bank program space-bank stack-pages 4 priority 8");
+        text.AppendLine("  key 1 = console");
+        text.AppendLine("  key 2 = process space-bank");
+        text.AppendLine("  key 5 = range free-pages");
+        text.AppendLine("  key 6 = range free-nodes");
+        text.AppendLine("  key 7 = process-tool");
+        text.AppendLine("  key 8 = node bank-brand");
+        text.AppendLine("  brand = node bank-brand");
+        text.AppendLine();
+        text.AppendLine("process pipe program pipe stack-pages 4 priority 8");
+        text.AppendLine("  key 1 = console");
+        text.AppendLine();
+        text.Append(ConstructorServers);
         return text.ToString();
     }
 
@@ -131,6 +165,47 @@ public static class FuzzSystem
 
         text.AppendLine();
     }
+
+    /// <summary>The process creator, the constructor and the virtual copy keeper, as system/ctor.sys runs them.</summary>
+    private const string ConstructorServers = """
+        node constructor-brand
+        tree constructor-directory fanout 8 depth 2 pages-per-leaf 0
+
+        process process-creator program process-creator stack-pages 4 priority 8
+          key 1 = console
+          key 2 = process process-creator
+          key 4 = start space-bank keyinfo 0     # Verify
+          key 5 = process-tool
+          key 6 = discrim
+
+        process constructor program constructor stack-pages 4 priority 8
+          key 1 = console
+          key 2 = process constructor
+          key 3 = start process-creator
+          key 4 = start vcsk keyinfo 0           # the keeper's maker facet
+          key 5 = process-tool
+          key 6 = node constructor-brand
+          key 7 = discrim
+          key 8 = keybits
+          key 9 = start space-bank keyinfo 0     # Verify
+          key 11 = node constructor-directory
+          brand = node constructor-brand
+
+        process vcsk program vcsk stack-pages 4 priority 8
+          key 1 = console
+          key 2 = process vcsk
+          key 4 = keybits
+          key 6 = zero-space zero height 0
+          key 7 = zero-space zero height 1
+          key 8 = zero-space zero height 2
+          key 9 = zero-space zero height 3
+          key 10 = zero-space zero height 4
+          key 11 = zero-space zero height 5
+          key 12 = zero-space zero height 6
+          key 13 = zero-space zero height 7
+          key 15 = start space-bank keyinfo 65535
+
+        """;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

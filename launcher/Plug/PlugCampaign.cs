@@ -55,8 +55,7 @@ public sealed class PlugCampaign
             {
                 geometry = DiskGeometry.Read(image);
                 floor = DiskHeaders.Read(image, geometry).Newest;
-                _user = _settings.Workload == PlugWorkload.User
-                    ? new UserExpectation(RestartList.Read(image, geometry), _steps, _digests) : null;
+                _user = PlugWorkloads.Expectation(_settings.Workload, RestartList.Read(image, geometry), _steps, _digests);
             }
             summary = new PlugSummary(_settings, floor);
             string? lastCrash = null;

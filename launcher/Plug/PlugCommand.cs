@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace CapOS.Launcher.Plug;
 
 /// <summary><c>plug --cycles N --seed S [--image IMG] [--keep-logs DIR] [--mode kill|power|write|mixed]
-/// [--workload user|kernel] [--interval-ms K] [--states K] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
+/// [--workload user|kernel|services] [--interval-ms K] [--states K] [--deterministic] [--no-build]</c> (docs/plug.md).</summary>
 public static class PlugCommand
 {
     /// <summary>Builds the verb; <paramref name="plug"/> runs it.</summary>
@@ -17,9 +17,9 @@ public static class PlugCommand
         var image = new Option<string?>("--image") { Description = "The disk image (default artifacts/images/plug.img, mutator.img for --workload kernel); only a copy is written.", HelpName = "img" };
         var workload = new Option<PlugWorkload>("--workload")
         {
-            Description = "user (ring-3 processes that resume after every recovery) or kernel (the in-kernel mutator).",
+            Description = "user (ring-3 processes that resume after every recovery), kernel (the in-kernel mutator) or services (space bank and pipe with their clients).",
             DefaultValueFactory = _ => PlugWorkload.User,
-            HelpName = "user|kernel",
+            HelpName = "user|kernel|services",
         };
         var keepLogs = new Option<string?>("--keep-logs") { Description = "Where a failing cycle's serial log, report and images go (default artifacts/plug/seed-<s>-<mode>/).", HelpName = "dir" };
         var mode = new Option<PlugMode>("--mode")

@@ -38,6 +38,10 @@ public static partial class PlugLines
     [GeneratedRegex(@"^user\[(?<pid>\d+)\]: workload: step=(?<step>\d+) digest=(?<digest>[0-9a-f]{16})")]
     public static partial Regex WorkloadStep();
 
+    /// <summary><c>user[&lt;pid&gt;]: services: audit ok ...</c>: the bank server's audit passed (userspace/ServicesWorkload).</summary>
+    [GeneratedRegex(@"^user\[(?<pid>\d+)\]: services: audit ok")]
+    public static partial Regex ServicesAudit();
+
     /// <summary><c>fault: process &lt;pid&gt; ...; parked</c>: a user process faulted (not a failure of the kernel; of a
     /// workload process, a failure of the campaign).</summary>
     [GeneratedRegex(@"^fault: process (?<pid>\d+) ")]
@@ -68,10 +72,10 @@ public static partial class PlugLines
     public static partial Regex Progress();
 
     /// <summary>A line that fails the campaign: recovery refused, a broken invariant of the mutator or of a
-    /// workload process, a failed consistency check or checkpoint, a kernel panic, a kernel exception. A user
+    /// workload process or a services check (<c>services: FAIL</c>), a failed consistency check or checkpoint, a kernel panic, a kernel exception. A user
     /// process's fault report (<c>fault: process ...</c>) is the kernel working as designed, not a failure here
     /// (the user workload's judge fails a workload process's fault).</summary>
-    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|user\[\d+\]: workload: invariant broken|checkpoint: check failed:|checkpoint: failed|checkpoint: header write failed|PANIC:|EXCEPTION )")]
+    [GeneratedRegex(@"^(store: cannot boot:|mutator: invariant broken:|user\[\d+\]: workload: invariant broken|user\[\d+\]: services: FAIL|checkpoint: check failed:|checkpoint: failed|checkpoint: header write failed|PANIC:|EXCEPTION )")]
     public static partial Regex Failure();
 
     /// <summary>The guest's exit value when recovery is refused (<c>store: cannot boot</c>).</summary>

@@ -117,7 +117,7 @@ public sealed class PlugSummary
     {
         int judged = All.Count(c => c.Verdict.ContentsJudged && !c.Failed)
             + States.Count(s => s.Verdict?.ContentsJudged == true && s.Failure is null);
-        return Workload == PlugWorkload.User
+        return Workload != PlugWorkload.Kernel
             ? $"{Count(judged)} recoveries resumed every process at the step after its snapshot's, digests equal"
             : $"{Count(judged)} recoveries held their snapshot's (step, digest)";
     }

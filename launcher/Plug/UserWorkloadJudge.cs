@@ -17,7 +17,10 @@ namespace CapOS.Launcher.Plug;
 /// <see cref="WorkloadSteps"/>), or within the boot a step does not follow the previous one by exactly one;
 /// U3 a step's digest differs from one printed for the same (root, step) before (<see cref="DigestBook"/>);
 /// U4 a workload process faults (its invariant broken is C1's failure line);
-/// U5 the boot ran the liveness limit uncut and some root printed no step.
+/// U5 the boot ran the liveness limit uncut and some root printed no step;
+/// S1 (services workload) a <c>services: FAIL</c> line (C1's failure line);
+/// S2 (services workload) the boot ran the liveness limit uncut and no <c>services: audit ok</c> line followed the
+/// workload's resumption.
 /// Pure, so every rule has a test where it fails (PlugJudgeTests).
 /// </summary>
 public static class UserWorkloadJudge
@@ -34,6 +37,7 @@ public static class UserWorkloadJudge
         var book = expect.Digests.Copy();
         int settled = unresumed.Count == 0 ? recovered : -1;
         string? failure = null;
+        int audit = -1;
         for (int i = recovered + 1; i < lines.Count; i++)
         {
             string line = lines[i];
@@ -63,6 +67,10 @@ public static class UserWorkloadJudge
             {
                 failure ??= Step(i, line, match, pids, current, first, book, digests);
             }
+            else if (PlugLines.ServicesAudit().IsMatch(line))
+            {
+                audit = i;
+            }
         }
         var resumed = WorkloadSteps.Of(first);
         if (settled < 0 && !facts.Cut)
@@ -75,6 +83,10 @@ public static class UserWorkloadJudge
         {
             failure ??= string.Create(CultureInfo.InvariantCulture,
                 $"process root=0x{idle:x} printed no step within the liveness limit after recovery");
+        }
+        if (expect.Audits && facts.RanLiveness && settled >= 0 && audit < settled)
+        {
+            failure ??= "no bank audit ('services: audit ok') after the workload resumed, within the liveness limit (S2)";
         }
         return new UserVerdict(settled, resumed, snapshots, digests, failure);
     }

@@ -3,9 +3,10 @@ namespace CapOS.Fuzzer;
 /// <summary>
 /// The fuzz system's layout, shared by the program, system/fuzz.sys and the launcher's description writer
 /// (launcher/Fuzz/FuzzSystem.cs; docs/fuzz.md "Definitions"). Every process runs fuzzer.elf; key register 5 (a
-/// number key: role, index, fuzzer count) says which role. Key registers 1..15 are fixed; a fuzzer never names
-/// them as receive registers and never swaps them, so its key set stays what the description gave it;
-/// 16..31 are scratch, where whatever keys come back accumulate.
+/// number key: role, index, fuzzer count) says which role. Key registers 1..20 are fixed (16..20 the services':
+/// a bank, the pipe's two facets, the metaconstructor, the virtual copy keeper's maker); a fuzzer never names them
+/// as receive registers and never swaps them, so its key set stays what the description gave it; 21..31 are
+/// scratch, where whatever keys come back accumulate.
 /// </summary>
 public static class FuzzProtocol
 {
@@ -32,10 +33,50 @@ public static class FuzzProtocol
     /// <summary>Fuzzers: a process key to the next fuzzer (itself when alone).</summary>
     public const byte OtherProcess = 7;
 
-    /// <summary>Fuzzers: first scratch register; receive registers in range are 0 or scratch.</summary>
-    public const byte FirstScratch = 16;
+    /// <summary>Fuzzers: a key to a child bank of its own (the description gives the prime bank; the fuzzer's first
+    /// act replaces it with a child: FuzzerRole). Its destroy orders are tamed (InvocationGenerator.Tame).</summary>
+    public const byte Bank = 16;
 
-    /// <summary>Warden: process keys to fuzzer i in register FirstScratch + i.</summary>
+    /// <summary>Fuzzers: the pipe's writer facet (Close and Destroy tamed, so the pipe stays open for the health check).</summary>
+    public const byte PipeWriter = 17;
+
+    /// <summary>Fuzzers: the pipe's reader facet.</summary>
+    public const byte PipeReader = 18;
+
+    /// <summary>Fuzzers: the metaconstructor (constructors it builds come back as builder keys in scratch registers).</summary>
+    public const byte Metaconstructor = 19;
+
+    /// <summary>Fuzzers: the virtual copy keeper's maker facet.</summary>
+    public const byte KeeperMaker = 20;
+
+    /// <summary>Fuzzers: first scratch register; receive registers in range are 0 or scratch.</summary>
+    public const byte FirstScratch = 21;
+
+    /// <summary>Scratch registers: FirstScratch..31.</summary>
+    public const uint ScratchCount = 32 - FirstScratch;
+
+    /// <summary>Warden: process keys to fuzzer i in register WardenFirstFuzzer + i.</summary>
+    public const byte WardenFirstFuzzer = 16;
+
+    /// <summary>Warden: the prime bank (the health check allocates, reclaims and audits through it).</summary>
+    public const byte WardenBank = 6;
+
+    /// <summary>Warden: the pipe's writer facet.</summary>
+    public const byte WardenPipeWriter = 7;
+
+    /// <summary>Warden: the pipe's reader facet.</summary>
+    public const byte WardenPipeReader = 8;
+
+    /// <summary>Warden: a scratch register for the health check.</summary>
+    public const byte WardenScratch = 9;
+
+    /// <summary>Warden: the metaconstructor.</summary>
+    public const byte WardenMetaconstructor = 10;
+
+    /// <summary>Warden: the virtual copy keeper's maker facet.</summary>
+    public const byte WardenKeeperMaker = 11;
+
+    /// <summary>Warden: process keys to fuzzer i in register WardenFirstFuzzer + i.</summary>
     public const int MaxFuzzers = 15;
 
     /// <summary>The key info of the fuzzers' keeper key (root slot 1): a message with it is a fault from the kernel.</summary>

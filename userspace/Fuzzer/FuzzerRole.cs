@@ -2,6 +2,7 @@ using System.Runtime;
 using System.Runtime.CompilerServices;
 using CapOS.Kernel.Invocation;
 using CapOS.Runtime;
+using CapOS.SpaceBank;
 
 namespace CapOS.Fuzzer;
 
@@ -21,6 +22,7 @@ public static unsafe class FuzzerRole
     private const int Faults = 4;
     private const int Other = 5;
     private const int Reported = 6;
+    private const int BankMade = 7;
     private const int Results = 8; // FuzzProtocol.CountedResults quadwords
 
     /// <summary>At most this many invocations between progress lines (the launcher's hang limit counts on them).</summary>
@@ -49,6 +51,25 @@ public static unsafe class FuzzerRole
             }
 
             state[Started] = 1;
+        }
+
+        if (state[BankMade] == 0)
+        {
+            // The description gives the prime bank; a child of it replaces it, so the prime bank is not at the fuzzers'
+            // mercy. The warden answers a call queued for two of its polls with Void (the bank may still be busy at
+            // boot, serving the other fuzzers): try again.
+            InvocationResult made = InvocationResult.Void;
+            for (int tries = 0; tries < 1000 && made == InvocationResult.Void; tries++)
+            {
+                made = new BankKeyRef(FuzzProtocol.Bank).CreateChild(FuzzProtocol.Bank);
+            }
+
+            if (made != InvocationResult.Ok)
+            {
+                Console.WriteLine("fuzz: no child bank: register 16 is not the prime bank");
+            }
+
+            state[BankMade] = 1;
         }
 
         ulong every = state[Target] / 20 == 0 ? 1 : state[Target] / 20 > ProgressCap ? ProgressCap : state[Target] / 20;

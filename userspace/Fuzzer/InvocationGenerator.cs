@@ -1,5 +1,7 @@
 using CapOS.Kernel.Invocation;
+using CapOS.Pipe;
 using CapOS.Runtime;
+using CapOS.SpaceBank;
 
 namespace CapOS.Fuzzer;
 
@@ -38,7 +40,7 @@ public static unsafe class InvocationGenerator
             ulong sent = SplitMix64.Below(ref rng, 40) == 0 ? 32 + SplitMix64.Below(ref rng, 224) : SplitMix64.Below(ref rng, 32);
             m->SendKeys |= sent << (8 * i);
             uint pick = SplitMix64.Below(ref rng, 40);
-            ulong into = pick < 14 ? 0 : pick == 14 ? 32 + SplitMix64.Below(ref rng, 224) : FuzzProtocol.FirstScratch + SplitMix64.Below(ref rng, 16);
+            ulong into = pick < 14 ? 0 : pick == 14 ? 32 + SplitMix64.Below(ref rng, 224) : FuzzProtocol.FirstScratch + SplitMix64.Below(ref rng, FuzzProtocol.ScratchCount);
             m->ReceiveKeys |= into << (8 * i);
         }
 
@@ -70,6 +72,7 @@ public static unsafe class InvocationGenerator
         }
 
         uint register = (uint)(m->KeyRegister & 0xFF);
+        TameService(m, register);
         bool processKey = register == FuzzProtocol.Self || register == FuzzProtocol.OtherProcess || register >= FuzzProtocol.FirstScratch;
         if (!processKey)
         {
@@ -92,7 +95,7 @@ public static unsafe class InvocationGenerator
                 m->W0 = 6; // ProcessRoot.Brand
                 break;
             case ProcessOrder.SwapKeyRegister:
-                m->W0 = FuzzProtocol.FirstScratch + (m->W0 % 16);
+                m->W0 = FuzzProtocol.FirstScratch + (m->W0 % FuzzProtocol.ScratchCount);
                 break;
             case ProcessOrder.MakeAvailable:
                 m->Order = ProcessOrder.GetState;
@@ -104,6 +107,23 @@ public static unsafe class InvocationGenerator
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The fixed service keys stay usable to the end (docs/fuzz.md "Taming"): the fuzzer's own bank is never
+    /// destroyed through register 16 (banks it makes in scratch registers may be), and the pipe's writer facet is
+    /// never closed (the health check needs the pipe open); both become harmless queries.
+    /// </summary>
+    private static void TameService(InvocationMessage* m, uint register)
+    {
+        if (register == FuzzProtocol.Bank && (m->Order == BankProtocol.DestroyWithObjects || m->Order == BankProtocol.DestroyReturningObjects))
+        {
+            m->Order = BankProtocol.GetLimits;
+        }
+        else if (register == FuzzProtocol.PipeWriter && (m->Order == PipeProtocol.Close || m->Order == PipeProtocol.Destroy))
+        {
+            m->Order = PipeProtocol.Status;
         }
     }
 

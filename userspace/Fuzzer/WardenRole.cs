@@ -62,7 +62,7 @@ public static unsafe class WardenRole
             uint halted = 0;
             for (uint i = 0; i < fuzzers; i++)
             {
-                byte register = (byte)(FuzzProtocol.FirstScratch + i);
+                byte register = (byte)(FuzzProtocol.WardenFirstFuzzer + i);
                 InvocationResponse state;
                 if (Invoke(register, ProcessOrder.GetState, &state) != InvocationResult.Ok)
                 {
@@ -97,6 +97,7 @@ public static unsafe class WardenRole
 
             if (halted == fuzzers)
             {
+                HealthCheck.Run();
                 byte* line = stackalloc byte[64];
                 ulong at = Text.AppendDecimal(line, Text.Append(line, 0, "fuzz: warden done kicks="), kicks);
                 Console.WriteLine(line, at);

@@ -4,7 +4,7 @@ namespace CapOS.Runtime;
 
 /// <summary>
 /// The process tool in a key register (<see cref="ProcessToolOrder"/>; docs/invocation.md "Process tool"): how a
-/// constructor recognises its products by their brand.
+/// constructor recognises its products by their brand, and how the process creator makes process keys from nodes.
 /// </summary>
 public readonly unsafe struct ProcessToolKeyRef
 {
@@ -28,6 +28,10 @@ public readonly unsafe struct ProcessToolKeyRef
         keyInfo = reply.W1;
         return result;
     }
+
+    /// <summary>A process key to the node of the node key in <paramref name="nodeKey"/> (unrestricted) into <paramref name="into"/> (the process creator's order).</summary>
+    public InvocationResult MakeProcessKeyFromNode(byte nodeKey, byte into) =>
+        Call(ProcessToolOrder.MakeProcessKeyFromNode, nodeKey, 0, into, out _);
 
     private InvocationResult Call(uint order, byte startKey, byte brandKey, byte into, out InvocationResponse reply)
     {

@@ -55,6 +55,26 @@ public readonly unsafe struct BankKeyRef(byte register)
         return result;
     }
 
+    /// <summary>The server's self-check (<see cref="BankProtocol.Audit"/>): <paramref name="code"/> is AuditOk or the first rule broken.</summary>
+    public InvocationResult Audit(out ulong code, out ulong where, out ulong banks, out ulong objects)
+    {
+        InvocationResult result = Call(BankProtocol.Audit, 0, 0, 0, 0, out InvocationResponse reply);
+        code = reply.W0;
+        where = reply.W1;
+        banks = reply.W2;
+        objects = reply.W3;
+        return result;
+    }
+
+    /// <summary>Whether this bank owns the object whose key is in <paramref name="key"/>, and whether any live bank does.</summary>
+    public InvocationResult Owns(byte key, out bool mine, out bool owned)
+    {
+        InvocationResult result = Call(BankProtocol.Owns, 0, 0, key, 0, out InvocationResponse reply);
+        mine = reply.W0 == 1;
+        owned = reply.W1 == 1;
+        return result;
+    }
+
     /// <summary>Registers into, into + 1, ... for n reply keys; the others 0 (a reply key not received), so no register past the n-th is overwritten.</summary>
     private static ulong Receive(byte into, ulong n)
     {

@@ -42,6 +42,37 @@ public static class BankProtocol
     /// <summary>Sent key 0 = any key: reply W0 = 1 when it is a key to a live bank of this server, else 0.</summary>
     public const uint Verify = 11;
 
+    /// <summary>
+    /// Any live bank key: the server checks its own records (BankAudit A1-A5) and replies W0 = <see cref="AuditOk"/>
+    /// or the first rule broken, W1 = where (a bank, offset or extent; the kind, 1 pages or 2 nodes, in bits 32..),
+    /// W2 = live banks, W3 = pages owned &lt;&lt; 32 | nodes owned. Changes nothing.
+    /// </summary>
+    public const uint Audit = 12;
+
+    /// <summary>
+    /// Sent key 0 = any key: reply W0 = 1 when it is a live page or node of this server that this bank owns (not a
+    /// descendant), else 0; W1 = 1 when some live bank of this server owns it, else 0. Changes nothing.
+    /// </summary>
+    public const uint Owns = 13;
+
+    /// <summary>Audit: every rule holds.</summary>
+    public const ulong AuditOk = 0;
+
+    /// <summary>Audit A1: the prime bank is dead, or a live bank's parent is dead or not below it.</summary>
+    public const ulong AuditTree = 1;
+
+    /// <summary>Audit A2: an object is owned by a dead bank.</summary>
+    public const ulong AuditDeadOwner = 2;
+
+    /// <summary>Audit A3: an extent's use count is not its number of owned objects.</summary>
+    public const ulong AuditExtentUse = 3;
+
+    /// <summary>Audit A4: the free count is not the number of unowned objects.</summary>
+    public const ulong AuditFreeCount = 4;
+
+    /// <summary>Audit A5: a bank's count is not what it and its live descendants own.</summary>
+    public const ulong AuditBankCount = 5;
+
     /// <summary>Preclude mask bit: destroy orders answer NoAccess.</summary>
     public const ulong PrecludeDestroy = 1;
 

@@ -31,6 +31,7 @@ internal static unsafe class Program
     private static BankTable s_banks;
     private static ObjectMap s_pages;
     private static ObjectMap s_nodes;
+    private static AuditScratch s_audit;
 
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
@@ -117,6 +118,21 @@ internal static unsafe class Program
                 answer->W0 = result == InvocationResult.Ok && branded && s_banks.IsAlive(keyInfo) ? 1UL : 0UL;
                 result = InvocationResult.Ok; // any key may be asked about: not a bank key is an answer, not an error
                 break;
+            case BankProtocol.Audit:
+                fixed (AuditScratch* audit = &s_audit)
+                {
+                    uint* scratch = audit->PerBank;
+                    answer->W0 = BankAudit.Run(ref s_banks, ref s_pages, ref s_nodes, scratch, out answer->W1, out answer->W2,
+                        out ulong pages, out ulong nodes);
+                    answer->W3 = (pages << 32) | nodes;
+                }
+
+                result = InvocationResult.Ok;
+                break;
+            case BankProtocol.Owns:
+                Owns(b, answer);
+                result = InvocationResult.Ok; // any key may be asked about, as Verify
+                break;
             case KeyOrder.AllegedKeyType:
                 answer->W0 = BankProtocol.AllegedType;
                 result = InvocationResult.Ok;
@@ -201,6 +217,25 @@ internal static unsafe class Program
 
         map.AddToCounts(ref s_banks, bank, -(int)n);
         return InvocationResult.Ok;
+    }
+
+    /// <summary>W0 = 1 when the sent key is a live object this bank owns; W1 = 1 when a live bank owns it.</summary>
+    private static void Owns(int bank, InvocationMessage* answer)
+    {
+        ulong owner = 0;
+        if (new RangeKeyRef(PageRange).Identify(Received, out ulong offset, out ulong kind) == InvocationResult.Ok && kind == 1
+            && offset < (ulong)s_pages.Count)
+        {
+            owner = s_pages.Owner[(int)offset];
+        }
+        else if (new RangeKeyRef(NodeRange).Identify(Received, out offset, out kind) == InvocationResult.Ok && kind == 2
+            && offset < (ulong)s_nodes.Count)
+        {
+            owner = s_nodes.Owner[(int)offset];
+        }
+
+        answer->W0 = owner == (ulong)bank + 1 ? 1UL : 0UL;
+        answer->W1 = owner != 0 ? 1UL : 0UL;
     }
 
     private static InvocationResult CreateChild(int bank, InvocationMessage* answer)
@@ -311,5 +346,11 @@ internal static unsafe class Program
                 map.Owner[offset] = (ushort)(parent + 1);
             }
         }
+    }
+
+    /// <summary>The audit's per-bank tally (BankAudit), in bss like the maps; only its first NextIndex words are touched.</summary>
+    private struct AuditScratch
+    {
+        public fixed uint PerBank[BankTable.Capacity];
     }
 }

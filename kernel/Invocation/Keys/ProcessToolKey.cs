@@ -8,17 +8,26 @@ namespace CapOS.Kernel.Invocation.Keys;
 /// The process tool (EROS process tool; docs/invocation.md "Process tool"): given a start key (sent key 0) and a
 /// brand key (sent key 1), compares the brand in the start key's process root (slot 6) with the brand key, bit
 /// for bit in disk form. A match proves the holder of the brand made the process (a constructor brands its
-/// products) and yields a process key to it. Orders: <see cref="ProcessToolOrder"/>.
+/// products) and yields a process key to it. It also turns an unrestricted node key into a process key to that node
+/// (<see cref="ProcessToolOrder.MakeProcessKeyFromNode"/>: how the process creator makes processes from banked
+/// nodes). Orders: <see cref="ProcessToolOrder"/>.
 /// </summary>
 /// <remarks>
 /// I1 A void brand never matches: a process without a brand is nobody's product (else every start key holder
 ///    could get a process key by sending a void brand). Tested by ProcessToolKeyTests.
+/// I2 Only a node key with no restricting rights becomes a process key: a read-only, weak, no-call or opaque node
+///    key grants less than a process key would (ProcessToolKeyTests.OnlyAnUnrestrictedNodeKeyBecomesAProcessKey).
 /// </remarks>
 public static unsafe class ProcessToolKey
 {
     public static DispatchOutcome Invoke(Invocation* invocation)
     {
         uint order = invocation->Arguments.Order;
+        if (order == ProcessToolOrder.MakeProcessKeyFromNode)
+        {
+            return FromNode(invocation);
+        }
+
         if (order != ProcessToolOrder.MakeProcessKey && order != ProcessToolOrder.IdentifyStartKey)
         {
             return invocation->Answer(InvocationResult.UnknownOrder);
@@ -48,6 +57,20 @@ public static unsafe class ProcessToolKey
             return invocation->Answer(InvocationResult.NoAccess);
         }
 
+        invocation->SetReplyKey(0, Key.Object(KeyType.Process, root->Oid, root->AllocCount, KeyRights.None, 0));
+        return invocation->Answer(InvocationResult.Ok);
+    }
+
+    /// <summary>A process key to the node of sent key 0 (I2); the node's content is not checked: loading it is.</summary>
+    private static DispatchOutcome FromNode(Invocation* invocation)
+    {
+        Key* node = invocation->SentKey(0);
+        if (node == null || node->Type != KeyType.Node || node->Rights != KeyRights.None)
+        {
+            return invocation->Answer(InvocationResult.RequestError); // missing, void, rescinded, not a node key, or restricted (I2)
+        }
+
+        ObjectHeader* root = Invocation.ObjectOf(node);
         invocation->SetReplyKey(0, Key.Object(KeyType.Process, root->Oid, root->AllocCount, KeyRights.None, 0));
         return invocation->Answer(InvocationResult.Ok);
     }

@@ -89,6 +89,24 @@ public sealed class AuthorityCheckTests : IDisposable
     }
 
     [Fact]
+    public void ARangeKeyReachesItsWholeRange()
+    {
+        string description = Description() + """
+
+            page-range slack 8
+            process banker program demo stack-top 0x30000000
+              key 5 = range free-pages
+            """;
+        VolumeImage image = VolumeImage.Open(ImageBuilder.Build(_programs.Parse(description)));
+
+        AuthorityCheck.Result without = AuthorityCheck.Run(image, image, [0]);
+        AuthorityCheck.Result with = AuthorityCheck.Run(image, image, [0, 2]);
+
+        Assert.Null(with.Refusal);
+        Assert.True(with.ReachablePages >= without.ReachablePages + 8, $"{without.ReachablePages} -> {with.ReachablePages}");
+    }
+
+    [Fact]
     public void ARestartEntryThatDoesNotExistIsRefused()
     {
         (int exit, string output) = Check(Description(), 5);

@@ -1,5 +1,6 @@
 using CapOS.Kernel.Checkpoint;
 using CapOS.Kernel.Invocation;
+using CapOS.Kernel.Io;
 using CapOS.Kernel.NodeTree;
 using CapOS.Kernel.ObjectCache;
 using CapOS.Kernel.Process;
@@ -55,6 +56,50 @@ public sealed unsafe class CheckpointKeyTests
         Assert.True(invoker->Runnable);
         Assert.Equal(DispatchOutcome.Reply, Dispatch(invoker, CheckpointOrder.CheckpointNow, out InvocationReply again));
         Assert.Equal(first + 1, again.W0);
+    }
+
+    [Fact]
+    public void AStalledInvokerRunsBeforeTheNextIntervalCheckpointEvenWhenTheyRunBackToBack()
+    {
+        using var rig = Processes.Boot();
+        ProcessEntry* invoker = Processes.Entry(0);
+        Checkpointer.SetInterval(10);
+        Assert.True(CheckpointerTestRig.WritePage(Processes.FreePage(1), 7));
+        ulong first = Checkpointer.TakeCheckpoint();
+        Assert.Equal(DispatchOutcome.Stalled, Dispatch(invoker, CheckpointOrder.CheckpointNow, out _));
+        rig.Machine.AdvanceTicks(rig.Machine.TimerHz); // the interval ran out long before the writer is Idle again
+
+        while (invoker->Stalled == StallReason.Checkpoint)
+        {
+            Checkpointer.Pump();
+            BlockDevice.Wait();
+        }
+
+        Assert.True(invoker->Runnable);
+        Assert.False(Checkpointer.Busy); // the interval checkpoint did not start in the pump that woke it
+        Assert.Equal(DispatchOutcome.Reply, Dispatch(invoker, CheckpointOrder.CheckpointNow, out InvocationReply again));
+        Assert.Equal(first + 1, again.W0);
+        Checkpointer.SetInterval(0);
+    }
+
+    [Fact]
+    public void WakingAStalledInvokerNeverBringsTheIntervalCheckpointForward()
+    {
+        using var rig = Processes.Boot();
+        ProcessEntry* invoker = Processes.Entry(0);
+        Checkpointer.SetInterval(1000);
+        Assert.True(CheckpointerTestRig.WritePage(Processes.FreePage(1), 7));
+        Checkpointer.TakeCheckpoint();
+        Assert.Equal(DispatchOutcome.Stalled, Dispatch(invoker, CheckpointOrder.CheckpointNow, out _));
+
+        Checkpointer.Drain(); // idle long before the interval is due: woken
+        Assert.True(invoker->Runnable);
+        Assert.True(CheckpointerTestRig.WritePage(Processes.FreePage(1), 8));
+        rig.Machine.AdvanceTicks(rig.Machine.TimerHz / 2); // past a quarter interval, half of it
+        Checkpointer.Pump();
+
+        Assert.False(Checkpointer.Busy); // the interval checkpoint is still a second after the last one
+        Checkpointer.SetInterval(0);
     }
 
     [Fact]

@@ -265,4 +265,41 @@ public sealed unsafe class GatesTests : System.IDisposable
         Assert.Equal(RunState.Running, client->State);
         Assert.Equal(99UL, ((Arch.X64.RegisterAnnex*)client->Context)->Rsi);
     }
+
+    /// <summary>
+    /// A process that destroys its own bank with objects (a constructor's instance ending itself, ProcBench): the bank
+    /// server rescinds the caller's root, key registers node and annex while the caller waits for its answer, then
+    /// returns through the caller's resume key, which names nothing now. The caller is gone from the table and never
+    /// runs; the server's return answers nobody and leaves it Available.
+    /// </summary>
+    [Fact]
+    public void AClientWhoseObjectsTheServerRescindsWhileItWaitsIsGoneAndTheReturnFindsNobody()
+    {
+        using var ipc = new IpcRig();
+        const byte prime = 9;
+        int server = ipc.Add(RunState.Available, new Dictionary<int, Key> { [prime] = Key.Kernel(KeyType.PrimeRange, 0) });
+        int client = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 1) });
+        ipc.Boot();
+        ServerReceivesIn(ipc, server);
+        Assert.Equal(DispatchOutcome.Switched, ipc.Invoke(client, IpcRig.Message(ServerStart, InvocationType.Call, 8), out _));
+        Assert.Equal(RunState.Waiting, ipc.Entry(client)->State);
+
+        foreach (Oid part in new[] { ipc.Processes.Root(client), ipc.Processes.KeyRegistersOf(client), ipc.Processes.Annex(client) })
+        {
+            Assert.Equal(DispatchOutcome.Reply, ipc.Invoke(server, IpcRig.Message(prime, InvocationType.Call, RangeOrder.Rescind, w0: part.Value), out InvocationReply rescinded));
+            Assert.Equal(InvocationResult.Ok, rescinded.Result);
+        }
+
+        Assert.True(ProcessTable.Find(ipc.Processes.Root(client)) == null);
+        Assert.Equal(DispatchOutcome.Switched, ipc.Invoke(server, IpcRig.Message(ClientResume, InvocationType.Return, 0), out _));
+        Assert.Equal(RunState.Available, ipc.Entry(server)->State);
+        Assert.True(ProcessTable.Find(ipc.Processes.Root(client)) == null);
+        Assert.True(ProcessTable.SelectNext() == null);
+    }
+
+    private static void ServerReceivesIn(IpcRig ipc, int server)
+    {
+        var r = ipc.Registers(server);
+        r->R14 = ClientKey | ((ulong)ClientResume << 24);
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using CapOS.Launcher.Fuzz;
 using Xunit;
 
@@ -16,6 +17,7 @@ public class FuzzJudgeTests
         "checkpoint: committed seq=2 images=4 log-pages=5 cow=0",
         "user[4]: fuzz: done fuzzer=1 invocations=1000 faults=9 results=0:400,1:300,3:200,other:100",
         "user[3]: fuzz: done fuzzer=0 invocations=1000 faults=7 results=0:500,4:400,other:100",
+        "user[5]: fuzz: health ok banks=7 pages=12 nodes=3 drained=40",
         "user[5]: fuzz: warden done kicks=12",
         "checkpoint: committed seq=3 images=4 log-pages=5 cow=0",
     ];
@@ -47,6 +49,33 @@ public class FuzzJudgeTests
         Assert.Equal(900, summary.Results["0 Ok"]);
         Assert.Equal(200, summary.Results["other (a message, or a kicked wait)"]);
         Assert.Contains("4 BadString", summary.Render(), StringComparison.Ordinal);
+        Assert.Contains("services health        ok banks=7 pages=12 nodes=3 drained=40", summary.Render(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("user[5]: fuzz: health FAIL bank audit rule (2, 8589934597)")]
+    [InlineData("user[5]: fuzz: health FAIL the pipe's status: result, flags (0, 4)")]
+    [InlineData("user[5]: fuzz: health FAIL the prime bank does not allocate: result (9, 0)")]
+    public void AFailedHealthCheckOfTheServicesFailsTheRun(string line)
+    {
+        string[] lines = [.. Good.Select(l => l.Contains("health ok", StringComparison.Ordinal) ? line : l)];
+
+        FuzzJudge judge = Feed(lines);
+
+        Assert.Contains("the services failed their health check", judge.Failure, StringComparison.Ordinal);
+        Assert.Contains(line, judge.Failure, StringComparison.Ordinal);
+        Assert.False(judge.Complete);
+    }
+
+    [Fact]
+    public void ARunWithoutTheHealthCheckIsNeverComplete()
+    {
+        string[] lines = [.. Good.Where(l => !l.Contains("health ok", StringComparison.Ordinal))];
+
+        FuzzJudge judge = Feed(lines);
+
+        Assert.Null(judge.Failure);
+        Assert.False(judge.Complete);
     }
 
     [Theory]

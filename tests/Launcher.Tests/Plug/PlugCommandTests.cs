@@ -27,6 +27,14 @@ public class PlugCommandTests
         Assert.Equal(new PlugRequest(5, ulong.MaxValue, "x.img", "out", PlugMode.Power, 25, true, true, Workload: PlugWorkload.Kernel), _request);
     }
 
+    [Fact]
+    public async Task TheServicesWorkload()
+    {
+        Assert.Equal(0, await InvokeAsync("plug", "--workload", "services"));
+
+        Assert.Equal(PlugWorkload.Services, _request!.Workload);
+    }
+
     [Theory]
     [InlineData("plug", "--cycles", "0")]
     [InlineData("plug", "--workload", "both")]
