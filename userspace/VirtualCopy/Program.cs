@@ -91,6 +91,7 @@ internal static unsafe class Program
         }
         else
         {
+            FaultWalk.Forget();
             result = order switch
             {
                 VirtualCopyProtocol.CreateDemandZero => Maker.CreateDemandZero(answer),

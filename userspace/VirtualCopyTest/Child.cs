@@ -18,6 +18,13 @@ internal static unsafe class Child
     public const ulong GrowUntilStopped = 3;
     public const ulong Grow = 4;
     public const ulong ReadFar = 5;
+    public const ulong TouchNextLeaf = 6;
+
+    /// <summary>
+    /// A fresh page in the stack's 128 KiB leaf, below the stack: its fault is the last before the freeze, so the keeper's
+    /// last leaf is the stack's, and the first write after the freeze (a push) faults in it (V5).
+    /// </summary>
+    public const ulong LeafPage = 0x7fff_fffe_0000;
 
     public const ulong Initial = 0x1234_5678_9ABC_DEF0;
     public const ulong FirstWrite = 0xAAAA_0000_0000_0001;
@@ -26,7 +33,7 @@ internal static unsafe class Child
 
     /// <summary>Where the grower's pages start, and how many it writes at most.</summary>
     private const ulong GrowBase = 0x3000_0000_0000;
-    private const ulong GrowLimit = 2048;
+    private const ulong GrowLimit = 4096;
 
     /// <summary>In the program's data page: its initial value is in the template.</summary>
     private static ulong s_marker = Initial;
@@ -47,6 +54,7 @@ internal static unsafe class Child
                     WriteAgain => WriteAgainAfterFreeze(marker),
                     GrowUntilStopped => GrowUntilParked(marker),
                     ReadFar => ReadFreshPages(),
+                    TouchNextLeaf => Touch(LeafPage, 71),
                     _ => 99,
                 };
                 command = Report(failed, *marker);
@@ -176,7 +184,14 @@ internal static unsafe class Child
 
         *marker = SecondWrite;
         *(ulong*)0x4000_0000_0000 = 8;
-        return *marker == SecondWrite && *(ulong*)0x4000_0000_0000 == 8 ? 0UL : 11UL;
+        *(ulong*)LeafPage = 72; // in the leaf the keeper went through last before the freeze: copied too
+        return *marker == SecondWrite && *(ulong*)0x4000_0000_0000 == 8 && *(ulong*)LeafPage == 72 ? 0UL : 11UL;
+    }
+
+    private static ulong Touch(ulong address, ulong value)
+    {
+        *(ulong*)address = value;
+        return *(ulong*)address == value ? 0UL : 40UL;
     }
 
     /// <summary>Writes its marker, then fresh pages until its bank refuses one and the keeper leaves it parked (never returns then).</summary>

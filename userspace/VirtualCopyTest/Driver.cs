@@ -32,6 +32,9 @@ internal static unsafe class Driver
     private const byte DemandZero = 21;
     private const byte KeeperFacet = 22;
     private const byte Bought = 23;
+    private const byte NodeBank = 24;
+    private const byte LowTemplate = 27;
+    private const byte LowSegment = 28;
     private const byte GrowerTemplate = 25;
     private const byte GrowerSegment = 26;
     private const byte GrowerResume = 30;
@@ -81,6 +84,25 @@ internal static unsafe class Driver
         Expect("a bank with no nodes left", s_maker.CreateDemandZero(LimitedBank, Scratch), InvocationResult.NoMoreNodes);
         bank.DestroyWithObjects();
         Expect("a destroyed bank", s_maker.CreateDemandZero(LimitedBank, Scratch), InvocationResult.Void);
+        FreezeALowSpace();
+    }
+
+    /// <summary>Freeze of a copy of a height-2 space needs a node: refused while the bank has none, with nothing changed.</summary>
+    private static void FreezeALowSpace()
+    {
+        var bank = new BankKeyRef(NodeBank);
+        s_prime.CreateChild(NodeBank);
+        bank.SetLimits(BankProtocol.NoLimit, 1);
+        new NodeKeyRef(Bought).MakeSegmentKey(2, 0, LowTemplate);
+        Expect("copy of a height-2 space", s_maker.CreateCopy(NodeBank, LowTemplate, LowSegment), InvocationResult.Ok);
+        Expect("freeze with no node left", s_maker.Freeze(LowSegment, Frozen), InvocationResult.NoMoreNodes);
+        bank.GetLimits(out _, out _, out _, out ulong nodes);
+        Expect("the refused freeze bought nothing", nodes, 1);
+        bank.SetLimits(BankProtocol.NoLimit, BankProtocol.NoLimit);
+        Expect("freeze with a node to spare", s_maker.Freeze(LowSegment, Frozen), InvocationResult.Ok);
+        Expect("destroy it", s_maker.Destroy(LowSegment), InvocationResult.Ok);
+        bank.GetLimits(out _, out _, out _, out nodes);
+        Expect("the frozen template's node is not reclaimed", nodes, 1);
     }
 
     private static void DemandZeroSegment()
@@ -118,11 +140,13 @@ internal static unsafe class Driver
         Expect("reads bought no page", pagesAfter, pages);
         Expect("reads bought no node", nodesAfter, nodes);
 
+        Expect("child's write in a fresh leaf", Answer(Child.TouchNextLeaf, 1).W0, 0);
         Expect("freeze", s_maker.Freeze(Segment, Frozen), InvocationResult.Ok);
         new DiscrimKeyRef(Discrim).IsDiscreet(Frozen, out bool discreet);
         Expect("the frozen template is discreet", discreet ? 1UL : 0UL, 1);
         Expect("child's checks after the freeze", Answer(Child.WriteAgain, 1).W0, 0);
         Expect("the frozen template did not change", Read(Frozen, marker), Child.FirstWrite);
+        Expect("nor its page in the keeper's last leaf", Read(Frozen, Child.LeafPage), 71);
         Expect("the segment went on", Read(Segment, marker), Child.SecondWrite);
         Expect("the first template still did not change", Read(Template, marker), Child.Initial);
         s_maker.Statistics(out ulong served, out ulong calls, out ulong most, out ulong notServed);
@@ -140,18 +164,19 @@ internal static unsafe class Driver
         Expect("copy from a limited bank", s_maker.CreateCopy(LimitedBank, Frozen2, Segment2), InvocationResult.Ok);
         child.SwapRootSlot(2, Segment2, 0);
         Send(Child.GrowUntilStopped);
-        ulong faultCode = 0;
-        for (int i = 0; i < 400 && faultCode == 0; i++)
+        // The fault code is set while a fault waits for the keeper too: wait until the keeper has counted (and so answered) the one it could not serve.
+        ulong notServed = 0;
+        for (int i = 0; i < 400 && notServed < 2; i++)
         {
             new SleepKeyRef(Sleep).Sleep(25, out _);
-            child.GetState(out _, out faultCode, out _);
+            s_maker.Statistics(out _, out _, out _, out notServed);
         }
 
+        Expect("the keeper counted the fault it could not serve (and the forged one)", notServed, 2);
+        child.GetState(out _, out ulong faultCode, out _);
         Expect("a child whose bank ran out is parked on its write", faultCode, 2);
         bank.GetLimits(out _, out _, out ulong pages, out ulong nodes);
         Expect("its bank is at its limit", pages, 12);
-        s_maker.Statistics(out _, out _, out _, out ulong notServed);
-        Expect("the keeper counted the fault it could not serve (and the forged one)", notServed, 2);
         Expect("the marker page", PageAt(Segment2, marker, Page), InvocationResult.Ok);
         Expect("the copy's marker", Read(Segment2, marker), Child.ThirdWrite);
 

@@ -16,6 +16,8 @@ public sealed unsafe class ImageCheckTests
     [InlineData("plug")]
     [InlineData("mutator")]
     [InlineData("hello")]
+    [InlineData("vcsk")]
+    [InlineData("heapbench")]
     public void ShippedImagesAreClean(string name)
     {
         List<Finding> findings = ImageCheck.Run(VolumeImage.Open(TestImages.BuildShipped(name)));
