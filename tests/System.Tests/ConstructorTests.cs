@@ -64,7 +64,7 @@ public sealed class ConstructorTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// system/procbench.sys: ProcBench requests 64 instances of ProcExit, each from a fresh child bank; every instance
+    /// system/procbench.sys: ProcBench requests 100 instances of ProcExit, each from a fresh child bank; every instance
     /// runs (its line), destroys itself with its bank, and leaves nothing in the prime bank (ProcBench checks the counts);
     /// the row follows the lmbench line contract.
     /// </summary>
@@ -77,7 +77,7 @@ public sealed class ConstructorTests(ITestOutputHelper output)
         Assert.True(row.Groups["n"].Success, Boot.Failure(machine));
         await machine.WaitForLineAsync(@"^user\[\d+\]: lmbench: done$", Boot.Timeout);
         await machine.KillAsync();
-        Assert.Equal(64, machine.Serial.Lines.Count(l => l.EndsWith("procbench: instance ran", System.StringComparison.Ordinal)));
+        Assert.Equal(100, machine.Serial.Lines.Count(l => l.EndsWith("procbench: instance ran", System.StringComparison.Ordinal)));
         Assert.DoesNotContain(machine.Serial.Lines, l => l.Contains("FAIL", System.StringComparison.Ordinal));
         output.WriteLine($"process creation: min {row.Groups["min"].Value}, median {row.Groups["median"].Value} TSC ticks (TCG)");
     }

@@ -63,26 +63,25 @@ internal static unsafe partial class Program
     private static InvocationResult Serve(InvocationResponse* request, InvocationMessage* answer)
     {
         uint order = (uint)request->Result;
-        if (order == KeyOrder.AllegedKeyType)
-        {
-            answer->W0 = request->KeyInfo == ConstructorProtocol.MetaFacet ? ConstructorProtocol.MetaAllegedType : ConstructorProtocol.AllegedType;
-            return InvocationResult.Ok;
-        }
-
-        if (order == 0 || order > ConstructorProtocol.Request)
-        {
-            return InvocationResult.UnknownOrder;
-        }
-
+        bool known = order == KeyOrder.AllegedKeyType || (order >= ConstructorProtocol.NewConstructor && order <= ConstructorProtocol.Request);
         if (request->KeyInfo == ConstructorProtocol.MetaFacet)
         {
-            return order == ConstructorProtocol.NewConstructor ? NewConstructor(answer) : InvocationResult.NoAccess;
+            answer->W0 = ConstructorProtocol.MetaAllegedType;
+            return !known ? InvocationResult.UnknownOrder
+                : order == KeyOrder.AllegedKeyType ? InvocationResult.Ok
+                : order == ConstructorProtocol.NewConstructor ? NewConstructor(answer) : InvocationResult.NoAccess;
         }
 
         int index = s_table.IndexOf(request->KeyInfo);
         if (index < 0 || !LoadConstituents(index))
         {
-            return InvocationResult.Void; // no such constructor, or its bank was destroyed: its keys act as rescinded keys
+            return InvocationResult.Void; // no such constructor, or its bank was destroyed: its keys act as rescinded keys (KT too)
+        }
+
+        if (!known || order == KeyOrder.AllegedKeyType)
+        {
+            answer->W0 = ConstructorProtocol.AllegedType;
+            return known ? InvocationResult.Ok : InvocationResult.UnknownOrder;
         }
 
         bool builder = request->KeyInfo % 2 == 0;

@@ -1,6 +1,7 @@
 using CapOS.Constructor;
 using CapOS.Kernel.Invocation;
 using CapOS.Runtime;
+using CapOS.SpaceBank;
 
 namespace CapOS.CtorTest;
 
@@ -38,6 +39,13 @@ internal static unsafe partial class Program
         Discreet("a start key to another process", new ConstructorKeyRef(Other), false, 2);
         NewSealed(Other, OtherRequestor, KeyBits, Number);
         Discreet("a keybits key", new ConstructorKeyRef(Other), false, 1);
+
+        // A constructor lives in its builder's bank: destroyed with it, its keys act as rescinded keys.
+        new BankKeyRef(Child).CreateChild(Stale);
+        Expect("new constructor", new ConstructorKeyRef(Meta).NewConstructor(Stale, Other), InvocationResult.Ok);
+        Expect("destroy its bank", new BankKeyRef(Stale).DestroyWithObjects(), InvocationResult.Ok);
+        Expect("a constructor of a destroyed bank answers void", Kt(Other, out _), InvocationResult.Void);
+        Expect("a constructor of a destroyed bank is gone", new ConstructorKeyRef(Other).IsDiscreet(out _, out _), InvocationResult.Void);
 
         // Not sealed yet: the check looks at what it holds now.
         Expect("new constructor", new ConstructorKeyRef(Meta).NewConstructor(Child, Other), InvocationResult.Ok);

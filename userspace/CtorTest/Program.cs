@@ -167,6 +167,9 @@ internal static unsafe partial class Program
         new BankKeyRef(Limited).SetLimits(BankProtocol.NoLimit, 1);
         Expect("request past a node limit", requestor.Request(Limited, Sched, InstanceKey), InvocationResult.NoMoreNodes);
         Counts("a request past a node limit kept nothing", Limited, 0, 0);
+        new BankKeyRef(Limited).SetLimits(0, BankProtocol.NoLimit);
+        Expect("request past a page limit", requestor.Request(Limited, Sched, InstanceKey), InvocationResult.NoMorePages);
+        Counts("a request past a page limit kept nothing", Limited, 0, 0);
         new BankKeyRef(Limited).SetLimits(BankProtocol.NoLimit, BankProtocol.NoLimit);
     }
 

@@ -33,7 +33,7 @@ internal static unsafe class Program
     private const byte Requestor = 11;
     private const byte ChildBank = 12;
     private const byte InstanceKey = 13;
-    private const ulong Iterations = 64;
+    private const ulong Iterations = 100; // EROS: 100 requests of "hello"
 
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
