@@ -59,6 +59,7 @@ public static unsafe partial class Checkpointer
         s_migrating = false;
         s_migrationFailed = false;
         s_checkFailed = false;
+        s_building = false;
         s_snapshotObserver = null;
         s_stopWhat = StopReason.None;
         CheckpointWriter.HoldCommit(false);

@@ -21,7 +21,7 @@ public static unsafe partial class Cache
     /// <summary>Objects now CheckpointPending.</summary>
     public static uint PendingCount => s_pendingCount;
 
-    /// <summary>The snapshot: a dirty object becomes part of the checkpoint being taken (Dirty cleared, Pending set).</summary>
+    /// <summary>The snapshot's record of one object: a frozen (or dirty) object becomes part of the checkpoint being taken (Dirty cleared, Pending set).</summary>
     public static void Freeze(ObjectHeader* frame, uint record)
     {
         if (!frame->IsDirty || frame->IsPending)
@@ -32,12 +32,21 @@ public static unsafe partial class Cache
         frame->Flags = (frame->Flags & ~ObjectFlags.Dirty) | ObjectFlags.CheckpointPending;
         frame->Reserved = record + 1;
 
-        // SetState for this one transition (used stays set): dirty bit off, pending bit on (I11).
+        // SetState for this one transition (used stays set): frozen (or dirty) bit off, pending bit on (I11).
         uint word = frame->Index >> 6;
         ulong bit = 1UL << (int)(frame->Index & 63);
-        s_dirtyBits[word] &= ~bit;
+        if ((s_frozenBits[word] & bit) != 0)
+        {
+            s_frozenBits[word] &= ~bit;
+            s_frozenCount--;
+        }
+        else
+        {
+            s_dirtyBits[word] &= ~bit;
+            s_dirtyCount--;
+        }
+
         s_pendingBits[word] |= bit;
-        s_dirtyCount--;
         s_pendingCount++;
     }
 
