@@ -59,7 +59,7 @@ public static unsafe class ConsistencyCheck
     public const uint CleanObjectsPerStep = 8;
 
     /// <summary>Objects the pass checks structurally (C1, C3, C4, C5) per CRC it may take instead (a CRC of a page costs about as much).</summary>
-    public const uint StructuralPerClean = 8;
+    public const uint StructuralPerClean = 64;
 
     private static CheckFailure s_failure;
     private static Oid s_oid;

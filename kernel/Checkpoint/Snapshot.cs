@@ -58,6 +58,7 @@ public static unsafe partial class Snapshot
     private static uint s_nodeCount;
     private static bool s_imagesHeld;
     private static bool s_recordFailed;
+    private static uint s_zeroCrc;
     private static uint s_frozenAtPause;
     private static uint s_pagesAdded;
     private static uint s_potsAdded;
@@ -119,6 +120,8 @@ public static unsafe partial class Snapshot
         s_nodeCount = 0;
         s_lastPot = null;
         Cache.SetFrozenRecorder(&RecordFrozen);
+        NativeMemory.Clear(s_scratch, DiskLayout.PageSize);
+        s_zeroCrc = PageSeal.ImageCrc(s_scratch);
     }
 
     /// <summary>
@@ -152,6 +155,9 @@ public static unsafe partial class Snapshot
         return true;
     }
 
+    /// <summary>Records that cost about as much as one page handed to the writer (IsZero and a CRC of 4 KiB) in one step of <see cref="Advance"/>.</summary>
+    public const uint RecordsPerObject = 4;
+
     /// <summary>Objects frozen by the last <see cref="Take"/>.</summary>
     public static uint FrozenAtPause => s_frozenAtPause;
 
@@ -168,7 +174,9 @@ public static unsafe partial class Snapshot
     {
         done = false;
         uint work = 0;
-        while (Cache.FrozenCount != 0 && work < objects)
+        // A record touches no page data (a node copy at most): RecordsPerObject of them cost about one page added.
+        uint records = objects * RecordsPerObject;
+        while (Cache.FrozenCount != 0 && work < records)
         {
             ObjectHeader* frame = Cache.NextFrozen(s_walkCursor);
             if (frame == null)
@@ -187,10 +195,12 @@ public static unsafe partial class Snapshot
             return CheckpointError.LogFull;
         }
 
-        if (Cache.FrozenCount != 0 || work >= objects)
+        if (Cache.FrozenCount != 0)
         {
             return CheckpointError.None;
         }
+
+        work /= RecordsPerObject;
 
         Reservation.ClearClosed(objects * 64);
         CheckpointError error = AddPages(objects - work, ref work);
@@ -408,6 +418,15 @@ public static unsafe partial class Snapshot
     public static void Commit()
     {
         ReleaseImages();
+
+        // Pages first, with the CRC their image got at Build (a page not dirtied again still holds those bytes), so
+        // that the commit reads no page again; then what is left (nodes: a CRC of 528 bytes each).
+        for (uint i = 0; i < s_pageCount; i++)
+        {
+            PageRecord* page = s_pages + i;
+            Cache.ReleasePending(Cache.Header(page->Frame), page->Item == 0 ? s_zeroCrc : page->Crc);
+        }
+
         for (ObjectHeader* frame = Cache.NextPending(null); frame != null; frame = Cache.NextPending(frame))
         {
             Cache.ReleasePending(frame);

@@ -53,6 +53,22 @@ public static unsafe partial class Cache
     /// <summary>The commit: the object is no longer pending; unless dirtied again it is clean, its CRC that of its content.</summary>
     public static void ReleasePending(ObjectHeader* frame)
     {
+        if (frame->IsPending && !frame->IsDirty)
+        {
+            ReleasePending(frame, ComputeCrc(frame));
+        }
+        else
+        {
+            ReleasePending(frame, frame->Crc);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReleasePending(ObjectHeader*)"/> with the CRC of the content already known (the snapshot took it
+    /// from the image it wrote, which is the content of a page not dirtied again since): no page is read again.
+    /// </summary>
+    public static void ReleasePending(ObjectHeader* frame, uint crc)
+    {
         if (!frame->IsPending)
         {
             return;
@@ -64,7 +80,7 @@ public static unsafe partial class Cache
         s_pendingCount--;
         if (!frame->IsDirty)
         {
-            frame->Crc = ComputeCrc(frame);
+            frame->Crc = crc;
         }
     }
 

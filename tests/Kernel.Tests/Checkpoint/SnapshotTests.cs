@@ -84,16 +84,19 @@ public sealed unsafe class SnapshotTests
             Assert.Equal(0u, Cache.DirtyCount);
             Assert.Contains($"checkpoint: snapshot seq={s} dirty={count + 1} pause-us=", rig.Machine.ConsoleText);
 
-            Checkpointer.Pump(); // records the first BuildObjectsPerStep objects in frame order
-            Assert.True(Checkpointer.Building);
-            ObjectHeader* recorded = CheckpointerTestRig.Page(layout.PageOid(10));
             ObjectHeader* frozen = CheckpointerTestRig.Page(layout.PageOid(count - 1));
-            Assert.True(recorded->IsPending && !Cache.IsFrozen(recorded));
             Assert.True(Cache.IsFrozen(frozen));
-            Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(10), 0xEE));
-            Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(count - 1), 0xEF));
+            Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(count - 1), 0xEF)); // still frozen: recorded, copied
+            Assert.True(frozen->IsPending && !Cache.IsFrozen(frozen));
+            Assert.Equal(1u, Snapshot.CopiesMade);
+
+            Checkpointer.Pump(); // records every object (RecordsPerObject per unit), hands the first pages to the writer
+            Assert.True(Checkpointer.Building);
+            Assert.Equal(0u, Cache.FrozenCount);
+            Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(10), 0xEE)); // with the writer, not submitted
+            Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(120), 0xED)); // recorded, not with the writer yet
             Assert.True(CheckpointerTestRig.SetNumber(layout.NodeOid(3), 0, 301));
-            Assert.Equal(2u, Snapshot.CopiesMade);
+            Assert.Equal(3u, Snapshot.CopiesMade);
             Assert.Equal(0u, Cache.CheckBitmaps());
             CheckpointerTestRig.PumpUntilCommitted();
             Assert.Equal(s, Generation.Sequence);
