@@ -22,6 +22,9 @@ namespace CapOS.Kernel.Checkpoint;
 /// I3: ordinary charges leave room for the write-back of every loaded process (<see cref="TryAddWriteBackHeadroom"/>:
 /// its root's node pot, its annex page and the annex's cluster; LogSpace I2), so the snapshot can always
 /// capture every process (docs/process.md "Write-back"; ReservationTests).
+/// I4: the snapshot's pause clears no table: CloseGeneration swaps two charge sets; the closed one answers
+/// <see cref="WasCharged"/> (C3 of the objects being recorded) and is cleared after the record walk
+/// (<see cref="ClearClosed"/>), before it serves a new generation (ReservationSwapTests).
 /// </remarks>
 public static unsafe class Reservation
 {
