@@ -8,8 +8,8 @@ public static unsafe partial class Checkpointer
     /// <summary>Largest number of pots the snapshot tables hold.</summary>
     public const uint MaxPots = 4096;
 
-    /// <summary>Largest number of pages the snapshot tables hold.</summary>
-    public const uint MaxPages = 16384;
+    /// <summary>Largest number of pages the snapshot tables hold (65,536 dirty pages, 256 MiB, and some slack: docs/bench.md).</summary>
+    public const uint MaxPages = 69632;
 
     /// <summary>Largest number of spare pages for copy-on-write (then writes wait for the device).</summary>
     public const uint MaxCopies = 256;
@@ -59,6 +59,7 @@ public static unsafe partial class Checkpointer
         s_migrating = false;
         s_migrationFailed = false;
         s_checkFailed = false;
+        s_building = false;
         s_snapshotObserver = null;
         s_stopWhat = StopReason.None;
         CheckpointWriter.HoldCommit(false);

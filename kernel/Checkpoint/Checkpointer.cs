@@ -17,10 +17,14 @@ namespace CapOS.Kernel.Checkpoint;
 /// handles a commit (objects of s clean unless dirtied again, the cache's directory view = s's
 /// directory, tag-pot cache invalidated) or a failure (objects dirty again, retried at the next
 /// trigger), reports migration, and takes the snapshot when one is asked for and the writer is
-/// Idle. The snapshot (<see cref="TakeCheckpoint"/>) is one atomic kernel operation: structural
-/// consistency check, freeze (the pause), then, outside the measured pause but in the same operation,
-/// the build (pot reads) and Stabilize. The clean check (C2) then runs a bounded step per pump while
-/// the writer's commit is held (CheckpointWriter.HoldCommit); a mismatch aborts the checkpoint (I3).
+/// Idle. The snapshot (<see cref="TakeCheckpoint"/>, the pause) is one atomic kernel operation whose work
+/// is bounded by fixed tables (I5): process write-back, the bounded checks C6 and C7, Begin, the restart list,
+/// the reservation's generation swap, write-protection of the writable-mapping list and the freeze of every
+/// dirty object by swapping two bitmaps. Then, from the pump, while processes run: the build (the frozen objects
+/// recorded with their checks C1, C3, C4, C5, pages and pots handed to the writer, pot reads) a bounded step
+/// per pump, Stabilize, and the check pass (C1, C3, C4, C5 and the clean check C2 over every cached object)
+/// a bounded step per pump while the writer's commit is held (CheckpointWriter.HoldCommit); a failure aborts
+/// the checkpoint (I3).
 /// I1: at most one snapshot is being written (writer not Idle), so at a snapshot no object is pending.
 /// I2: after the commit of s and until the commit of s+1, CheckpointDirectory holds exactly s's
 /// directory, so an object fault reads s's log image or home (CheckpointerTests.EvictedObjectRefaultsFromTheNewLog).
@@ -29,6 +33,10 @@ namespace CapOS.Kernel.Checkpoint;
 /// I4 (K4): a disk write that gave up after its bounded retries (log, directory, header, migration at run
 /// time or at boot) stops checkpointing loudly: `checkpoint: stopped ...` when it stops and again once per
 /// interval (Checkpointer.Stop.cs); the last committed checkpoint stays recoverable (WriteErrorTests).
+/// I5: the pause visits no cached object and no object of the snapshot: every step of it is O(1) or bounded
+/// by a fixed table (process table, writable-mapping list), so its cost does not grow with the dirty set
+/// (SnapshotTests.ThePauseRecordsNothingAndAWriteAnywhereInTheBuildKeepsTheSnapshotBytes: nothing recorded at
+/// the pause; figures in docs/bench.md).
 /// </remarks>
 public static unsafe partial class Checkpointer
 {
@@ -52,6 +60,7 @@ public static unsafe partial class Checkpointer
     private static ulong s_migrateStart;
     private static ulong s_lastMigrateCycles;
     private static bool s_checkFailed;
+    private static bool s_building;
     private static uint s_lastDirty;
     private static delegate*<ulong, void> s_snapshotObserver;
 
@@ -244,7 +253,7 @@ public static unsafe partial class Checkpointer
         s_deferred = false;
         ulong start = Machine.CycleCounter();
         bool written = Process.ProcessTable.WriteBackAll(); // P3: the snapshot captures every process
-        bool sound = ConsistencyCheck.RunStructural() == CheckFailure.None;
+        bool sound = ConsistencyCheck.RunInPause() == CheckFailure.None;
         s_lastCheckCycles = Machine.CycleCounter() - start;
         if (!sound)
         {
@@ -275,7 +284,7 @@ public static unsafe partial class Checkpointer
         Process.Stall.Wake(Process.StallReason.LogSpace); // the new generation has the whole reservation
         bool taken = Snapshot.Take();
         s_lastPauseCycles = Machine.CycleCounter() - start;
-        s_lastDirty = Snapshot.ObjectCount;
+        s_lastDirty = Snapshot.FrozenAtPause;
         if (!taken)
         {
             Fail(sequence, CheckpointError.LogFull, DiskError.None);
@@ -288,27 +297,68 @@ public static unsafe partial class Checkpointer
             s_snapshotObserver(sequence);
         }
 
-        CheckpointError error = Snapshot.Build();
-        error = error == CheckpointError.None ? CheckpointWriter.Stabilize() : error;
-        if (error != CheckpointError.None)
-        {
-            Fail(sequence, error, Cache.LastDiskError);
-            return 0;
-        }
-
-        CheckpointMessages.Stabilize(sequence);
+        // The rest runs from the pump while processes run (I5): the frozen objects are recorded and handed to
+        // the writer (Snapshot.Advance), then the writer stabilizes, then the check pass; the commit is held
+        // until the pass is sound.
         s_writing = true;
+        s_building = true;
         s_writingSequence = sequence;
         CheckpointWriter.HoldCommit(true);
-        ConsistencyCheck.BeginClean();
         s_stabilizeStart = Machine.CycleCounter();
         return sequence;
     }
+
+    /// <summary>
+    /// One bounded step of the snapshot's build (<see cref="BuildObjectsPerStep"/> objects); at its end the
+    /// writer stabilizes and the check pass starts. A recorded object that failed its check stops checkpointing
+    /// (I3); a snapshot that did not fit, or a pot that could not be read, fails the checkpoint (retried).
+    /// </summary>
+    private static void AdvanceBuild()
+    {
+        CheckpointError error = Snapshot.Advance(BuildObjectsPerStep, out bool done);
+        if (ConsistencyCheck.Failure != CheckFailure.None)
+        {
+            s_writing = false;
+            s_building = false;
+            ConsistencyCheck.Report();
+            Fail(s_writingSequence, CheckpointError.None, DiskError.None, report: false);
+            Stop(s_writingSequence, StopReason.ConsistencyCheck, CheckpointError.None, DiskError.None, 0);
+            return;
+        }
+
+        error = error == CheckpointError.None && done ? CheckpointWriter.Stabilize() : error;
+        if (error != CheckpointError.None)
+        {
+            s_writing = false;
+            s_building = false;
+            Fail(s_writingSequence, error, Cache.LastDiskError);
+            return;
+        }
+
+        if (done)
+        {
+            s_building = false;
+            CheckpointMessages.Stabilize(s_writingSequence);
+            ConsistencyCheck.BeginClean();
+        }
+    }
+
+    /// <summary>Frozen objects recorded (or pages handed to the writer) per pump while the snapshot is built.</summary>
+    public const uint BuildObjectsPerStep = 64;
+
+    /// <summary>True from the pause until the snapshot is with the writer (stabilizing).</summary>
+    public static bool Building => s_building;
 
     private static void AdvanceWriting()
     {
         if (!s_writing)
         {
+            return;
+        }
+
+        if (s_building)
+        {
+            AdvanceBuild();
             return;
         }
 
@@ -357,7 +407,7 @@ public static unsafe partial class Checkpointer
     /// </summary>
     private static void AdvanceCleanCheck()
     {
-        if (!s_writing || s_checkFailed || !CheckpointWriter.CommitHeld || ConsistencyCheck.AdvanceClean(ConsistencyCheck.CleanObjectsPerStep))
+        if (!s_writing || s_building || s_checkFailed || !CheckpointWriter.CommitHeld || ConsistencyCheck.AdvanceClean(ConsistencyCheck.CleanObjectsPerStep))
         {
             return;
         }

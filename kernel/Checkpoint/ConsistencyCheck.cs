@@ -58,6 +58,9 @@ public static unsafe class ConsistencyCheck
     /// <summary>Objects the clean check CRCs per <see cref="AdvanceClean"/> call (bounded work per pump).</summary>
     public const uint CleanObjectsPerStep = 8;
 
+    /// <summary>Objects the pass checks structurally (C1, C3, C4, C5) per CRC it may take instead (a CRC of a page costs about as much).</summary>
+    public const uint StructuralPerClean = 64;
+
     private static CheckFailure s_failure;
     private static Oid s_oid;
     private static ObjectHeader* s_cursor;
@@ -92,7 +95,10 @@ public static unsafe class ConsistencyCheck
         return s_failure;
     }
 
-    /// <summary>The pause's part: C1, C3, C4, C5 over every cached object, then C6 over every loaded process, C7 over the writable mappings; the first broken invariant.</summary>
+    /// <summary>
+    /// Everything structural at once: C1, C3, C4, C5 over every cached object, then C6 over every loaded process,
+    /// C7 over the writable mappings; the first broken invariant (tests, <see cref="Run"/>).
+    /// </summary>
     public static CheckFailure RunStructural()
     {
         s_failure = CheckFailure.None;
@@ -108,23 +114,60 @@ public static unsafe class ConsistencyCheck
             }
         }
 
-        if (s_failure == CheckFailure.None)
+        return s_failure == CheckFailure.None ? CheckBounded() : s_failure;
+    }
+
+    /// <summary>
+    /// The pause's part (I2): C6 over every loaded process and C7 over the writable-mapping list, both bounded by
+    /// fixed tables (the process table, the list's capacity), never by the cache or the dirty set. The objects
+    /// are checked after the pause: those of the snapshot as they are recorded (<see cref="CheckRecorded"/>),
+    /// every cached one by the pass (<see cref="AdvanceClean"/>).
+    /// </summary>
+    public static CheckFailure RunInPause()
+    {
+        s_failure = CheckFailure.None;
+        s_oid = default;
+        s_cleanRunning = false;
+        return CheckBounded();
+    }
+
+    private static CheckFailure CheckBounded()
+    {
+        Oid process = Process.ProcessTable.Check();
+        if (!process.IsNull)
         {
-            Oid process = Process.ProcessTable.Check();
-            if (!process.IsNull)
-            {
-                s_failure = CheckFailure.ProcessInconsistent;
-                s_oid = process;
-            }
+            s_failure = CheckFailure.ProcessInconsistent;
+            s_oid = process;
+            return s_failure;
         }
 
-        if (s_failure == CheckFailure.None && !Process.AddressSpaces.CheckWritableMappings(out ObjectHeader* page))
+        if (!Process.AddressSpaces.CheckWritableMappings(out ObjectHeader* page))
         {
             s_failure = CheckFailure.WritableMapping;
             s_oid = page != null ? page->Oid : default;
         }
 
         return s_failure;
+    }
+
+    /// <summary>
+    /// C1, C3 (charged in the generation the snapshot closed), C4, C5 for an object of the snapshot as it is
+    /// recorded, before anything changed it since the pause: the state the checkpoint will write. The first
+    /// failure is kept (the Checkpointer reports it and stops once the build step sees it).
+    /// </summary>
+    public static void CheckRecorded(ObjectHeader* frame)
+    {
+        if (s_failure != CheckFailure.None)
+        {
+            return;
+        }
+
+        CheckFailure failure = CheckObject(frame, closed: true);
+        if (failure != CheckFailure.None)
+        {
+            s_failure = failure;
+            s_oid = frame->Oid;
+        }
     }
 
     /// <summary>Checks the objects whose bits are set in <paramref name="bits"/> (used map, frame <paramref name="index"/> first).</summary>
@@ -142,7 +185,7 @@ public static unsafe class ConsistencyCheck
             if ((bits & 1) != 0)
             {
                 ObjectHeader* frame = Cache.HeaderAt(index);
-                CheckFailure failure = CheckObject(frame);
+                CheckFailure failure = CheckObject(frame, closed: false);
                 if (failure != CheckFailure.None)
                 {
                     s_failure = failure;
@@ -174,11 +217,18 @@ public static unsafe class ConsistencyCheck
     public static bool AdvanceClean(uint objects)
     {
         uint done = 0;
+        uint structural = 0;
         while (s_cleanRunning && done < objects)
         {
             s_cursor = Cache.NextUsed(s_cursor);
             if (s_cursor == null)
             {
+                s_cleanRunning = false;
+            }
+            else if (CheckObject(s_cursor, closed: false) is CheckFailure failure && failure != CheckFailure.None)
+            {
+                s_failure = failure;
+                s_oid = s_cursor->Oid;
                 s_cleanRunning = false;
             }
             else if (!s_cursor->IsDirty && !s_cursor->IsPending)
@@ -192,6 +242,11 @@ public static unsafe class ConsistencyCheck
                     s_cleanRunning = false;
                 }
             }
+            else if (++structural == StructuralPerClean)
+            {
+                structural = 0;
+                done++;
+            }
         }
 
         return s_cleanRunning;
@@ -199,14 +254,14 @@ public static unsafe class ConsistencyCheck
 
     /// <summary>C1, C3, C4, C5 for one object, in that order of precedence.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static CheckFailure CheckObject(ObjectHeader* frame)
+    private static CheckFailure CheckObject(ObjectHeader* frame, bool closed)
     {
         if (!Cache.HoldsOwnObject(frame))
         {
             return CheckFailure.WrongType;
         }
 
-        if (frame->IsDirty && !Reservation.IsCharged(frame))
+        if (closed ? !Reservation.WasCharged(frame) : Cache.IsDirtyNow(frame) && !Reservation.IsCharged(frame))
         {
             return CheckFailure.NotReserved;
         }

@@ -22,6 +22,9 @@ namespace CapOS.Kernel.Checkpoint;
 /// I3: ordinary charges leave room for the write-back of every loaded process (<see cref="TryAddWriteBackHeadroom"/>:
 /// its root's node pot, its annex page and the annex's cluster; LogSpace I2), so the snapshot can always
 /// capture every process (docs/process.md "Write-back"; ReservationTests).
+/// I4: the snapshot's pause clears no table: CloseGeneration swaps two charge sets; the closed one answers
+/// <see cref="WasCharged"/> (C3 of the objects being recorded) and is cleared after the record walk
+/// (<see cref="ClearClosed"/>), before it serves a new generation (ReservationSwapTests).
 /// </remarks>
 public static unsafe class Reservation
 {
@@ -29,7 +32,10 @@ public static unsafe class Reservation
     private const ulong ClusterTag = 1UL << 62;
 
     private static OidSet s_charged;
+    private static OidSet s_closed;
     private static ulong* s_memory;
+    private static ulong* s_spare;
+    private static uint s_spareCleared;
     private static uint s_slots;
     private static uint s_potCapacity;
     private static uint s_pageCapacity;
@@ -89,13 +95,17 @@ public static unsafe class Reservation
     public static uint Pages => s_pages;
 
     /// <summary>Bytes <see cref="Initialize"/> needs for tables of <paramref name="pots"/> pots and <paramref name="pages"/> pages.</summary>
-    public static ulong RequiredBytes(uint pots, uint pages) => SlotsFor(pots + pages) * 8UL;
+    public static ulong RequiredBytes(uint pots, uint pages) => 2 * SlotsFor(pots + pages) * 8UL;
 
     /// <summary>Starts charging, in <paramref name="memory"/> (<see cref="RequiredBytes"/>), with the snapshot's table sizes.</summary>
     public static void Initialize(byte* memory, uint potCapacity, uint pageCapacity)
     {
         s_memory = (ulong*)memory;
         s_slots = SlotsFor(potCapacity + pageCapacity);
+        s_spare = s_memory + s_slots;
+        s_charged.Initialize(s_memory, s_slots);
+        s_closed.Initialize(s_spare, s_slots);
+        s_spareCleared = s_slots;
         s_potCapacity = potCapacity;
         s_pageCapacity = pageCapacity;
         s_headroomProcesses = 0;
@@ -106,14 +116,42 @@ public static unsafe class Reservation
     /// <summary>Stops charging (tests that use the cache alone).</summary>
     public static void Deactivate() => s_active = false;
 
-    /// <summary>The snapshot: the charges pass to the checkpoint being taken; the next generation starts empty.</summary>
+    /// <summary>
+    /// The snapshot: the charges pass to the checkpoint being taken (kept, for <see cref="WasCharged"/>,
+    /// until <see cref="ClearClosed"/>); the next generation starts empty in the other set, cleared after the
+    /// last snapshot (I4: nothing of the size of the tables is cleared in the pause).
+    /// </summary>
     public static void CloseGeneration()
     {
-        s_charged.Initialize(s_memory, s_slots);
+        ClearClosed(uint.MaxValue); // normally done long ago (the spare is cleared while the last checkpoint was written)
+        OidSet closed = s_charged;
+        s_charged.Adopt(s_spare, s_slots);
+        s_spare = closed.Memory;
+        s_closed = closed;
+        s_spareCleared = 0;
         s_pots = 0;
         s_pages = 0;
         LogSpace.CloseGeneration();
     }
+
+    /// <summary>
+    /// Clears up to <paramref name="slots"/> more slots of the closed generation's set, once the snapshot no longer
+    /// needs it (its objects are recorded); true while some remain. The next CloseGeneration reuses the memory.
+    /// </summary>
+    public static bool ClearClosed(uint slots)
+    {
+        uint end = s_slots - s_spareCleared > slots ? s_spareCleared + slots : s_slots;
+        for (uint i = s_spareCleared; i < end; i++)
+        {
+            s_spare[i] = 0;
+        }
+
+        s_spareCleared = end;
+        return end < s_slots;
+    }
+
+    /// <summary>C3 for an object of the snapshot being recorded: true when it was charged in the closed generation.</summary>
+    public static bool WasCharged(ObjectHeader* frame) => !s_active || IsIn(ref s_closed, frame);
 
     /// <summary>
     /// The cache, before <paramref name="frame"/> is first dirtied: charges what it costs, or refuses (and
@@ -177,6 +215,11 @@ public static unsafe class Reservation
             return true;
         }
 
+        return IsIn(ref s_charged, frame);
+    }
+
+    private static bool IsIn(ref OidSet set, ObjectHeader* frame)
+    {
         if (!Locate(frame, out ObjectLocation location))
         {
             return false;
@@ -184,10 +227,10 @@ public static unsafe class Reservation
 
         if (frame->ObType == ObType.Node)
         {
-            return s_charged.Contains(new Oid(location.PotFirstOid.Value | NodeTag));
+            return set.Contains(new Oid(location.PotFirstOid.Value | NodeTag));
         }
 
-        return s_charged.Contains(frame->Oid) && s_charged.Contains(new Oid(location.PotFirstOid.Value | ClusterTag));
+        return set.Contains(frame->Oid) && set.Contains(new Oid(location.PotFirstOid.Value | ClusterTag));
     }
 
     /// <summary>

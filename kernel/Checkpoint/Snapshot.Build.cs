@@ -12,36 +12,35 @@ namespace CapOS.Kernel.Checkpoint;
 public static unsafe partial class Snapshot
 {
     /// <summary>
-    /// Adds every page, tag pot and node pot of the snapshot to the writer (which is Collecting).
-    /// Reads the current pots synchronously (the current checkpoint's log if its directory names the
-    /// pot, else home). A failure leaves the writer Collecting; the caller aborts.
+    /// Records what is still frozen and adds every page, tag pot and node pot of the snapshot to the writer
+    /// (which is Collecting) at once: <see cref="Advance"/> without a bound (tests). Reads the current pots
+    /// synchronously (the current checkpoint's log if its directory names the pot, else home). A failure leaves
+    /// the writer Collecting; the caller aborts.
     /// </summary>
     public static CheckpointError Build()
     {
-        CheckpointError error = AddPages();
-        if (error != CheckpointError.None)
+        bool done = false;
+        CheckpointError error = CheckpointError.None;
+        while (!done && error == CheckpointError.None)
         {
-            return error;
-        }
-
-        for (uint i = 0; i < s_potCount && error == CheckpointError.None; i++)
-        {
-            error = AddPot(s_pots + i);
+            error = Advance(uint.MaxValue, out done);
         }
 
         return error;
     }
 
-    private static CheckpointError AddPages()
+    /// <summary>Adds up to <paramref name="budget"/> more recorded pages to the writer, counting them in <paramref name="work"/>.</summary>
+    private static CheckpointError AddPages(uint budget, ref uint work)
     {
-        for (uint i = 0; i < s_pageCount; i++)
+        uint end = s_pageCount - s_pagesAdded > budget ? s_pagesAdded + budget : s_pageCount;
+        for (; s_pagesAdded < end; s_pagesAdded++, work++)
         {
-            PageRecord* page = s_pages + i;
+            PageRecord* page = s_pages + s_pagesAdded;
             ObjectHeader* frame = Cache.Header(page->Frame);
             byte* data = page->Copy != 0 ? s_cowPages + ((ulong)(page->Copy - 1) * DiskLayout.PageSize) : Cache.PageData(frame);
             bool zero = IsZero(data);
             uint item = CheckpointWriter.ImageCount;
-            CheckpointError error = CheckpointWriter.AddPage(frame->Oid, frame->AllocCount, zero ? null : data);
+            CheckpointError error = CheckpointWriter.AddPage(frame->Oid, page->AllocCount, zero ? null : data);
             if (error != CheckpointError.None)
             {
                 return error;
@@ -49,6 +48,7 @@ public static unsafe partial class Snapshot
 
             page->Item = zero ? 0 : item + 1;
             page->Crc = zero ? 0 : PageSeal.ImageCrc(data);
+            page->Added = 1;
         }
 
         return CheckpointError.None;
@@ -113,7 +113,7 @@ public static unsafe partial class Snapshot
             }
 
             TagEntry* entry = TagPot.Entry(tags, (int)page->Slot);
-            entry->AllocCount = Cache.Header(page->Frame)->AllocCount;
+            entry->AllocCount = page->AllocCount;
             entry->Tag = page->Item == 0 ? FrameTag.ZeroPage : FrameTag.DataPage;
             entry->DataCrc = page->Crc;
         }

@@ -11,20 +11,28 @@ namespace CapOS.Kernel.Checkpoint;
 /// copy-on-write"). Snapshot.Build.cs then assembles the pot images and hands everything to the writer.
 /// </summary>
 /// <remarks>
-/// Theory of operation. <see cref="Take"/> walks the dirty objects once, with no disk I/O:
-/// a dirty node's body is copied, in disk form, into its slot of a node-pot image kept here (its
-/// other slots are filled later from the current pot on disk); a dirty page gets a page record and
-/// stays in its frame, which is the image until the writer's images are written; its cluster gets a
-/// tag-pot image record. Each object is frozen (Cache.Freeze: Pending, not Dirty). A later kernel
-/// write to a pending page first calls <see cref="CopyOnWrite"/>: if the image's write was already
-/// submitted it waits for that write and the frame is free to change; else the frame is copied to a
-/// spare page and the writer is pointed at the copy. Nodes need no copy-on-write: their image was
-/// copied at the snapshot.
+/// Theory of operation. <see cref="Take"/> (the pause) write-protects the writable user mappings and freezes
+/// every dirty object at once (Cache.FreezeAll: the dirty map becomes the frozen map); it visits no object.
+/// After the pause, while processes run, <see cref="Advance"/> (one bounded step per pump) records each
+/// frozen object (<see cref="RecordFrozen"/>): a node's body is copied, in disk form, into its slot of a
+/// node-pot image kept here (its other slots are filled later from the current pot on disk); a page gets a
+/// page record (with its AllocCount) and stays in its frame, which is the image until the writer's images
+/// are written; its cluster gets a tag-pot record; the object becomes Pending (Cache.Freeze). Then the pages
+/// and the pots are handed to the writer (Snapshot.Build.cs) and the caller stabilizes. A write to a frozen
+/// object before the walk reaches it records it first (MarkDirty, Cache I14), then takes the pending path:
+/// a write to a pending page first calls <see cref="TryCopyOnWrite"/>: a page not yet handed to the writer,
+/// or whose image the writer has not submitted, is copied to a spare page that becomes the image; a page
+/// whose image's write completed is free to change; otherwise the write waits. Nodes need no copy-on-write:
+/// their image was copied at their record, before any change.
 /// I1: between Take and the release of the images, the bytes the writer reads for a page image are
 /// the page's content at the snapshot (SnapshotTests.WriteDuringStabilizationDoesNotChangeTheImage).
 /// I2: a pot record's mask names exactly the slots copied from the snapshot; the others come from
-/// the current checkpoint (log if its directory names the pot, else home), which no commit changes
+/// the current checkpoint (log if its directory names the pot, else home), which no commit can change
 /// before this checkpoint commits.
+/// I3: the pause records no object (its cost does not depend on how many are dirty), and every object of
+/// the snapshot is recorded with its state at the pause: nothing changes a frozen object before its record
+/// (SnapshotTests.ThePauseRecordsNothingAndAWriteAnywhereInTheBuildKeepsTheSnapshotBytes, which fails when
+/// MarkDirty lets a frozen object be written unrecorded).
 /// </remarks>
 public static unsafe partial class Snapshot
 {
@@ -49,6 +57,12 @@ public static unsafe partial class Snapshot
     private static uint s_copies;
     private static uint s_nodeCount;
     private static bool s_imagesHeld;
+    private static bool s_recordFailed;
+    private static uint s_zeroCrc;
+    private static uint s_frozenAtPause;
+    private static uint s_pagesAdded;
+    private static uint s_potsAdded;
+    private static ObjectHeader* s_walkCursor;
 
     /// <summary>Node pots plus tag pots the snapshot can hold.</summary>
     public static uint PotCapacity => s_potCapacity;
@@ -102,55 +116,123 @@ public static unsafe partial class Snapshot
         }
 
         s_potCount = 0;
-        Clear();
+        s_pageCount = 0;
+        s_nodeCount = 0;
+        s_lastPot = null;
+        Cache.SetFrozenRecorder(&RecordFrozen);
+        NativeMemory.Clear(s_scratch, DiskLayout.PageSize);
+        s_zeroCrc = PageSeal.ImageCrc(s_scratch);
     }
 
     /// <summary>
-    /// The snapshot proper (caller: writer Idle and Begin done): freezes every dirty object into the
-    /// checkpoint. False (nothing frozen) when the dirty objects do not fit the tables.
+    /// The snapshot proper, the pause's part (caller: writer Idle and Begin done): write-protects every
+    /// writable user mapping and freezes every dirty object at once (Cache.FreezeAll: the dirty map becomes
+    /// the frozen map), visiting none of them. The objects are recorded after the pause (<see cref="Advance"/>),
+    /// or earlier, one by one, when something is about to change one (<see cref="RecordFrozen"/>, I3).
+    /// False, nothing frozen, when the dirty objects cannot fit the tables.
     /// </summary>
     public static bool Take()
     {
         // P5: from here on every user write re-faults and dirties its page first (docs/process.md "Snapshot").
         Process.AddressSpaces.WriteProtectAll();
-        Clear();
-        uint words = Cache.BitmapWords;
-        for (uint word = 0; word < words; word++)
+        s_potCount = 0;
+        s_lastPot = null;
+        s_pageCount = 0;
+        s_nodeCount = 0;
+        s_cowUsed = 0;
+        s_copies = 0;
+        s_pagesAdded = 0;
+        s_potsAdded = 0;
+        s_walkCursor = null;
+        s_recordFailed = false;
+        if (Cache.DirtyCount > s_pageCapacity + (s_potCapacity * (uint)NodePot.NodeCapacity)
+            || !Cache.FreezeAll(out s_frozenAtPause))
         {
-            ulong bits = Cache.DirtyWord(word);
-            if (bits != 0 && !RecordWord(bits, word << 6))
-            {
-                Unwind();
-                return false;
-            }
+            return false;
         }
 
         s_imagesHeld = true;
         return true;
     }
 
-    /// <summary>Records the objects whose bits are set in <paramref name="bits"/> (dirty map, frame <paramref name="index"/> first).</summary>
-    private static bool RecordWord(ulong bits, uint index)
+    /// <summary>Records that cost about as much as one page handed to the writer (IsZero and a CRC of 4 KiB) in one step of <see cref="Advance"/>.</summary>
+    public const uint RecordsPerObject = 4;
+
+    /// <summary>Objects frozen by the last <see cref="Take"/>.</summary>
+    public static uint FrozenAtPause => s_frozenAtPause;
+
+    /// <summary>True from Take until every frozen object is recorded and every image and pot is with the writer.</summary>
+    public static bool Building => s_imagesHeld && (Cache.FrozenCount != 0 || s_pagesAdded < s_pageCount || s_potsAdded < s_potCount);
+
+    /// <summary>
+    /// The snapshot after the pause, a bounded step: records up to <paramref name="objects"/> frozen objects,
+    /// then adds up to that many pages, then one pot, to the writer (Snapshot.Build.cs). Returns None with
+    /// <paramref name="done"/> once everything is with the writer (the caller stabilizes), or the error that
+    /// fails the checkpoint (a record that did not fit, a pot that could not be read).
+    /// </summary>
+    public static CheckpointError Advance(uint objects, out bool done)
     {
-        while (bits != 0)
+        done = false;
+        uint work = 0;
+        // A record touches no page data (a node copy at most): RecordsPerObject of them cost about one page added.
+        uint records = objects * RecordsPerObject;
+        while (Cache.FrozenCount != 0 && work < records)
         {
-            if ((bits & 0xFF) == 0)
+            ObjectHeader* frame = Cache.NextFrozen(s_walkCursor);
+            if (frame == null)
             {
-                bits >>= 8;
-                index += 8;
-                continue;
+                // Frames recorded out of order (RecordFrozen) may lie behind the cursor.
+                frame = Cache.NextFrozen(null);
             }
 
-            if ((bits & 1) != 0 && !Record(Cache.HeaderAt(index)))
-            {
-                return false;
-            }
-
-            bits >>= 1;
-            index++;
+            RecordFrozen(frame);
+            s_walkCursor = frame;
+            work++;
         }
 
-        return true;
+        if (s_recordFailed)
+        {
+            return CheckpointError.LogFull;
+        }
+
+        if (Cache.FrozenCount != 0)
+        {
+            return CheckpointError.None;
+        }
+
+        work /= RecordsPerObject;
+
+        Reservation.ClearClosed(objects * 64);
+        CheckpointError error = AddPages(objects - work, ref work);
+        if (error != CheckpointError.None || work >= objects)
+        {
+            return error;
+        }
+
+        if (s_potsAdded < s_potCount)
+        {
+            error = AddPot(s_pots + s_potsAdded);
+            s_potsAdded++;
+            return error;
+        }
+
+        done = !Reservation.ClearClosed(uint.MaxValue);
+        return CheckpointError.None;
+    }
+
+    /// <summary>
+    /// Records one frozen object into the snapshot now (the walk, or the cache before a write: I3), with its
+    /// snapshot-time checks (ConsistencyCheck.CheckRecorded: C1, C3 against the closed generation, C4, C5); it
+    /// is pending afterwards. A record that does not fit marks the snapshot failed (the pump unwinds it).
+    /// </summary>
+    public static void RecordFrozen(ObjectHeader* frame)
+    {
+        ConsistencyCheck.CheckRecorded(frame);
+        if (!Record(frame))
+        {
+            s_recordFailed = true;
+            Cache.Freeze(frame, uint.MaxValue);
+        }
     }
 
     private static bool Record(ObjectHeader* frame)
@@ -179,6 +261,7 @@ public static unsafe partial class Snapshot
         PageRecord* page = s_pages + s_pageCount;
         *page = default;
         page->Frame = frame->Index;
+        page->AllocCount = frame->AllocCount;
         page->Slot = (uint)slot;
         page->Pot = (uint)(pot - s_pots);
         Cache.Freeze(frame, s_pageCount++);
@@ -284,7 +367,26 @@ public static unsafe partial class Snapshot
         }
 
         PageRecord* page = s_pages + (frame->Reserved - 1);
-        if (page->Item == 0 || page->Copy != 0)
+        if (page->Copy != 0)
+        {
+            return true;
+        }
+
+        if (page->Added == 0)
+        {
+            // Recorded but not handed to the writer yet (Advance): the copy is what Build will hand it.
+            if (s_cowUsed >= s_cowCapacity)
+            {
+                return false;
+            }
+
+            NativeMemory.Copy(Cache.PageData(frame), s_cowPages + ((ulong)s_cowUsed * DiskLayout.PageSize), DiskLayout.PageSize);
+            page->Copy = ++s_cowUsed;
+            s_copies++;
+            return true;
+        }
+
+        if (page->Item == 0)
         {
             return true;
         }
@@ -316,37 +418,55 @@ public static unsafe partial class Snapshot
     public static void Commit()
     {
         ReleaseImages();
+
+        // Pages first, with the CRC their image got at Build (a page not dirtied again still holds those bytes), so
+        // that the commit reads no page again; then what is left (nodes: a CRC of 528 bytes each).
+        for (uint i = 0; i < s_pageCount; i++)
+        {
+            PageRecord* page = s_pages + i;
+            Cache.ReleasePending(Cache.Header(page->Frame), page->Item == 0 ? s_zeroCrc : page->Crc);
+        }
+
         for (ObjectHeader* frame = Cache.NextPending(null); frame != null; frame = Cache.NextPending(frame))
         {
             Cache.ReleasePending(frame);
         }
+
+        ClearMap();
     }
 
     /// <summary>The checkpoint failed or was refused: every pending object is dirty again, its reservation re-taken.</summary>
     public static void Unwind()
     {
         ReleaseImages();
+        for (ObjectHeader* frame = Cache.NextFrozen(null); frame != null; frame = Cache.NextFrozen(frame))
+        {
+            Reservation.Reinstate(frame);
+        }
+
+        Cache.ThawAll();
         for (ObjectHeader* frame = Cache.NextPending(null); frame != null; frame = Cache.NextPending(frame))
         {
             Cache.Unfreeze(frame);
             Reservation.Reinstate(frame);
         }
+
+        Reservation.ClearClosed(uint.MaxValue);
+        ClearMap();
     }
 
-    /// <summary>Empties the tables; only the map slots the last snapshot used are cleared (the rest are 0 already).</summary>
-    private static void Clear()
+    /// <summary>
+    /// Empties the pot map after a commit or a failure (not in the pause): only the slots the snapshot used are
+    /// cleared (the rest are 0 already). The counts stay readable until the next Take.
+    /// </summary>
+    private static void ClearMap()
     {
         for (uint i = 0; i < s_potCount; i++)
         {
             s_mapKeys[s_pots[i].MapSlot] = 0;
         }
 
-        s_potCount = 0;
         s_lastPot = null;
-        s_pageCount = 0;
-        s_nodeCount = 0;
-        s_cowUsed = 0;
-        s_copies = 0;
     }
 
     private static byte* PotBuffer(PotRecord* pot) => s_potBuffers + ((ulong)(pot - s_pots) * DiskLayout.PageSize);
@@ -373,5 +493,7 @@ public static unsafe partial class Snapshot
         public uint Item;
         public uint Crc;
         public uint Copy;
+        public uint AllocCount;
+        public uint Added;
     }
 }

@@ -105,5 +105,5 @@ public static unsafe class FastPath
     }
 
     /// <summary>True when <paramref name="frame"/> is dirty and may be written now (not frozen by a snapshot).</summary>
-    private static bool IsWritable(ObjectHeader* frame) => frame->IsDirty && !frame->IsPending;
+    private static bool IsWritable(ObjectHeader* frame) => Cache.IsDirtyNow(frame) && !frame->IsPending;
 }

@@ -10,8 +10,9 @@ namespace CapOS.Kernel.ObjectCache;
 /// ObType, of Dirty and of CheckpointPending in Cache goes through <see cref="SetState"/>, so the
 /// bits follow the header. Enumerating skips whole zero words: a pass costs the table size / 64
 /// plus the objects found, instead of the table size.
-/// I11: bit i of the used map is set iff header i is not free; of the dirty map iff header i is Dirty;
-/// of the pending map iff header i is CheckpointPending (<see cref="CheckBitmaps"/>; checked by
+/// I11: bit i of the used map is set iff header i is not free; of the dirty map iff header i is Dirty and
+/// not frozen; of the pending map iff header i is CheckpointPending; a bit of the frozen map only on a Dirty,
+/// not pending header (Cache.Freeze.cs) (<see cref="CheckBitmaps"/>; checked by
 /// CacheTests.BitmapsFollowEveryHeaderChange and after every snapshot test).
 /// </remarks>
 public static unsafe partial class Cache
@@ -19,18 +20,24 @@ public static unsafe partial class Cache
     private static ulong* s_usedBits;
     private static ulong* s_dirtyBits;
     private static ulong* s_pendingBits;
+    private static ulong* s_frozenBits;
     private static uint s_bitWords;
+
+    /// <summary>How many frame bitmaps the cache keeps: used, dirty, pending, frozen (Cache.Freeze.cs).</summary>
+    private const int BitmapCount = 4;
 
     private static ulong BitmapBytes(uint frames) => (((ulong)frames + 63) / 64) * 8UL;
 
-    /// <summary>Lays the three maps out at <paramref name="memory"/> (3 * BitmapBytes) and clears them.</summary>
+    /// <summary>Lays the four maps out at <paramref name="memory"/> (BitmapCount * BitmapBytes) and clears them.</summary>
     private static void InitializeBitmaps(byte* memory, uint frames)
     {
         s_bitWords = (frames + 63) / 64;
         s_usedBits = (ulong*)memory;
         s_dirtyBits = s_usedBits + s_bitWords;
         s_pendingBits = s_dirtyBits + s_bitWords;
-        for (uint i = 0; i < 3 * s_bitWords; i++)
+        s_frozenBits = s_pendingBits + s_bitWords;
+        s_frozenCount = 0;
+        for (uint i = 0; i < BitmapCount * s_bitWords; i++)
         {
             s_usedBits[i] = 0;
         }
@@ -42,7 +49,7 @@ public static unsafe partial class Cache
         uint word = frame->Index >> 6;
         ulong bit = 1UL << (int)(frame->Index & 63);
         s_usedBits[word] = frame->IsFree ? s_usedBits[word] & ~bit : s_usedBits[word] | bit;
-        s_dirtyBits[word] = frame->IsDirty ? s_dirtyBits[word] | bit : s_dirtyBits[word] & ~bit;
+        s_dirtyBits[word] = frame->IsDirty && (s_frozenBits[word] & bit) == 0 ? s_dirtyBits[word] | bit : s_dirtyBits[word] & ~bit;
         s_pendingBits[word] = frame->IsPending ? s_pendingBits[word] | bit : s_pendingBits[word] & ~bit;
     }
 
@@ -104,7 +111,9 @@ public static unsafe partial class Cache
             bool used = (s_usedBits[i >> 6] & bit) != 0;
             bool dirty = (s_dirtyBits[i >> 6] & bit) != 0;
             bool pending = (s_pendingBits[i >> 6] & bit) != 0;
-            if (used == frame->IsFree || dirty != frame->IsDirty || pending != frame->IsPending)
+            bool frozen = (s_frozenBits[i >> 6] & bit) != 0;
+            if (used == frame->IsFree || dirty != (frame->IsDirty && !frozen) || pending != frame->IsPending
+                || (frozen && (!frame->IsDirty || frame->IsPending)))
             {
                 violations++;
             }

@@ -31,7 +31,13 @@ public static unsafe partial class Cache
     {
         if (frame->IsDirty)
         {
-            return true;
+            if (!IsFrozen(frame))
+            {
+                return true;
+            }
+
+            // Frozen by the snapshot and not recorded yet (I14): recorded now, then the pending path below.
+            s_recordFrozen(frame);
         }
 
         if (frame->IsFree)

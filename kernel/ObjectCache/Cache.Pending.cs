@@ -21,7 +21,7 @@ public static unsafe partial class Cache
     /// <summary>Objects now CheckpointPending.</summary>
     public static uint PendingCount => s_pendingCount;
 
-    /// <summary>The snapshot: a dirty object becomes part of the checkpoint being taken (Dirty cleared, Pending set).</summary>
+    /// <summary>The snapshot's record of one object: a frozen (or dirty) object becomes part of the checkpoint being taken (Dirty cleared, Pending set).</summary>
     public static void Freeze(ObjectHeader* frame, uint record)
     {
         if (!frame->IsDirty || frame->IsPending)
@@ -32,17 +32,42 @@ public static unsafe partial class Cache
         frame->Flags = (frame->Flags & ~ObjectFlags.Dirty) | ObjectFlags.CheckpointPending;
         frame->Reserved = record + 1;
 
-        // SetState for this one transition (used stays set): dirty bit off, pending bit on (I11).
+        // SetState for this one transition (used stays set): frozen (or dirty) bit off, pending bit on (I11).
         uint word = frame->Index >> 6;
         ulong bit = 1UL << (int)(frame->Index & 63);
-        s_dirtyBits[word] &= ~bit;
+        if ((s_frozenBits[word] & bit) != 0)
+        {
+            s_frozenBits[word] &= ~bit;
+            s_frozenCount--;
+        }
+        else
+        {
+            s_dirtyBits[word] &= ~bit;
+            s_dirtyCount--;
+        }
+
         s_pendingBits[word] |= bit;
-        s_dirtyCount--;
         s_pendingCount++;
     }
 
     /// <summary>The commit: the object is no longer pending; unless dirtied again it is clean, its CRC that of its content.</summary>
     public static void ReleasePending(ObjectHeader* frame)
+    {
+        if (frame->IsPending && !frame->IsDirty)
+        {
+            ReleasePending(frame, ComputeCrc(frame));
+        }
+        else
+        {
+            ReleasePending(frame, frame->Crc);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReleasePending(ObjectHeader*)"/> with the CRC of the content already known (the snapshot took it
+    /// from the image it wrote, which is the content of a page not dirtied again since): no page is read again.
+    /// </summary>
+    public static void ReleasePending(ObjectHeader* frame, uint crc)
     {
         if (!frame->IsPending)
         {
@@ -55,7 +80,7 @@ public static unsafe partial class Cache
         s_pendingCount--;
         if (!frame->IsDirty)
         {
-            frame->Crc = ComputeCrc(frame);
+            frame->Crc = crc;
         }
     }
 

@@ -14,7 +14,7 @@ public static unsafe partial class Cache
     /// </summary>
     public static bool Rescind(ObjectHeader* frame)
     {
-        if (frame->IsFree || !frame->IsDirty)
+        if (frame->IsFree || !IsDirtyNow(frame))
         {
             return false;
         }
@@ -31,7 +31,7 @@ public static unsafe partial class Cache
     /// </summary>
     public static bool BumpCallCount(ObjectHeader* frame)
     {
-        if (frame->IsFree || !frame->IsDirty || frame->ObType != NodeTree.ObType.Node)
+        if (frame->IsFree || !IsDirtyNow(frame) || frame->ObType != NodeTree.ObType.Node)
         {
             return false;
         }

@@ -70,7 +70,7 @@ public static unsafe partial class Cache
         ulong pages = (ulong)pageFrames + TagPotCache.SlotCount + 1 + ReadSlots;
         ulong headers = ((ulong)pageFrames + nodeFrames) * ObjectHeader.Size;
         ulong nodes = (ulong)nodeFrames * Node.Size;
-        return (pages * PageSize) + headers + nodes + (HashBuckets.For(pageFrames + nodeFrames) * 4UL) + (3 * BitmapBytes(pageFrames + nodeFrames))
+        return (pages * PageSize) + headers + nodes + (HashBuckets.For(pageFrames + nodeFrames) * 4UL) + (BitmapCount * BitmapBytes(pageFrames + nodeFrames))
             + ReadTableBytes;
     }
 
@@ -111,7 +111,7 @@ public static unsafe partial class Cache
         s_buckets = (uint*)Machine.PhysicalToVirtual(buckets);
         s_bucketMask = HashBuckets.For(pageFrames + nodeFrames) - 1;
         InitializeBitmaps((byte*)(s_buckets + s_bucketMask + 1), pageFrames + nodeFrames);
-        InitializeReads(Machine.PhysicalToVirtual(readBuffers), (byte*)(s_buckets + s_bucketMask + 1) + (3 * BitmapBytes(pageFrames + nodeFrames)));
+        InitializeReads(Machine.PhysicalToVirtual(readBuffers), (byte*)(s_buckets + s_bucketMask + 1) + (BitmapCount * BitmapBytes(pageFrames + nodeFrames)));
         TagPotCache.Initialize(tagPots);
         InitializeHeaders(physical, nodes);
         s_statistics = default;

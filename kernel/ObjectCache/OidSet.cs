@@ -39,6 +39,17 @@ public unsafe struct OidSet
         }
     }
 
+    /// <summary>Lays the set out in <paramref name="memory"/> that is already all zero (no clearing: O(1)).</summary>
+    public void Adopt(ulong* memory, uint slots)
+    {
+        _slots = memory;
+        _mask = slots - 1;
+        _count = 0;
+    }
+
+    /// <summary>The set's memory (for a caller that clears it in steps before adopting it again).</summary>
+    public readonly ulong* Memory => _slots;
+
     public readonly bool Contains(Oid oid)
     {
         for (uint i = Hash(oid); ; i = (i + 1) & _mask)

@@ -100,7 +100,7 @@ public static unsafe class WritableMappings
             if (MappingTable.ReadEntry(table, (int)(s_records[i] & (MappingTable.EntriesPerTable - 1)), out ulong target, out bool writable, out _) && writable)
             {
                 page = Cache.PageFrameAt(target);
-                if (page == null || !page->IsDirty)
+                if (page == null || !Cache.IsDirtyNow(page))
                 {
                     return false;
                 }

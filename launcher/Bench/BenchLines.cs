@@ -17,7 +17,10 @@ public static partial class BenchLines
     public const string RawDiskCommandLine = "test=disk exit-when-idle";
 
     /// <summary>The kernel command line of the checkpoint benchmark boot.</summary>
-    public const string CheckpointCommandLine = "bench=checkpoint exit-when-idle";
+    public const string CheckpointCommandLine = "bench=checkpoint exit-when-idle cache-pages=67584 cache-nodes=4096";
+
+    /// <summary>Guest memory of the checkpoint phase: 65,536 dirty pages (256 MiB) in the object cache, the writer's workspace for a 69,999-page half, the directory (docs/bench.md).</summary>
+    public const int CheckpointMemoryMiB = 1536;
 
     /// <summary>The recovery boots' checkpoint interval: short, so a checkpoint commits soon after boot.</summary>
     public const int RecoveryIntervalMs = 50;

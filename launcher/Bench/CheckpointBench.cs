@@ -83,7 +83,7 @@ public static class CheckpointBench
         BenchImages images, string plugImage, bool deterministic, CancellationToken cancel)
     {
         QemuOptions options = CapOSBoot.TestKernel(layout, BenchLines.CheckpointCommandLine, Accelerator.Tcg,
-            images.CopyOf(plugImage)) with { Deterministic = deterministic };
+            images.CopyOf(plugImage)) with { Deterministic = deterministic, MemoryMiB = BenchLines.CheckpointMemoryMiB };
         QemuMachine machine = await QemuMachine.StartAsync(options, cancel: cancel).ConfigureAwait(false);
         await using (machine.ConfigureAwait(false))
         {

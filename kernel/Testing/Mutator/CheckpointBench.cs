@@ -13,10 +13,10 @@ namespace CapOS.Kernel.Testing.Mutator;
 /// </summary>
 /// <remarks>
 /// Theory of operation. Objects are taken from the END of the volume's page and node ranges (imagegen
-/// slack: nothing else uses them, so the mutator's structure stays intact): a quarter nodes (a number
-/// key in slot 31), the rest pages (filled with a pattern, so each has a log image). A count that the
-/// ranges or the log's half cannot hold is cut to what was dirtied; the line's <c>dirty=</c> is the
-/// snapshot's object count, never the asked one. One unprinted warm-up checkpoint comes first (under
+/// slack: nothing else uses them, so the mutator's structure stays intact): D pages (filled with a pattern,
+/// so each has a log image) and D / 64 nodes (a number key in slot 31). A count that the ranges or the
+/// log's half cannot hold is cut to what was dirtied; the line's <c>dirty=</c> is the snapshot's object
+/// count, never the asked one, and <c>pages=</c> the pages among them. One unprinted warm-up checkpoint comes first (under
 /// TCG the first run of a code path includes its translation). Lines:
 /// <c>bench: checkpoint dirty=D pause-us=X stabilize-us=Y stabilize-mbps=Z migrate-us=.. migrate-mbps=..
 /// log-pages=.. check-us=..</c>, then <c>bench: checkpoint done</c>. MB/s is 10^6 bytes per second of
@@ -33,10 +33,21 @@ public static unsafe class CheckpointBench
     public const uint WarmUp = 8;
 
     /// <summary>How many dirty counts are measured.</summary>
-    public const int CountCount = 5;
+    public const int CountCount = 6;
 
-    /// <summary>Dirty count number <paramref name="index"/>: 0, 16, 64, 256, 1024.</summary>
-    public static uint Count(int index) => index == 0 ? 0 : 4u << (2 * index);
+    /// <summary>Dirty pages of count number <paramref name="index"/>: 0, 16, 256, 4096, 16384, 65536 (256 MiB).</summary>
+    public static uint Count(int index) => index switch
+    {
+        0 => 0,
+        1 => 16,
+        2 => 256,
+        3 => 4096,
+        4 => 16384,
+        _ => 65536,
+    };
+
+    /// <summary>Nodes dirtied beside <paramref name="pages"/> dirty pages: one per 64 pages.</summary>
+    public static uint NodesFor(uint pages) => pages / 64;
 
     /// <summary>Runs every count; false when a checkpoint could not be taken (a failed line was printed).</summary>
     public static bool Run(VolumeHeader* volume)
@@ -51,7 +62,7 @@ public static unsafe class CheckpointBench
         }
 
         Checkpointer.Drain();
-        DirtyObjects(pages, nodes, WarmUp, 99);
+        DirtyObjects(pages, nodes, WarmUp * 8, 99);
         if (Checkpointer.TakeCheckpoint() == 0)
         {
             Log.WriteLine("bench: checkpoint failed: the warm-up snapshot was not taken");
@@ -61,9 +72,10 @@ public static unsafe class CheckpointBench
         for (int i = 0; i < CountCount; i++)
         {
             Checkpointer.Drain();
-            uint wanted = Count(i);
-            uint dirtied = DirtyObjects(pages, nodes, wanted, (ulong)i + 1);
-            if (!Measure())
+            uint nodeCount = System.Math.Min(NodesFor(Count(i)), Spare(nodes));
+            uint wanted = Count(i) + nodeCount;
+            uint dirtied = DirtyObjects(pages, nodes, Count(i), (ulong)i + 1);
+            if (!Measure(dirtied > nodeCount ? dirtied - nodeCount : 0))
             {
                 return false;
             }
@@ -81,7 +93,7 @@ public static unsafe class CheckpointBench
         return true;
     }
 
-    private static bool Measure()
+    private static bool Measure(uint pages)
     {
         ulong sequence = Checkpointer.TakeCheckpoint();
         if (sequence == 0)
@@ -109,14 +121,16 @@ public static unsafe class CheckpointBench
         Rate(" migrate-mbps=", (ulong)CheckpointWriter.ImageCount * DiskLayout.PageSize, migrateUs);
         Field(" log-pages=", logPages);
         Field(" check-us=", Checkpointer.Microseconds(Checkpointer.LastCheckCycles));
+        Field(" pages=", pages);
         Log.WriteLine();
         return true;
     }
 
-    /// <summary>Dirties up to <paramref name="count"/> objects from the ranges' ends; returns how many.</summary>
-    private static uint DirtyObjects(RangeDescriptor* pages, RangeDescriptor* nodes, uint count, ulong stamp)
+    /// <summary>Dirties up to <paramref name="pageCount"/> pages and their nodes from the ranges' ends; returns how many objects.</summary>
+    private static uint DirtyObjects(RangeDescriptor* pages, RangeDescriptor* nodes, uint pageCount, ulong stamp)
     {
-        uint nodeCount = System.Math.Min(count / 4, Spare(nodes));
+        uint nodeCount = System.Math.Min(NodesFor(pageCount), Spare(nodes));
+        uint count = pageCount + nodeCount;
         uint done = 0;
         for (uint k = 0; k < nodeCount; k++, done++)
         {

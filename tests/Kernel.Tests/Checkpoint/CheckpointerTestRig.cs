@@ -94,6 +94,20 @@ internal sealed unsafe class CheckpointerTestRig : IDisposable
         return sequence;
     }
 
+    /// <summary>
+    /// Pumps until the snapshot taken last is built (its frozen objects recorded, everything with the writer,
+    /// the writer stabilized; docs/checkpoint.md "The pause"): what TakeCheckpoint did at once before.
+    /// </summary>
+    public static void BuildSnapshot()
+    {
+        for (int i = 0; i < 100000 && Checkpointer.Building; i++)
+        {
+            Checkpointer.Pump();
+        }
+
+        Assert.False(Checkpointer.Building);
+    }
+
     /// <summary>Pumps until the checkpoint being written committed (migration may still run).</summary>
     public static void PumpUntilCommitted()
     {

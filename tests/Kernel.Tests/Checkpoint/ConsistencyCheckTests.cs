@@ -71,6 +71,7 @@ public sealed unsafe class ConsistencyCheckTests
         ulong before = Generation.Sequence;
         Assert.NotEqual(0UL, Checkpointer.TakeCheckpoint());
         Assert.True(CheckpointWriter.CommitHeld);
+        CheckpointerTestRig.BuildSnapshot();
         Checkpointer.Pump();
         Assert.Equal(ConsistencyCheck.CleanObjectsPerStep, ConsistencyCheck.CleanChecked);
         Assert.Equal(before, Generation.Sequence);
@@ -149,14 +150,21 @@ public sealed unsafe class ConsistencyCheckTests
         return key;
     }
 
-    /// <summary>The check names the invariant and the object; the checkpoint prints it, commits nothing and stops.</summary>
+    /// <summary>
+    /// The check names the invariant and the object; the checkpoint prints it, commits nothing and stops. The
+    /// object checks run after the pause (the snapshot's objects as they are recorded, every cached object in
+    /// the pass before the commit), so the snapshot is taken and the failure comes from the pump.
+    /// </summary>
     private static void Expect(CheckFailure failure, Oid oid, CheckpointerTestRig rig)
     {
         Assert.Equal(failure, ConsistencyCheck.Run());
         Assert.Equal(oid, ConsistencyCheck.FailedOid);
         ulong before = Generation.Sequence;
-        Assert.Equal(0UL, Checkpointer.TakeCheckpoint());
+        Checkpointer.TakeCheckpoint();
+        Checkpointer.Drain();
         Assert.True(Checkpointer.Stopped);
+        Assert.False(Checkpointer.Writing);
+        Assert.Equal(CheckpointPhase.Idle, CheckpointWriter.Phase);
         Assert.Equal(before, Generation.Sequence);
         Assert.Contains($"checkpoint: check failed: {ConsistencyCheck.Name(failure)} oid=0x{oid.Value:x}", rig.Machine.ConsoleText);
         Checkpointer.Request(CheckpointReason.Key);

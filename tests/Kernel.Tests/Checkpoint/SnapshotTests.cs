@@ -56,6 +56,67 @@ public sealed unsafe class SnapshotTests
         }
     }
 
+    /// <summary>
+    /// The pause visits no object (Snapshot I3, ObjectCache I14): after TakeCheckpoint every dirty object is frozen, none
+    /// recorded; the build records them a bounded number per pump, and a write to an object at any point of it
+    /// (still frozen, or recorded and not yet with the writer) leaves the checkpoint the snapshot's bytes.
+    /// Fails when MarkDirty writes a frozen object without recording it first.
+    /// </summary>
+    [Fact]
+    public void ThePauseRecordsNothingAndAWriteAnywhereInTheBuildKeepsTheSnapshotBytes()
+    {
+        const uint count = 150;
+        var layout = new VolumeBuilder(pageOids: 400, nodeOids: 100, logPages: 512);
+        byte[] after;
+        ulong s;
+        using (var rig = new CheckpointerTestRig(layout.Build(), pageFrames: 256, nodeFrames: 32))
+        {
+            for (uint i = 0; i < count; i++)
+            {
+                Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(i), (byte)(i + 1)));
+            }
+
+            Assert.True(CheckpointerTestRig.SetNumber(layout.NodeOid(3), 0, 300));
+            s = Checkpointer.TakeCheckpoint();
+            Assert.NotEqual(0UL, s);
+            Assert.Equal(count + 1, Cache.FrozenCount);
+            Assert.Equal(0u, Cache.PendingCount);
+            Assert.Equal(0u, Cache.DirtyCount);
+            Assert.Contains($"checkpoint: snapshot seq={s} dirty={count + 1} pause-us=", rig.Machine.ConsoleText);
+
+            ObjectHeader* frozen = CheckpointerTestRig.Page(layout.PageOid(count - 1));
+            Assert.True(Cache.IsFrozen(frozen));
+            Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(count - 1), 0xEF)); // still frozen: recorded, copied
+            Assert.True(frozen->IsPending && !Cache.IsFrozen(frozen));
+            Assert.Equal(1u, Snapshot.CopiesMade);
+
+            Checkpointer.Pump(); // records every object (RecordsPerObject per unit), hands the first pages to the writer
+            Assert.True(Checkpointer.Building);
+            Assert.Equal(0u, Cache.FrozenCount);
+            Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(10), 0xEE)); // with the writer, not submitted
+            Assert.True(CheckpointerTestRig.WritePage(layout.PageOid(120), 0xED)); // recorded, not with the writer yet
+            Assert.True(CheckpointerTestRig.SetNumber(layout.NodeOid(3), 0, 301));
+            Assert.Equal(3u, Snapshot.CopiesMade);
+            Assert.Equal(0u, Cache.CheckBitmaps());
+            CheckpointerTestRig.PumpUntilCommitted();
+            Assert.Equal(s, Generation.Sequence);
+            Assert.Equal(0u, Cache.FrozenCount);
+            Assert.Equal(0u, Cache.CheckBitmaps());
+            after = rig.Disk.SurvivingImage();
+        }
+
+        using (new CheckpointerTestRig(after, pageFrames: 256, nodeFrames: 32))
+        {
+            Assert.Equal(s, Generation.Sequence);
+            for (uint i = 0; i < count; i++)
+            {
+                Assert.Equal((byte)(i + 1), CheckpointerTestRig.PageByte(layout.PageOid(i), 77));
+            }
+
+            Assert.Equal(300u, CheckpointerTestRig.NumberAt(layout.NodeOid(3), 0));
+        }
+    }
+
     [Fact]
     public void WriteDuringStabilizationDoesNotChangeTheImage()
     {
@@ -101,6 +162,7 @@ public sealed unsafe class SnapshotTests
         {
             Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x31));
             s = Checkpointer.TakeCheckpoint();
+            CheckpointerTestRig.BuildSnapshot();
             CheckpointWriter.Pump(); // submits every image (the simulated device completes on the next poll)
             Assert.True(CheckpointWriter.ImageSubmitted(0));
             Assert.False(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x32)); // in flight: nothing waits in place
@@ -134,6 +196,7 @@ public sealed unsafe class SnapshotTests
             Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x31));
             rig.Disk.FailWrite = rig.Disk.WriteCount + 1;
             s = Checkpointer.TakeCheckpoint();
+            CheckpointerTestRig.BuildSnapshot();
             CheckpointWriter.Pump(); // submits every image; the first one (page 1's) will fail
             Assert.True(CheckpointWriter.ImageSubmitted(0));
             BlockDevice.Poll(); // the write of page 1's image completes, failed
@@ -166,6 +229,9 @@ public sealed unsafe class SnapshotTests
         Assert.True(CheckpointerTestRig.WritePage(Layout.PageOid(1), 0x44));
         Checkpointer.TakeCheckpoint();
         ObjectHeader* frame = Cache.Lookup(Layout.PageOid(1));
+        Assert.True(Cache.IsFrozen(frame)); // frozen at the pause, not recorded yet: not evictable either (I13)
+        Assert.False(Cache.Evict(frame));
+        CheckpointerTestRig.BuildSnapshot();
         Assert.True(frame->IsPending);
         Assert.False(Cache.Evict(frame));
         for (ulong i = 10; i < 30; i++)

@@ -203,6 +203,7 @@ public sealed unsafe class PageKeyTests : System.IDisposable
     {
         Assert.True(CheckpointerTestRig.WritePage(_page, 0x22));
         Assert.NotEqual(0UL, Checkpointer.TakeCheckpoint());
+        CheckpointerTestRig.BuildSnapshot();
         CheckpointWriter.Pump(); // submits every image: the frozen page can no longer be copied aside
         Assert.Equal(DispatchOutcome.Stalled, Dispatch(_ipc, _holder, Full, PageOrder.Zero, out _, receive: 0));
         Assert.Equal(StallReason.ImageWrite, _ipc.Entry(_holder)->Stalled);
