@@ -10,8 +10,9 @@ namespace CapOS.ProcBench;
 /// <summary>
 /// Process creation by constructor (EROS SOSP'99 §6: 0.664 ms, against Linux fork + exec 1.916 ms; system/procbench.sys).
 /// It builds one constructor of the `exiter` template (ProcExit), then <see cref="Iterations"/> times: a fresh child
-/// bank, Request (timed: from the Request to the arrival of the instance's start key, which the instance sends
-/// itself once it runs), then waits for the instance to destroy itself with its bank. Prints
+/// bank, Request (timed: from the Request to the arrival of the instance's start key, which the instance returns
+/// itself once it runs), then a SEND that tells the instance to print its line and destroy itself with its bank, and
+/// a wait until it is gone. Prints
 /// <c>lmbench: row=proc-create n=N min-ticks=A median-ticks=B</c> and <c>lmbench: done</c>.
 /// </summary>
 /// <remarks>
@@ -19,8 +20,8 @@ namespace CapOS.ProcBench;
 /// buying the root, key registers node and annex and laying the root out; the virtual copy keeper buying the red node
 /// of the copy; the constituents, bank, start and resume keys put in the key registers; the registers set; the
 /// instance scheduled, its first faults served by the keeper (the code page read through the template, the data and
-/// stack pages it touches copied or zero-filled from the child bank) up to its SEND. Not included: its console line
-/// and its destruction (DestroyWithObjects), which come after.
+/// stack pages it touches copied or zero-filled from the child bank) up to its return. Not included: its console line
+/// and its destruction (DestroyWithObjects), which come after the clock stopped.
 /// </remarks>
 internal static unsafe class Program
 {
@@ -63,6 +64,7 @@ internal static unsafe class Program
                 return;
             }
 
+            Go();
             WaitUntilGone();
         }
 
@@ -81,6 +83,16 @@ internal static unsafe class Program
         length = Text.AppendDecimal(line, Text.Append(line, length, " median-ticks="), samples[Iterations / 2]);
         Console.WriteLine(line, length);
         Console.WriteLine("lmbench: done");
+    }
+
+    /// <summary>A SEND to the instance: it prints its line and destroys itself (no resume key: it answers nobody).</summary>
+    private static void Go()
+    {
+        InvocationMessage message = default;
+        message.KeyRegister = Keys.Register(InstanceKey, InvocationType.Send);
+        message.Order = 1;
+        InvocationResponse reply;
+        Keys.Invoke(&message, &reply);
     }
 
     /// <summary>A call of the instance's start key waits until the instance is gone (the kernel wakes it when its root is rescinded), then reads void.</summary>
