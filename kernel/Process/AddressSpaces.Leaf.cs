@@ -18,9 +18,10 @@ namespace CapOS.Kernel.Process;
 /// L2 A key that is not prepared, a red segment, a height that does not fall, an address beyond a subtree or a
 ///    page key's first page, an entry already present, or a holder-produced leaf table: declined, nothing
 ///    changed (the same tests, the declining cases).
-/// A depend record taken here may evict an older one and clear an entry of the same path (the general path's
-/// InstallCompletely): then the fast path answers declined too, after its entry is in place with its records
-/// (a consistent cache state), and the general path finishes the translation.
+/// It records the depend records as it walks, each slot after its key proved plain, and writes the entry last: a
+/// decline may leave records naming an entry that is not present (harmless: clearing it changes nothing). A record
+/// taken here may evict an older one and clear an entry of the same path (the general path's InstallCompletely):
+/// then the fast path declines before writing its entry, and the general path does the whole translation.
 /// </remarks>
 public static unsafe partial class AddressSpaces
 {
@@ -29,93 +30,102 @@ public static unsafe partial class AddressSpaces
     /// <summary>Faults the fast path answered.</summary>
     public static ulong LeafRebuilds => s_leafRebuilds;
 
-    /// <summary>L1, L2: true when the leaf entry of <paramref name="address"/> under <paramref name="root"/> was rebuilt and translates.</summary>
-    private static bool TryRebuildLeaf(uint root, ulong address)
+    /// <summary>
+    /// The trap path's entry (before it saves the registers or looks at the process): a read fault at user
+    /// <paramref name="address"/> under root table <paramref name="root"/> (physical) answered by the fast path;
+    /// false: nothing changed, take the fault through <see cref="HandlePageFault"/>.
+    /// </summary>
+    public static bool TryLeafFault(ulong root, ulong address)
     {
-        ulong table = MappingPool.Physical(root);
+        if (!s_initialized || address >= MappingTable.UserAddressLimit || !TryRebuildLeaf(root, address))
+        {
+            return false;
+        }
+
+        s_faults++;
+        return true;
+    }
+
+    /// <summary>L1, L2: true when the leaf entry of <paramref name="address"/> under root table <paramref name="root"/> (physical) was rebuilt and translates.</summary>
+    private static bool TryRebuildLeaf(ulong root, ulong address)
+    {
+        ulong table = root;
         for (int level = MappingTable.Levels - 1; level > 0; level--)
         {
-            if (!MappingTable.ReadEntry(table, MappingTable.EntryIndex(address, level), out table, out _, out _))
+            table = MappingTable.PresentTarget(table, (int)(address >> MappingTable.EntrySpanBits(level)) & (MappingTable.EntriesPerTable - 1));
+            if (table == MappingTable.NotPresent)
             {
                 return false;
             }
         }
 
+        int entry = (int)(address >> MappingTable.PageShift) & (MappingTable.EntriesPerTable - 1);
         int leafTable = MappingPool.IndexOf(table);
-        int entry = MappingTable.EntryIndex(address, 0);
-        if (leafTable < 0 || MappingTable.ReadEntry(table, entry, out _, out _, out _))
+        if (leafTable < 0 || MappingTable.PresentTarget(table, entry) != MappingTable.NotPresent)
         {
             return false;
         }
 
-        ObjectHeader* node = MappingPool.Producer((uint)leafTable, out int height, out ulong offset);
-        if (node == null || height > SegmentWalk.MaxHeight)
+        ObjectHeader* producer = MappingPool.Producer((uint)leafTable, out int height, out ulong offset);
+        if (producer == null || height > SegmentWalk.MaxHeight)
         {
             return false; // a root, or a table produced by the holder of a page-key space
         }
 
-        ulong relative = (offset << MappingTable.TableSpanBits(0)) | (address & ((1UL << MappingTable.TableSpanBits(0)) - 1));
-        if (relative >= (1UL << SegmentWalk.SpanBits(height)))
+        const ulong TableSpan = 1UL << (MappingTable.PageShift + MappingTable.IndexBits);
+        ulong relative = (offset * TableSpan) | (address & (TableSpan - 1));
+        ulong evictions = DependTable.Evictions;
+        ObjectHeader* page = relative < (1UL << SegmentWalk.SpanBits(height)) ? Reach(producer, height, relative, (uint)leafTable, entry) : null;
+        if (page == null || DependTable.Evictions != evictions)
         {
-            return false;
+            return false; // declined (records of a prefix may stay: they name an entry not present), or a record evicted an entry, perhaps of this path
         }
 
-        ObjectHeader** nodes = stackalloc ObjectHeader*[SegmentWalk.MaxHeight];
-        int* slots = stackalloc int[SegmentWalk.MaxHeight];
-        int steps = 0;
+        MappingTable.SetEntry(table, 0, entry, page->Body, writable: false, user: true);
+        s_leafRebuilds++;
+        return true;
+    }
+
+    /// <summary>
+    /// The page the plain prepared keys below <paramref name="node"/> (entered with <paramref name="height"/>) reach at
+    /// <paramref name="relative"/>, with a depend record for entry <paramref name="entry"/> of <paramref name="table"/>
+    /// per slot read (each after its key proved plain); null: declined (L2).
+    /// </summary>
+    private static ObjectHeader* Reach(ObjectHeader* node, int height, ulong relative, uint table, int entry)
+    {
         while (true)
         {
             int slotBits = SegmentWalk.SpanBits(height - 1);
             int slot = (int)(relative >> slotBits);
             relative -= (ulong)slot << slotBits;
-            nodes[steps] = node;
-            slots[steps] = slot;
-            steps++;
             Key* key = NodeTree.Node.Slot(Cache.NodeBody(node), slot);
             if (!key->IsPrepared)
             {
-                return false;
+                return null;
             }
 
             ObjectHeader* target = (ObjectHeader*)KernelReference.ToPointer(key->ObjectReference);
             if (key->Type == KeyType.Page)
             {
-                if (relative >= (1UL << 12))
+                if (relative >= (1UL << MappingTable.PageShift))
                 {
-                    return false;
+                    return null;
                 }
 
-                return InstallLeaf(table, entry, target->Body, nodes, slots, steps, (uint)leafTable);
+                DependTable.Record(node, slot, table, entry);
+                return target;
             }
 
             int keyHeight = key->Height;
             if (key->Type != KeyType.Segment || (key->KeyData & SegmentWalk.KeeperFlag) != 0 || keyHeight < 1 || keyHeight >= height
                 || relative >= (1UL << SegmentWalk.SpanBits(keyHeight)))
             {
-                return false;
+                return null;
             }
 
+            DependTable.Record(node, slot, table, entry);
             node = target;
             height = keyHeight;
         }
-    }
-
-    /// <summary>Writes the read-only leaf entry and its depend records; false when a record's eviction cleared an entry (the general path finishes).</summary>
-    private static bool InstallLeaf(ulong table, int entry, ulong page, ObjectHeader** nodes, int* slots, int steps, uint leafTable)
-    {
-        MappingTable.SetEntry(table, 0, entry, page, writable: false, user: true);
-        ulong evictions = DependTable.Evictions;
-        for (int i = 0; i < steps; i++)
-        {
-            DependTable.Record(nodes[i], slots[i], leafTable, entry);
-        }
-
-        if (DependTable.Evictions != evictions)
-        {
-            return false;
-        }
-
-        s_leafRebuilds++;
-        return true;
     }
 }

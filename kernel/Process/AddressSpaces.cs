@@ -203,7 +203,7 @@ public static unsafe partial class AddressSpaces
             return PageFaultResult.InvalidAddress;
         }
 
-        if (!isWrite && TryRebuildLeaf(rootTable, address))
+        if (!isWrite && TryRebuildLeaf(root, address))
         {
             return PageFaultResult.Mapped; // the leaf fast path (AddressSpaces.Leaf.cs)
         }
