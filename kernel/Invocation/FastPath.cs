@@ -64,9 +64,7 @@ public static unsafe class FastPath
 
         // 4. The receiver takes no keys but (for a call) the resume key in its fourth register, whose node is
         //    dirty already; a return's target root is dirty already (its CallCount moves).
-        InvocationArguments spec;
-        UserMode.ReadArguments(receiver, &spec);
-        uint receiveKeys = *(uint*)spec.ReceiveKeys;
+        uint receiveKeys = UserMode.ReadReceiveKeys(receiver);
         int resumeRegister = (int)(receiveKeys >> 24);
         bool keysOk = type == InvocationType.Call ? (receiveKeys & 0x00FF_FFFF) == 0 && resumeRegister < Node.SlotCount : receiveKeys == 0;
         if (!keysOk || (type == InvocationType.Call && resumeRegister != 0 && !IsWritable(receiver->KeyRegistersFrame))
