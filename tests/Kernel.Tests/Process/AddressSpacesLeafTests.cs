@@ -16,7 +16,11 @@ public sealed unsafe class AddressSpacesLeafTests
 {
     private const ulong Page = 4096;
 
-    /// <summary>Holder 0 -> h3 X(1), X.0 = h2 Z(2) (the leaf table's producer), Z.0 = h1 L(3) holding pages 0..3; holder 4 -> Z as height 3 (L then covers only the low 128 KiB of Z's slot 0).</summary>
+    /// <summary>
+    /// Holder 0 -> h3 X(1), X.0 = h2 Z(2) (the leaf table's producer), Z.0 = h1 L(3) holding pages 0..3; holder 4 -> Z as
+    /// height 3 (L then covers only the low 128 KiB of Z's slot 0); holder 5 -> h3 R(6), R.0 = h2 Q(7) whose slot 0 names
+    /// L as a red segment (keeper flag; its keeper slot 31 is void, and pages 0..3 map as through Z).
+    /// </summary>
     private static VolumeBuilder Tree()
     {
         var b = new VolumeBuilder();
@@ -36,6 +40,10 @@ public sealed unsafe class AddressSpacesLeafTests
 
         b.Node(b.NodeOid(3), leaves);
         b.Node(b.NodeOid(4), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(2), 3)));
+        b.Node(b.NodeOid(5), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(6), 3)));
+        b.Node(b.NodeOid(6), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(0, SpaceRig.Segment(b.NodeOid(7), 2)));
+        b.Node(b.NodeOid(7), new VolumeBuilder.NodeModel { AllocCount = 1 }
+            .With(0, Key.Object(KeyType.Segment, b.NodeOid(3), 1, KeyRights.None, (ushort)(1 | SegmentWalk.KeeperFlag))));
         return b;
     }
 
@@ -119,5 +127,14 @@ public sealed unsafe class AddressSpacesLeafTests
         Assert.Equal(PageFaultResult.InvalidAddress, SpaceRig.Fault(d, 128 * 1024, write: false));
         Assert.Equal(rebuilds, AddressSpaces.LeafRebuilds); // d's first fault built its tables: the general walk
         rig.Judge([a, d], s_addresses, "declined");
+
+        // A red segment below the producer: the general walk maps it (the keeper takes only faults it cannot map).
+        var e = SpaceRig.Space(NodeOid(rig, 5));
+        Assert.Equal(Body(rig, 1), rig.Touch(e, Page, write: false));
+        AddressSpaces.SlotChanged(SpaceRig.Node(NodeOid(rig, 7)), 0);
+        Assert.Null(rig.Mmu.Access(e.Root, Page, write: false));
+        Assert.Equal(Body(rig, 1), rig.Touch(e, Page, write: false));
+        Assert.Equal(rebuilds, AddressSpaces.LeafRebuilds);
+        rig.Judge([e], s_addresses, "red segment");
     }
 }
