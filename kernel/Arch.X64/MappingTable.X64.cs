@@ -12,6 +12,7 @@ public static unsafe partial class MappingTable
 {
     private static ulong* Entries(ulong table) => (ulong*)Paging.PhysicalToVirtual(table);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static partial void SetEntry(ulong table, int level, int index, ulong target, bool writable, bool user)
     {
         ulong entry = (target & Paging.AddressMask) | Paging.Present;
@@ -31,6 +32,13 @@ public static unsafe partial class MappingTable
         writable = (entry & Paging.Writable) != 0;
         user = (entry & Paging.User) != 0;
         return (entry & Paging.Present) != 0;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static partial ulong PresentTarget(ulong table, int index)
+    {
+        ulong entry = ((ulong*)(Paging.DirectMapBase + table))[index]; // a pool frame: inside the direct map
+        return (entry & Paging.Present) != 0 ? entry & Paging.AddressMask : NotPresent;
     }
 
     public static partial void ClearTable(ulong table) =>

@@ -26,6 +26,11 @@ internal static unsafe class Traps
     private static void OnTrap(TrapFrame* frame)
     {
         ulong vector = frame->Vector;
+        if (vector == PageFault && (frame->ErrorCode & PageFaultWrite) == 0 && frame->FromUser && LeafFault())
+        {
+            return; // rebuilt from the leaf table's producer: the read is retried (AddressSpaces.Leaf.cs)
+        }
+
         if (vector == Timer.Vector)
         {
             Timer.OnInterrupt();
@@ -105,6 +110,17 @@ internal static unsafe class Traps
         }
 
         Scheduler.RunNext();
+    }
+
+    /// <summary>
+    /// The page-fault fast path, first of all (EROS's common fault: a leaf entry of in-memory objects zapped): no
+    /// register copy into the context (the process goes on through this frame), no general walk. False: nothing
+    /// changed, the fault goes the general way.
+    /// </summary>
+    private static bool LeafFault()
+    {
+        ProcessEntry* process = ProcessTable.Current;
+        return process != null && process->AddressSpace != 0 && AddressSpaces.TryLeafFault(process->AddressSpace, Cpu.ReadCr2());
     }
 
     /// <summary>An interrupt taken in ring 3 (timer tick, disk completion): save the frame, then the portable side.</summary>

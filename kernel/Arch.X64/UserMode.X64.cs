@@ -95,6 +95,8 @@ public static unsafe partial class UserMode
     public static partial void ReadArguments(ProcessEntry* process, Invocation.InvocationArguments* arguments) =>
         SyscallAbi.Read((TrapFrame*)process->Context, arguments);
 
+    public static partial uint ReadReceiveKeys(ProcessEntry* process) => (uint)((TrapFrame*)process->Context)->R14; // SyscallAbi.Read
+
     public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply)
     {
         SyscallAbi.Write((TrapFrame*)process->Context, reply);

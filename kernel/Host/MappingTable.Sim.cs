@@ -31,6 +31,9 @@ public static unsafe partial class MappingTable
     public static partial bool ReadEntry(ulong table, int index, out ulong target, out bool writable, out bool user) =>
         SimulatedMmu.Decode(Entries(table)[index], out target, out writable, out user);
 
+    public static partial ulong PresentTarget(ulong table, int index) =>
+        SimulatedMmu.Decode(Entries(table)[index], out ulong target, out _, out _) ? target : NotPresent;
+
     public static partial void ClearTable(ulong table) =>
         System.Runtime.InteropServices.NativeMemory.Clear(Entries(table), (nuint)TableBytes);
 

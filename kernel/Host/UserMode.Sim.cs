@@ -23,6 +23,8 @@ public static unsafe partial class UserMode
     public static partial void ReadArguments(ProcessEntry* process, Invocation.InvocationArguments* arguments) =>
         Arch.X64.SyscallAbi.Read((Arch.X64.RegisterAnnex*)process->Context, arguments);
 
+    public static partial uint ReadReceiveKeys(ProcessEntry* process) => (uint)((Arch.X64.RegisterAnnex*)process->Context)->R14; // SyscallAbi.Read
+
     public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply)
     {
         Arch.X64.SyscallAbi.Write((Arch.X64.RegisterAnnex*)process->Context, reply);

@@ -34,15 +34,18 @@ public static unsafe class FastPath
             return false;
         }
 
-        // 2. The invoked key is of the right gate type and designates its process (preparing it is invisible;
-        //    a resume key delivered by a call arrives unprepared, KeySlots I1).
+        // 2. The invoked key is of the right gate type (the cheap test before the frame of the rest is set up:
+        //    every kernel-key invocation declines here).
         Key* key = invoker->KeyRegister(arguments->KeyRegister);
         KeyType wanted = type == InvocationType.Call ? KeyType.Start : KeyType.Resume;
-        if (key == null || key->Type != wanted)
-        {
-            return false;
-        }
+        return key != null && key->Type == wanted && TryGate(invoker, arguments, type, key);
+    }
 
+    /// <summary>Checks 2 (the key designates its process) to the end, and the delivery, for a gate key of the right type.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool TryGate(ProcessEntry* invoker, InvocationArguments* arguments, InvocationType type, Key* key)
+    {
+        // 2. (cont.) Preparing the key is invisible; a resume key delivered by a call arrives unprepared (KeySlots I1).
         if (!key->IsPrepared && (Cache.PrepareKey(key, FaultMode.Asynchronous, out _) != CacheResult.Ok || !key->IsPrepared))
         {
             return false; // void (a consumed resume key) or not in memory: the general path answers
@@ -61,9 +64,7 @@ public static unsafe class FastPath
 
         // 4. The receiver takes no keys but (for a call) the resume key in its fourth register, whose node is
         //    dirty already; a return's target root is dirty already (its CallCount moves).
-        InvocationArguments spec;
-        UserMode.ReadArguments(receiver, &spec);
-        uint receiveKeys = *(uint*)spec.ReceiveKeys;
+        uint receiveKeys = UserMode.ReadReceiveKeys(receiver);
         int resumeRegister = (int)(receiveKeys >> 24);
         bool keysOk = type == InvocationType.Call ? (receiveKeys & 0x00FF_FFFF) == 0 && resumeRegister < Node.SlotCount : receiveKeys == 0;
         if (!keysOk || (type == InvocationType.Call && resumeRegister != 0 && !IsWritable(receiver->KeyRegistersFrame))

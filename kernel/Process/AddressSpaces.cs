@@ -203,6 +203,11 @@ public static unsafe partial class AddressSpaces
             return PageFaultResult.InvalidAddress;
         }
 
+        if (!isWrite && TryRebuildLeaf(root, address))
+        {
+            return PageFaultResult.Mapped; // the leaf fast path (AddressSpaces.Leaf.cs)
+        }
+
         Cache.Pin(holder);
         SegmentWalk.Walk(NodeTree.Node.Slot(Cache.NodeBody(holder), slot), address, isWrite, FaultMode.Asynchronous, out SegmentWalk.Result walk);
         PageFaultResult result = walk.Outcome switch

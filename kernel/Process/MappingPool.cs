@@ -131,6 +131,15 @@ public static unsafe class MappingPool
         s_buckets[bucket] = table + 1;
     }
 
+    /// <summary>The producer of product <paramref name="table"/> (null for a root or a free table), the height it was entered with and the table's offset in its span.</summary>
+    public static ObjectHeader* Producer(uint table, out int height, out ulong offset)
+    {
+        Descriptor* d = &s_descriptors[table];
+        height = d->Height;
+        offset = d->Offset;
+        return d->Kind == MappingTableKind.Product ? (ObjectHeader*)d->Producer : null;
+    }
+
     /// <summary>The product (producer, height, offset, level, read-only), or -1.</summary>
     public static int FindProduct(ObjectHeader* producer, int height, ulong offset, int level, bool readOnly)
     {

@@ -62,6 +62,12 @@ public static unsafe partial class MappingTable
     /// <summary>True when entry <paramref name="index"/> is present; then its target frame and permissions.</summary>
     public static partial bool ReadEntry(ulong table, int index, out ulong target, out bool writable, out bool user);
 
+    /// <summary>What <see cref="PresentTarget"/> answers for an entry that is not present.</summary>
+    public const ulong NotPresent = ulong.MaxValue;
+
+    /// <summary>The target frame of entry <paramref name="index"/> when it is present, else <see cref="NotPresent"/> (the fault fast path's one read per level).</summary>
+    public static partial ulong PresentTarget(ulong table, int index);
+
     /// <summary>Makes every entry of the table not present.</summary>
     public static partial void ClearTable(ulong table);
 

@@ -23,6 +23,9 @@ public static unsafe partial class UserMode
     /// <summary>The invocation arguments in <paramref name="process"/>'s saved registers (its last invocation: what it sent and where it receives).</summary>
     public static partial void ReadArguments(ProcessEntry* process, Invocation.InvocationArguments* arguments);
 
+    /// <summary>The receive key registers (<see cref="Invocation.InvocationArguments.ReceiveKeys"/>, one byte each) of the invocation pending in <paramref name="process"/>'s saved registers: the IPC fast path's one look at its receiver.</summary>
+    public static partial uint ReadReceiveKeys(ProcessEntry* process);
+
     /// <summary>Writes a reply or a received message into <paramref name="process"/>'s saved registers.</summary>
     public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply);
 

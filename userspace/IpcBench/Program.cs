@@ -18,17 +18,22 @@ namespace CapOS.IpcBench;
 /// 4. <c>call-half</c> and <c>return-half</c>: single round trips whose reply carries the TSC the server read
 ///    on waking with the message: from before the CALL to the server running, and from there to the client
 ///    running again;
-/// 5. <c>fault-rebuild</c>: the pages of a zero region at 512 GiB (alone under their top-level entry) are
-///    touched once (object faults); then, per page, the space's mappings are zapped by writing the
-///    address-space root slot with the key it holds (process key to itself: copy slot 2, swap slot 2) and the
-///    page is read: one fault that walks the tree in memory and rebuilds the region's top-level entry (the
-///    tables below are products of segment nodes and stay: docs/bench.md "IPC"); then <c>mapped-read</c>, a
-///    pass without faults (the timing's own cost).
+/// 5. <c>fault-rebuild</c> (EROS'99's page-fault test): the pages of a zero region at 512 GiB (alone under their
+///    top-level entry) are touched once (object faults, untimed); then the leaf mappings are zapped by writing
+///    every slot of the region's height-2 segment nodes with the key it holds (node keys fetched down the
+///    space through its segment keys: each slot names a height-1 node, so the depend table clears exactly the
+///    32 leaf entries built through it, and the tables stay); then every page is read once, timed: one fault
+///    each, that rebuilds a leaf entry from objects in memory; then <c>mapped-read</c>, a pass without faults
+///    (the timing's own cost).
+/// </summary>
+/// <remarks>
 /// The sizes come from the number key in <see cref="SizeKey"/> (W0 = batches | calls per batch &lt;&lt; 32,
 /// W1 = pages), so a short image for the boot tests runs the same program. Lines: <c>ipcbench: start tsc=T</c>,
 /// one <c>ipcbench: M n=N per=P median=A min=B mean=C</c> per measure (ticks per sample, a sample being P
-/// operations), <c>ipcbench: done</c>; or <c>ipcbench: failed: ...</c>.
-/// </summary>
+/// operations), <c>ipcbench: done</c>; or <c>ipcbench: failed: ...</c>. Then the lines of the common benchmark
+/// contract (docs/bench.md "lmbench"): <c>lmbench: row=R n=N min-ticks=A median-ticks=B</c> for null-call,
+/// ipc-rt, ctx-switch (derived) and page-fault, per operation, and <c>lmbench: done</c>.
+/// </remarks>
 internal static unsafe class Program
 {
     /// <summary>Key register holding the echo server's start key.</summary>
@@ -43,8 +48,28 @@ internal static unsafe class Program
     /// <summary>Key register receiving a copy of the address-space key.</summary>
     private const byte SpaceKey = 7;
 
+    /// <summary>Key registers receiving the segment keys down to the region: height 6, height 3, height 2, and the slot being rewritten.</summary>
+    private const byte Height6Key = 8;
+    private const byte Height3Key = 9;
+    private const byte Height2Key = 10;
+    private const byte SlotKey = 11;
+
+    /// <summary>
+    /// The region's path in the space imagegen builds (docs/imagegen.md "The segment tree"): the top node (height
+    /// 7, 2^47 bytes) slot 0 holds a height-6 segment (code and region), whose slot 4 (512 GiB / 2^37) holds a
+    /// height-3 segment of the region's 8 MiB, whose slots 0 and 1 hold the two height-2 nodes (4 MiB each), whose
+    /// 32 slots each hold a height-1 node of 32 pages.
+    /// </summary>
+    private const ulong TopSlot = 0;
+    private const ulong Height6Slot = 4;
+    private const ulong Height2Nodes = 2;
+
     /// <summary>The number key's order that reads its value (kernel NumberKey.Value).</summary>
     private const uint NumberValue = 1;
+
+    /// <summary>Node key orders (kernel NodeOrder): fetch slot W0, write slot W0 with sent key 0.</summary>
+    private const uint NodeCopySlot = 1;
+    private const uint NodeSwapSlot = 2;
 
     /// <summary>Root slot of the address space (kernel ProcessRoot.AddressSpace).</summary>
     private const ulong AddressSpaceSlot = 2;
@@ -88,18 +113,20 @@ internal static unsafe class Program
             buffer[i] = (byte)i;
         }
 
-        if (Batched(line, "null-invocation", NullKey, KeyOrder.AllegedKeyType, batches, calls, null, 0)
-            && Batched(line, "round-trip", EchoKey, EchoProtocol.Echo, batches, calls, null, 0)
-            && Batched(line, "round-trip-string", EchoKey, EchoProtocol.Echo, batches, calls, buffer, StringBytes)
-            && Halves(line)
-            && Faults(line, pages))
+        Figures figures = default;
+        if (Batched(line, "null-invocation", NullKey, KeyOrder.AllegedKeyType, batches, calls, null, 0, &figures.Null)
+            && Batched(line, "round-trip", EchoKey, EchoProtocol.Echo, batches, calls, null, 0, &figures.RoundTrip)
+            && Batched(line, "round-trip-string", EchoKey, EchoProtocol.Echo, batches, calls, buffer, StringBytes, &figures.RoundTripString)
+            && Halves(line, &figures)
+            && Faults(line, pages, &figures.Fault))
         {
             Console.WriteLine("ipcbench: done");
+            Report.Contract(line, &figures);
         }
     }
 
     /// <summary>One warm-up batch, then <paramref name="batches"/> timed batches of <paramref name="calls"/> CALLs.</summary>
-    private static bool Batched(byte* line, string measure, byte register, uint order, ulong batches, ulong calls, byte* buffer, ulong length)
+    private static bool Batched(byte* line, string measure, byte register, uint order, ulong batches, ulong calls, byte* buffer, ulong length, Figure* figure)
     {
         ulong word = Keys.Register(register, InvocationType.Call);
         ulong results;
@@ -119,11 +146,12 @@ internal static unsafe class Program
         }
 
         Report.Measure(line, measure, ticks, batches, calls, total);
+        figure->Set(batches * calls, ticks[0] / calls, ticks[batches / 2] / calls);
         return true;
     }
 
     /// <summary>A warm-up, then <see cref="StampSamples"/> stamped round trips: the CALL and RETURN halves.</summary>
-    private static bool Halves(byte* line)
+    private static bool Halves(byte* line, Figures* figures)
     {
         ulong word = Keys.Register(EchoKey, InvocationType.Call);
         ulong* calls = Stamps();
@@ -138,14 +166,16 @@ internal static unsafe class Program
 
         Report.Measure(line, "call-half", calls, StampSamples, 1, Sum(calls, StampSamples));
         Report.Measure(line, "return-half", returns, StampSamples, 1, Sum(returns, StampSamples));
+        figures->CallHalf.Set(StampSamples, calls[0], calls[StampSamples / 2]);
+        figures->ReturnHalf.Set(StampSamples, returns[0], returns[StampSamples / 2]);
         return true;
     }
 
     /// <summary>
-    /// First touch of <paramref name="pages"/> pages of the region (object faults, untimed), then per page: zap
-    /// the mappings, read the page (timed: one fault); then a timed pass without faults.
+    /// First touch of <paramref name="pages"/> pages of the region (object faults, untimed), then the leaf
+    /// mappings zapped once, then every page read (timed: one fault each); then a timed pass without faults.
     /// </summary>
-    private static bool Faults(byte* line, ulong pages)
+    private static bool Faults(byte* line, ulong pages, Figure* figure)
     {
         byte* region = Region();
         ulong* ticks = Ticks();
@@ -159,20 +189,21 @@ internal static unsafe class Program
             Touch(region + i * PageBytes);
         }
 
+        InvocationResult zapped = ZapLeafMappings((pages + 1023) / 1024);
+        if (zapped != InvocationResult.Ok)
+        {
+            return Report.Failed(line, "fault-rebuild", (ulong)zapped);
+        }
+
         ulong total = 0;
         for (ulong i = 0; i < pages; i++)
         {
-            InvocationResult zapped = ZapMappings();
-            if (zapped != InvocationResult.Ok)
-            {
-                return Report.Failed(line, "fault-rebuild", (ulong)zapped);
-            }
-
             ticks[i] = Touch(region + i * PageBytes);
             total += ticks[i];
         }
 
         Report.Measure(line, "fault-rebuild", ticks, pages, 1, total);
+        figure->Set(pages, ticks[0], ticks[pages / 2]);
         total = 0;
         for (ulong i = 0; i < pages; i++)
         {
@@ -185,29 +216,40 @@ internal static unsafe class Program
     }
 
     /// <summary>
-    /// Writes the address-space root slot with the key it holds, through the process key to itself: the space
-    /// is unchanged, but every hardware entry built through the slot goes (docs/process.md P6), while its nodes
-    /// and pages stay in the object cache. EROS'99 zapped the same way.
+    /// Writes every slot of the first <paramref name="nodes"/> height-2 nodes of the region with the key it holds
+    /// (a node key to a height-1 node): the space is unchanged, but every leaf entry built through those slots
+    /// goes (docs/process.md P6) while the tables above stay and every node and page stays in the object cache.
     /// </summary>
-    private static InvocationResult ZapMappings()
+    private static InvocationResult ZapLeafMappings(ulong nodes)
     {
-        InvocationMessage message = default;
-        message.KeyRegister = Keys.SelfKey;
-        message.Order = ProcessOrder.CopyRootSlot;
-        message.W0 = AddressSpaceSlot;
-        message.ReceiveKeys = SpaceKey;
-        InvocationResponse reply;
-        if (Keys.Invoke(&message, &reply) != InvocationResult.Ok)
+        InvocationResult result = Node(Keys.SelfKey, ProcessOrder.CopyRootSlot, AddressSpaceSlot, 0, SpaceKey);
+        result = result != InvocationResult.Ok ? result : Node(SpaceKey, NodeCopySlot, TopSlot, 0, Height6Key);
+        result = result != InvocationResult.Ok ? result : Node(Height6Key, NodeCopySlot, Height6Slot, 0, Height3Key);
+        for (ulong n = 0; n < nodes && result == InvocationResult.Ok; n++)
         {
-            return reply.Result;
+            result = Node(Height3Key, NodeCopySlot, n, 0, Height2Key);
+            for (ulong slot = 0; slot < 32 && result == InvocationResult.Ok; slot++)
+            {
+                result = Node(Height2Key, NodeCopySlot, slot, 0, SlotKey);
+                result = result != InvocationResult.Ok ? result : Node(Height2Key, NodeSwapSlot, slot, SlotKey, 0);
+            }
         }
 
-        message = default;
-        message.KeyRegister = Keys.SelfKey;
-        message.Order = ProcessOrder.SwapRootSlot;
-        message.W0 = AddressSpaceSlot;
-        message.SendKeys = SpaceKey;
-        return Keys.Invoke(&message, &reply);
+        return result;
+    }
+
+    /// <summary>One CALL of <paramref name="register"/>: order, W0 = <paramref name="slot"/>, one key sent and one received (register 0: none).</summary>
+    private static InvocationResult Node(byte register, uint order, ulong slot, byte send, byte receive)
+    {
+        InvocationMessage message = default;
+        message.KeyRegister = register;
+        message.Order = order;
+        message.W0 = slot;
+        message.SendKeys = send;
+        message.ReceiveKeys = receive;
+        InvocationResponse reply;
+        Keys.Invoke(&message, &reply);
+        return reply.Result;
     }
 
     private static ulong Sum(ulong* values, ulong count)

@@ -29,4 +29,26 @@ internal static unsafe class Report
         Console.WriteLine(line, at);
         return false;
     }
+
+    /// <summary>
+    /// The common benchmark contract (docs/bench.md "lmbench"): <c>lmbench: row=R n=N min-ticks=A median-ticks=B</c>
+    /// for null-call, ipc-rt, ctx-switch and page-fault (ticks per operation), then <c>lmbench: done</c>.
+    /// </summary>
+    public static unsafe void Contract(byte* line, Figures* figures)
+    {
+        Row(line, "null-call", figures->Null);
+        Row(line, "ipc-rt", figures->RoundTrip);
+        Row(line, "ctx-switch", figures->ContextSwitch());
+        Row(line, "page-fault", figures->Fault);
+        Console.WriteLine("lmbench: done");
+    }
+
+    private static void Row(byte* line, string row, Figure figure)
+    {
+        ulong at = Text.Append(line, Text.Append(line, 0, "lmbench: row="), row);
+        at = Text.AppendDecimal(line, Text.Append(line, at, " n="), figure.Count);
+        at = Text.AppendDecimal(line, Text.Append(line, at, " min-ticks="), figure.Min);
+        at = Text.AppendDecimal(line, Text.Append(line, at, " median-ticks="), figure.Median);
+        Console.WriteLine(line, at);
+    }
 }

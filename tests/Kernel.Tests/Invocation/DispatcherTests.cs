@@ -39,6 +39,13 @@ public sealed unsafe class DispatcherTests : System.IDisposable
         _rig.Dispose();
     }
 
+    /// <summary>The dispatcher copies the arguments word by word (Dispatcher.CopyArguments): a field added without a word there would arrive as garbage.</summary>
+    [Fact]
+    public void TheArgumentsAreExactlyTheWordsTheDispatcherCopies()
+    {
+        Assert.Equal(Dispatcher.ArgumentWords * sizeof(ulong), sizeof(InvocationArguments));
+    }
+
     [Fact]
     public void ConsoleWriteLinePrintsWithTheInvokersPid()
     {
