@@ -119,7 +119,7 @@ public static class LmbenchSuite
         }
         for (int run = 1; linuxReason is null && run <= request.Runs; run++)
         {
-            LauncherConsole.Info($"bench: lmbench Linux run {run} of {request.Runs} (about 1-3 minutes)");
+            LauncherConsole.Info($"bench: lmbench Linux run {run} of {request.Runs} (1-3 minutes, more on a busy host)");
             BootReading<LinuxRun> reading = await LinuxLmbench.RunOnceAsync(guest, request.Deterministic, cancel).ConfigureAwait(false);
             if (reading.Value is LinuxRun value)
             {
