@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 
 namespace CapOS.Launcher.Bench;
 
-/// <summary><c>bench checkpoint|faults|ipc [--runs N] [--deterministic] [--no-build]</c> (docs/bench.md).</summary>
+/// <summary><c>bench checkpoint|faults|ipc|lmbench [--runs N] [--deterministic] [--no-build]</c> (docs/bench.md).</summary>
 public static class BenchCommand
 {
     /// <summary>Runs per phase unless <c>--runs</c> says otherwise.</summary>
@@ -21,6 +21,8 @@ public static class BenchCommand
                 "Measure page faults of a stored ring-3 process and the time from QEMU start to that process running; print one table."),
             Suite(bench, BenchSuite.Ipc, "ipc",
                 "Measure the null invocation, IPC round trips and their halves, and faults rebuilding an entry; print one table."),
+            Suite(bench, BenchSuite.Lmbench, "lmbench",
+                "Run CapOS's lmbench-equivalent rows and Linux lmbench in a Debian guest under the same QEMU flags; print one table and write artifacts/bench/lmbench.svg."),
         };
 
     private static Command Suite(Func<BenchRequest, CancellationToken, Task<int>> bench, BenchSuite suite, string name, string description)

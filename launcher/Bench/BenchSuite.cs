@@ -11,4 +11,7 @@ public enum BenchSuite
 
     /// <summary><c>bench ipc</c>: null invocation, IPC round trips and their halves, faults rebuilding an entry (issue 11).</summary>
     Ipc,
+
+    /// <summary><c>bench lmbench</c>: CapOS's lmbench-equivalent rows beside Linux lmbench in the same QEMU (issue 13).</summary>
+    Lmbench,
 }

@@ -35,6 +35,18 @@ public static class BenchVerb
         }
         BenchEnvironment environment = await BenchEnvironment.ProbeAsync(new QemuOptions().QemuBinary, request.Deterministic)
             .ConfigureAwait(false);
+        if (request.Suite == BenchSuite.Lmbench)
+        {
+            try
+            {
+                return await Lmbench.LmbenchSuite.RunAsync(layout, request, environment, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                LauncherConsole.Info("interrupted");
+                return LauncherExitCodes.Interrupted;
+            }
+        }
         var session = new Session(layout, request, cancel);
         try
         {
@@ -74,6 +86,7 @@ public static class BenchVerb
     {
         BenchSuite.Faults => "faults",
         BenchSuite.Ipc => "ipc",
+        BenchSuite.Lmbench => "lmbench",
         _ => "checkpoint",
     };
 

@@ -43,6 +43,14 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public async Task LmbenchIsASuiteWithTheSameOptions()
+    {
+        Assert.Equal(0, await InvokeAsync("bench", "lmbench", "--deterministic", "--runs", "2", "--no-build"));
+
+        Assert.Equal(new BenchRequest(2, true, true) { Suite = BenchSuite.Lmbench }, _request);
+    }
+
+    [Fact]
     public async Task TheVerbsExitCodeIsReturned()
     {
         Assert.Equal(BenchVerb.BenchFailed, await InvokeAsync(BenchVerb.BenchFailed, "bench", "checkpoint", "--runs", "1"));
