@@ -39,7 +39,8 @@ public sealed record LmbenchLine(LmbenchRowSpec Spec, BenchRow CapOS, BenchRow L
     public static double CapOSValue(LmbenchRowSpec spec, CapOSFigure figure, double tscMhz, bool deterministic)
     {
         double ticksPerMicrosecond = deterministic ? 1000 : tscMhz;
-        return spec.Bandwidth ? figure.Bytes / (figure.MedianTicks / ticksPerMicrosecond) : deterministic ? figure.MedianTicks : figure.MedianTicks / tscMhz;
+        return spec.Bandwidth ? figure.Bytes / (figure.MedianTicks / ticksPerMicrosecond)
+            : spec.CapOSScale * (deterministic ? figure.MedianTicks : figure.MedianTicks / tscMhz);
     }
 
     /// <summary>A Linux figure in the table's unit (lmbench prints microseconds or MB/s).</summary>

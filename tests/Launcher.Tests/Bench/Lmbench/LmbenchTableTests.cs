@@ -51,6 +51,16 @@ public class LmbenchTableTests
     }
 
     [Fact]
+    public void HeapGrowthIsAGrowthBy256PagesLikeLatMmapsMegabyte()
+    {
+        LmbenchRowSpec heap = LmbenchRowSpec.All.Single(s => s.Id == "heap-growth");
+        var perPage = new CapOSFigure(256, 27_000, 27_268);
+
+        Assert.Equal(256 * 27_268.0, LmbenchLine.CapOSValue(heap, perPage, 2000, deterministic: true), 6);
+        Assert.Equal(256 * 27_268.0 / 2000, LmbenchLine.CapOSValue(heap, perPage, 2000, deterministic: false), 6);
+    }
+
+    [Fact]
     public void BandwidthIsMegabytesPerSecondAndItsTargetIsALowerBound()
     {
         LmbenchLine bandwidth = Lines(deterministic: true).Single(l => l.Spec.Id == "pipe-bandwidth");
