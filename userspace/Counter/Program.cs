@@ -11,7 +11,8 @@ namespace CapOS.Counter;
 /// server replies. Both processes live in the store: after the plug is pulled the next boot resumes them from
 /// the last committed checkpoint (a call in progress included: the client waits, its resume key in the
 /// server's key registers) and the count goes on from there, never back to zero. Between steps it sleeps on the
-/// sleep key (persistent time: a sleep cut by a crash ends on time after the restart).
+/// sleep key (persistent time: a sleep cut by a crash ends on time after the restart). Built by init through a
+/// constructor (docs/services.md "First boot"), it first answers that request (<see cref="Instance.AnswerCreator"/>).
 /// </summary>
 internal static unsafe class Program
 {
@@ -27,6 +28,7 @@ internal static unsafe class Program
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
     {
+        Instance.AnswerCreator();
         byte* line = stackalloc byte[64];
         InvocationResponse reply;
         for (;;)

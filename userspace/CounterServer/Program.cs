@@ -7,7 +7,9 @@ namespace CapOS.CounterServer;
 /// <summary>
 /// The persistent demo's server (system/capos.sys; docs/invocation.md): the count lives in this program's data
 /// page, so it is in the store and survives every crash. It waits for calls on its start key and answers each
-/// through the caller's resume key (EROS: a server's loop is "return and wait").
+/// through the caller's resume key (EROS: a server's loop is "return and wait"). Built by init through a constructor
+/// (docs/services.md "First boot"), its first return answers that request with its start key
+/// (<see cref="Instance.AnswerCreatorAndWait"/>); as an imagegen process (register 31 void) that return finds nobody.
 /// </summary>
 internal static unsafe class Program
 {
@@ -22,10 +24,9 @@ internal static unsafe class Program
     {
         InvocationMessage answer = default;
         InvocationResponse request;
-        byte through = 0; // the first wait answers nobody
+        Instance.AnswerCreatorAndWait(&answer, ResumeRegister, &request);
         for (;;)
         {
-            Gate.ReturnAndWait(through, &answer, ResumeRegister, &request);
             answer = default;
             switch ((uint)request.Result)
             {
@@ -44,7 +45,7 @@ internal static unsafe class Program
                     break;
             }
 
-            through = ResumeRegister;
+            Gate.ReturnAndWait(ResumeRegister, &answer, ResumeRegister, &request);
         }
     }
 }

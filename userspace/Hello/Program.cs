@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using CapOS.Kernel.Invocation;
 using CapOS.Runtime;
+using CapOS.SpaceBank;
 
 namespace CapOS.Hello;
 
@@ -12,6 +13,12 @@ namespace CapOS.Hello;
 /// order (UnknownOrder), a key register beyond 31 (BadKeyRegister) and key register 0 (Void): "invocation
 /// checks ok", or "invocation checks FAILED: &lt;which&gt;".
 /// </summary>
+/// <remarks>
+/// Built by a constructor (system/capos.sys; docs/services.md "First boot") it first answers its requester and, having
+/// no process key to itself, ends by destroying its bank (register 29) with its objects, itself included: it never runs
+/// again. As an imagegen process (system/hello.sys: register 31 void, so the answer finds nobody) it ends as before,
+/// with the halt order on its own process key.
+/// </remarks>
 internal static unsafe class Program
 {
     /// <summary>In the user half, far from anything hello's space maps (code at 0x400000, stack below 0x7fffffff0000).</summary>
@@ -22,6 +29,18 @@ internal static unsafe class Program
 
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
+    {
+        bool instance = Instance.AnswerCreator() == InvocationResult.Ok;
+        Check();
+        if (instance)
+        {
+            InvocationResult result = new BankKeyRef(Instance.BankRegister).DestroyWithObjects();
+            byte* line = stackalloc byte[64];
+            Console.WriteLine(line, Text.AppendDecimal(line, Text.Append(line, 0, "hello: FAIL my bank refused destroy result="), (ulong)result));
+        }
+    }
+
+    private static void Check()
     {
         Console.WriteLine("hello from ring 3");
         RequestCheckpoint();

@@ -23,27 +23,35 @@ public sealed unsafe class ImageBuilderTests
     public void SmallImageDump() => Snapshot.Verify(Dump(TestImages.Build(TestImages.Small)));
 
     /// <summary>
-    /// The shipped system's processes (not a snapshot: the programs' bytes change whenever they do): counter,
-    /// hello and fault on the restart list in that order, each with the console key in register 1.
+    /// The shipped system's processes (not a snapshot: the programs' bytes change whenever they do): only the
+    /// primordials (space-bank, process-creator, vcsk, constructor) and init, all on the restart list, each with the
+    /// console key in register 1; no demo process is declared: init makes them at first boot (docs/services.md "First
+    /// boot"). Init holds the prime bank, the metaconstructor, the checkpoint and sleep keys the demo needs, and a
+    /// template and its entry for each of the four demo programs.
     /// </summary>
     [Fact]
-    public void ShippedCaposRunsTheCounterHelloAndFault()
+    public void ShippedCaposDeclaresThePrimordialsAndInitOnly()
     {
         VolumeImage image = VolumeImage.Open(TestImages.BuildShipped("capos"));
         var processes = ProcessImage.Find(image);
 
-        Assert.Equal(4, processes.Count); // counter-server, counter, hello, fault
-        Assert.Equal(4u, image.Chosen->RestartCount);
+        Assert.Equal(5, processes.Count);
+        Assert.Equal(5u, image.Chosen->RestartCount);
         for (int i = 0; i < processes.Count; i++)
         {
             Assert.Equal(i, processes[i].Restart);
             Assert.Equal(KeyType.Console, DiskNode.Slot(processes[i].KeyRegisters, 1)->Type);
         }
 
-        Assert.Equal(KeyType.Start, DiskNode.Slot(processes[1].KeyRegisters, 4)->Type); // the counter's key to its server
-        Assert.Equal(processes[0].Oid, DiskNode.Slot(processes[1].KeyRegisters, 4)->Oid);
-        Assert.Equal(KeyType.Sleep, DiskNode.Slot(processes[1].KeyRegisters, 5)->Type);
-        Assert.Equal(KeyType.Checkpoint, DiskNode.Slot(processes[2].KeyRegisters, 3)->Type); // hello
+        ProcessImage init = Assert.Single(processes, p => DiskNode.Slot(p.KeyRegisters, 3)->Type == KeyType.Checkpoint);
+        Assert.Equal(KeyType.Start, DiskNode.Slot(init.KeyRegisters, 4)->Type); // the prime bank
+        Assert.Equal(KeyType.Start, DiskNode.Slot(init.KeyRegisters, 5)->Type); // the metaconstructor
+        Assert.Equal(KeyType.Sleep, DiskNode.Slot(init.KeyRegisters, 6)->Type);
+        for (int template = 8; template <= 14; template += 2)
+        {
+            Assert.Equal(KeyType.Segment, DiskNode.Slot(init.KeyRegisters, template)->Type);
+            Assert.Equal(KeyType.Number, DiskNode.Slot(init.KeyRegisters, template + 1)->Type);
+        }
     }
 
     [Fact]
