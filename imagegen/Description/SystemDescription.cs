@@ -56,9 +56,19 @@ internal sealed class SystemDescription
     /// <summary>Processes in declaration order: checkpoint #1's restart list.</summary>
     public List<ProcessSpec> Processes { get; } = new();
 
-    /// <summary>Adds <paramref name="spec"/> at the end of the declaration order (its name is new).</summary>
+    /// <summary>
+    /// Adds <paramref name="spec"/> at the end of the declaration order. Its name must be new: objects a template, a
+    /// process or a zero space declare are named after it (e.g. <c>P/page@0x402000</c>), so a template and a process
+    /// of one name collide here, an error at the later declaration.
+    /// </summary>
     public void Declare(ObjectSpec spec)
     {
+        if (ByName.TryGetValue(spec.Name, out ObjectSpec? earlier))
+        {
+            throw new DescriptionException(spec.Position,
+                $"'{spec.Name}' is already declared at line {earlier.Position.Line}: a template, process or zero space names its objects after itself, so give them different names");
+        }
+
         Objects.Add(spec);
         ByName.Add(spec.Name, spec);
     }

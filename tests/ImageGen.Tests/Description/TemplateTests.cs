@@ -69,6 +69,14 @@ public sealed class TemplateTests : IDisposable
     }
 
     [Fact]
+    public void ATemplateAndAProcessOfOneNameAreAnErrorNotACrash()
+    {
+        var error = Assert.Throws<DescriptionException>(() => _programs.Parse(Program + "template demo program demo\nprocess demo program demo"));
+        Assert.StartsWith("test.sys:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'demo/page@0x401000' is already declared at line 3", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AStackTopOverTheProgramIsAnError()
     {
         var error = Assert.Throws<DescriptionException>(() => _programs.Parse(Program + "template t program demo stack-top 0x402000"));
