@@ -34,7 +34,7 @@ internal static unsafe class Program
     private static void Main()
     {
         var prime = new BankKeyRef(Prime);
-        Expect("KT", Kt(Prime, out ulong type), InvocationResult.Ok);
+        Expect("KT", Gate.AllegedType(Prime, out ulong type), InvocationResult.Ok);
         Expect("KT type", type, BankProtocol.AllegedType);
         Expect("unknown order", Call(Prime, 99), InvocationResult.UnknownOrder);
         Allocation(prime);
@@ -55,14 +55,14 @@ internal static unsafe class Program
         Expect("alloc 3 pages", prime.AllocPages(3, Pages), InvocationResult.Ok);
         for (byte r = Pages; r < Pages + 3; r++)
         {
-            Kt(r, out type);
+            Gate.AllegedType(r, out type);
             Expect("allocated page is a page", type, PageType);
         }
 
         Expect("alloc 2 nodes", prime.AllocNodes(2, Nodes), InvocationResult.Ok);
-        Kt(Nodes + 1, out type);
+        Gate.AllegedType(Nodes + 1, out type);
         Expect("allocated node is a node", type, NodeType);
-        Expect("third node register void", Kt(Nodes + 2, out _), InvocationResult.Void);
+        Expect("third node register void", Gate.AllegedType(Nodes + 2, out _), InvocationResult.Void);
         prime.GetLimits(out ulong pageLimit, out _, out ulong pages, out ulong nodes);
         Expect("prime has no limit", pageLimit, BankProtocol.NoLimit);
         Expect("prime counts 3 pages", pages, 3);
@@ -76,13 +76,13 @@ internal static unsafe class Program
         Expect("reclaim a page twice in one call", prime.ReclaimPages(2, Pages | (Pages << 8)), InvocationResult.RequestError);
         Expect("reclaim 0", prime.ReclaimPages(0, Pages), InvocationResult.RequestError);
         Expect("reclaim a non-object key", prime.ReclaimPages(1, Prime), InvocationResult.RequestError);
-        Expect("refused reclaim changed nothing", Kt(Pages, out _), InvocationResult.Ok);
+        Expect("refused reclaim changed nothing", Gate.AllegedType(Pages, out _), InvocationResult.Ok);
         Expect("reclaim a page", prime.ReclaimPages(1, Pages), InvocationResult.Ok);
-        Expect("reclaimed page key reads void", Kt(Stale, out _), InvocationResult.Void);
+        Expect("reclaimed page key reads void", Gate.AllegedType(Stale, out _), InvocationResult.Void);
         Expect("reclaim a stale key", prime.ReclaimPages(1, Stale), InvocationResult.RequestError);
         Expect("reclaim 2 pages", prime.ReclaimPages(2, (Pages + 1) | ((Pages + 2) << 8)), InvocationResult.Ok);
         Expect("reclaim 2 nodes", prime.ReclaimNodes(2, Nodes | ((Nodes + 1) << 8)), InvocationResult.Ok);
-        Expect("reclaimed node reads void", Kt(Nodes, out _), InvocationResult.Void);
+        Expect("reclaimed node reads void", Gate.AllegedType(Nodes, out _), InvocationResult.Void);
         prime.GetLimits(out _, out _, out ulong pages, out ulong nodes);
         Expect("reclaim uncounts pages", pages, 0);
         Expect("reclaim uncounts nodes", nodes, 0);
@@ -125,11 +125,11 @@ internal static unsafe class Program
         Expect("destroy with objects", child.DestroyWithObjects(), InvocationResult.Ok);
         for (byte r = ChildObjects; r < ChildObjects + 3; r++)
         {
-            Expect("destroyed bank's object reads void", Kt(r, out _), InvocationResult.Void);
+            Expect("destroyed bank's object reads void", Gate.AllegedType(r, out _), InvocationResult.Void);
         }
 
-        Expect("dead bank key reads void", Kt(Child, out _), InvocationResult.Void);
-        Expect("dead grandchild reads void", Kt(Grandchild, out _), InvocationResult.Void);
+        Expect("dead bank key reads void", Gate.AllegedType(Child, out _), InvocationResult.Void);
+        Expect("dead grandchild reads void", Gate.AllegedType(Grandchild, out _), InvocationResult.Void);
         prime.Verify(Child, out bool isBank);
         Expect("dead bank does not verify", isBank ? 1UL : 0, 0);
         prime.GetLimits(out _, out _, out ulong pages, out ulong nodes);
@@ -144,11 +144,11 @@ internal static unsafe class Program
         child = new BankKeyRef(Child);
         Expect("third allocates", child.AllocPages(2, ChildObjects), InvocationResult.Ok);
         Expect("destroy returning objects", child.DestroyReturningObjects(), InvocationResult.Ok);
-        Expect("returned object is live", Kt(ChildObjects, out _), InvocationResult.Ok);
+        Expect("returned object is live", Gate.AllegedType(ChildObjects, out _), InvocationResult.Ok);
         prime.GetLimits(out _, out _, out pages, out _);
         Expect("returned objects still counted", pages, 3);
         Expect("parent reclaims a returned object", prime.ReclaimPages(2, ChildObjects | ((ChildObjects + 1) << 8)), InvocationResult.Ok);
-        Expect("returned page reclaimed", Kt(ChildObjects, out _), InvocationResult.Void);
+        Expect("returned page reclaimed", Gate.AllegedType(ChildObjects, out _), InvocationResult.Void);
     }
 
     /// <summary>Allocation past the disk's free pages fails with NoMorePages; destroying the bank gives them back.</summary>
@@ -217,11 +217,11 @@ internal static unsafe class Program
             byte slot = (byte)(held + (step % 8));
             s_self.CopyKeyRegister(slot, copy);
             Expect("churn: an owned page reclaims", bank.ReclaimPages(1, slot), InvocationResult.Ok);
-            Expect("churn: the reclaimed page reads void", Kt(copy, out _), InvocationResult.Void);
+            Expect("churn: the reclaimed page reads void", Gate.AllegedType(copy, out _), InvocationResult.Void);
             Expect("churn: allocate", bank.AllocPages(1, slot), InvocationResult.Ok);
             for (byte r = held; r < held + 8; r++)
             {
-                Kt(r, out type);
+                Gate.AllegedType(r, out type);
                 Expect("churn: every held key is a live page", type, PageType);
             }
 
@@ -231,14 +231,6 @@ internal static unsafe class Program
             Expect("churn: the prime bank counts what is held", pages, others + 8);
             Console.WriteLine(line, Text.AppendDecimal(line, Text.Append(line, 0, "bank: churn step="), step));
         }
-    }
-
-    private static InvocationResult Kt(byte register, out ulong alleged)
-    {
-        InvocationResponse reply;
-        InvocationResult result = Gate.Call(register, KeyOrder.AllegedKeyType, 0, &reply);
-        alleged = result == InvocationResult.Ok ? reply.W0 : 0;
-        return result;
     }
 
     private static InvocationResult Call(byte register, uint order)

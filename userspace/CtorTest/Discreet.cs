@@ -44,7 +44,7 @@ internal static unsafe partial class Program
         new BankKeyRef(Child).CreateChild(Stale);
         Expect("new constructor", new ConstructorKeyRef(Meta).NewConstructor(Stale, Other), InvocationResult.Ok);
         Expect("destroy its bank", new BankKeyRef(Stale).DestroyWithObjects(), InvocationResult.Ok);
-        Expect("a constructor of a destroyed bank answers void", Kt(Other, out _), InvocationResult.Void);
+        Expect("a constructor of a destroyed bank answers void", Gate.AllegedType(Other, out _), InvocationResult.Void);
         Expect("a constructor of a destroyed bank is gone", new ConstructorKeyRef(Other).IsDiscreet(out _, out _), InvocationResult.Void);
 
         // Not sealed yet: the check looks at what it holds now.

@@ -36,7 +36,7 @@ internal static unsafe partial class Program
         NewSealed(Other, OtherRequestor, Number, InstanceKey);
         Discreet("a start key to an instance", new ConstructorKeyRef(Other), false, 2);
         Expect("destroy the instance's bank", new BankKeyRef(InstanceBank).DestroyWithObjects(), InvocationResult.Ok);
-        Expect("a destroyed instance's start key reads void", Kt(InstanceKey, out _), InvocationResult.Void);
+        Expect("a destroyed instance's start key reads void", Gate.AllegedType(InstanceKey, out _), InvocationResult.Void);
         Console.WriteLine("ctor: instance ok");
 
         new BankKeyRef(Child).CreateChild(InstanceBank);

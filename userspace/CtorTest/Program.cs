@@ -65,7 +65,7 @@ internal static unsafe partial class Program
     {
         var creator = new ProcessCreatorKeyRef(Creator);
         var child = new BankKeyRef(Child);
-        Expect("creator KT", Kt(Creator, out ulong type), InvocationResult.Ok);
+        Expect("creator KT", Gate.AllegedType(Creator, out ulong type), InvocationResult.Ok);
         Expect("creator KT type", type, ProcessCreatorProtocol.AllegedType);
         Expect("creator unknown order", Call(Creator, 99), InvocationResult.UnknownOrder);
         Expect("create from a non-bank", creator.CreateProcess(Number, Number, Sched, Process), InvocationResult.RequestError);
@@ -73,7 +73,7 @@ internal static unsafe partial class Program
         Expect("create with a non-sched", creator.CreateProcess(Child, Number, Number, Process), InvocationResult.RequestError);
         Counts("refused create bought nothing", Child, 0, 0);
         Expect("create", creator.CreateProcess(Child, Number, Sched, Process), InvocationResult.Ok);
-        Kt(Process, out type);
+        Gate.AllegedType(Process, out type);
         Expect("create gives a process key", type, ProcessType);
         new ProcessKeyRef(Process).GetState(out ulong state, out ulong fault, out _);
         Expect("a new process is available", state, ProcessCreatorProtocol.InitialState);
@@ -85,7 +85,7 @@ internal static unsafe partial class Program
         Expect("destroy with a non-root", creator.DestroyProcess(Child, Number), InvocationResult.RequestError);
         Expect("destroy through another bank", creator.DestroyProcess(Limited, Root), InvocationResult.RequestError);
         Expect("destroy", creator.DestroyProcess(Child, Root), InvocationResult.Ok);
-        Expect("a destroyed process's key reads void", Kt(Process, out _), InvocationResult.Void);
+        Expect("a destroyed process's key reads void", Gate.AllegedType(Process, out _), InvocationResult.Void);
         Counts("destroy returned everything", Child, 0, 0);
 
         var limited = new BankKeyRef(Limited);
@@ -101,7 +101,7 @@ internal static unsafe partial class Program
     private static void MetaconstructorOrders()
     {
         var meta = new ConstructorKeyRef(Meta);
-        Expect("meta KT", Kt(Meta, out ulong type), InvocationResult.Ok);
+        Expect("meta KT", Gate.AllegedType(Meta, out ulong type), InvocationResult.Ok);
         Expect("meta KT type", type, ConstructorProtocol.MetaAllegedType);
         Expect("meta unknown order", Call(Meta, 99), InvocationResult.UnknownOrder);
         Expect("meta refuses builder orders", Call(Meta, ConstructorProtocol.Seal), InvocationResult.NoAccess);
@@ -112,7 +112,7 @@ internal static unsafe partial class Program
         new BankKeyRef(Limited).SetLimits(BankProtocol.NoLimit, BankProtocol.NoLimit);
         Expect("new constructor", meta.NewConstructor(Child, Builder), InvocationResult.Ok);
         Counts("a constructor is one node of its bank", Child, 0, 1);
-        Kt(Builder, out type);
+        Gate.AllegedType(Builder, out type);
         Expect("builder KT type", type, ConstructorProtocol.AllegedType);
     }
 
@@ -147,7 +147,7 @@ internal static unsafe partial class Program
 
     private static void AfterSeal(ConstructorKeyRef builder)
     {
-        Kt(Requestor, out ulong type);
+        Gate.AllegedType(Requestor, out ulong type);
         Expect("requestor KT type", type, ConstructorProtocol.AllegedType);
         Expect("insert after seal", builder.InsertKey(3, Number), InvocationResult.NoAccess);
         Expect("seal twice", builder.Seal(Scratch), InvocationResult.NoAccess);
@@ -179,14 +179,6 @@ internal static unsafe partial class Program
         new BankKeyRef(bank).GetLimits(out _, out _, out ulong p, out ulong n);
         Expect(check, p, pages);
         Expect(check, n, nodes);
-    }
-
-    private static InvocationResult Kt(byte register, out ulong alleged)
-    {
-        InvocationResponse reply;
-        InvocationResult result = Gate.Call(register, KeyOrder.AllegedKeyType, 0, &reply);
-        alleged = result == InvocationResult.Ok ? reply.W0 : 0;
-        return result;
     }
 
     private static InvocationResult Call(byte register, uint order)

@@ -18,6 +18,15 @@ public static unsafe class Gate
         return Keys.Invoke(&message, reply);
     }
 
+    /// <summary>KT on the key in <paramref name="register"/>: its alleged type in <paramref name="type"/> (0 unless Ok), and the result (Void for a void or rescinded key).</summary>
+    public static InvocationResult AllegedType(byte register, out ulong type)
+    {
+        InvocationResponse reply;
+        InvocationResult result = Call(register, KeyOrder.AllegedKeyType, 0, &reply);
+        type = result == InvocationResult.Ok ? reply.W0 : 0;
+        return result;
+    }
+
     /// <summary>
     /// A server's turn: sends <paramref name="answer"/> through the key in its register (a resume key; register
     /// 0 for a server's first wait), then waits; <paramref name="next"/> gets the next message (its order in

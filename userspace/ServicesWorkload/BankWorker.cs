@@ -188,7 +188,7 @@ internal static unsafe class BankWorker
         {
             int s = (byte)(registers >> (8 * i)) - FirstObject;
             s_model.Kind[s] = BankModel.Empty;
-            Program.Expect("a reclaimed object reads void", Program.Kt((byte)(FirstObject + s), out _), InvocationResult.Void);
+            Program.Expect("a reclaimed object reads void", Gate.AllegedType((byte)(FirstObject + s), out _), InvocationResult.Void);
         }
     }
 
@@ -317,7 +317,7 @@ internal static unsafe class BankWorker
             return;
         }
 
-        Program.Expect("a held key is live", Program.Kt(Object(slot), out ulong type), InvocationResult.Ok);
+        Program.Expect("a held key is live", Gate.AllegedType(Object(slot), out ulong type), InvocationResult.Ok);
         Program.Expect("a held key's type", type, kind == BankModel.Page ? PageType : NodeType);
         Program.Expect("owns answered", Bank(s_model.Owner[slot]).Owns(Object(slot), out bool mine, out bool owned), InvocationResult.Ok);
         Program.Expect("the believed bank owns the object, slot=", mine && owned ? 0UL : (ulong)slot + 1, 0);
@@ -346,7 +346,7 @@ internal static unsafe class BankWorker
     private static void CheckRecordSlot(int slot)
     {
         Program.Expect("copy a record slot", new NodeKeyRef(RecordNode).CopySlot(slot, Scratch), InvocationResult.Ok);
-        Program.Expect("a recorded key reads void, record slot=", Program.Kt(Scratch, out _) == InvocationResult.Void ? 0UL : (ulong)slot + 1, 0);
+        Program.Expect("a recorded key reads void, record slot=", Gate.AllegedType(Scratch, out _) == InvocationResult.Void ? 0UL : (ulong)slot + 1, 0);
     }
 
     /// <summary>V5.</summary>
@@ -370,7 +370,7 @@ internal static unsafe class BankWorker
         if (kind == BankModel.Node)
         {
             Program.Expect("copy a fresh node's slot", new NodeKeyRef(Object(slot)).CopySlot(0, Scratch), InvocationResult.Ok);
-            Program.Expect("a fresh node's slot 0 is void", Program.Kt(Scratch, out _), InvocationResult.Void);
+            Program.Expect("a fresh node's slot 0 is void", Gate.AllegedType(Scratch, out _), InvocationResult.Void);
             return;
         }
 

@@ -63,8 +63,8 @@ internal static unsafe class CtorWorker
             else
             {
                 Program.Expect("destroy the instance's bank", new BankKeyRef(InstanceBank).DestroyWithObjects(), InvocationResult.Ok);
-                Program.Expect("a destroyed instance's start key reads void", Program.Kt(InstanceKey, out _), InvocationResult.Void);
-                Program.Expect("the dead bank's key reads void", Program.Kt(InstanceBank, out _), InvocationResult.Void);
+                Program.Expect("a destroyed instance's start key reads void", Gate.AllegedType(InstanceKey, out _), InvocationResult.Void);
+                Program.Expect("the dead bank's key reads void", Gate.AllegedType(InstanceBank, out _), InvocationResult.Void);
                 s_live = false;
             }
 

@@ -84,15 +84,6 @@ internal static unsafe class Program
         }
     }
 
-    /// <summary>The alleged type of the key in <paramref name="register"/> (0 unless Ok), and the result.</summary>
-    public static InvocationResult Kt(byte register, out ulong type)
-    {
-        InvocationResponse reply;
-        InvocationResult result = Gate.Call(register, KeyOrder.AllegedKeyType, 0, &reply);
-        type = result == InvocationResult.Ok ? reply.W0 : 0;
-        return result;
-    }
-
     public static ulong Absorb(ulong h, ulong word) => (((h << 29) | (h >> 35)) ^ word) * 0x9E3779B97F4A7C15;
 
     /// <summary>SplitMix64 (Steele, Lea, Flood 2014): advances <paramref name="state"/> and returns the next value.</summary>
