@@ -41,6 +41,18 @@ public static unsafe class SyscallAbi
         frame->Rdi = reply->KeyInfo;
     }
 
+    /// <summary>Writes a kernel-key fast path answer (KernelFastPath): <see cref="Write(TrapFrame*, InvocationReply*)"/> of a reply with only these fields set.</summary>
+    internal static void WriteAnswer(TrapFrame* frame, InvocationResult result, ulong w0, ulong w1)
+    {
+        frame->Rax = (ulong)result;
+        frame->Rsi = w0;
+        frame->Rdx = w1;
+        frame->R10 = 0;
+        frame->R8 = 0;
+        frame->R9 = 0;
+        frame->Rdi = 0;
+    }
+
     /// <summary>Replaces the order code (eax) and W0 (rsi) of the invocation in a trap frame.</summary>
     internal static void Rewrite(TrapFrame* frame, uint order, ulong w0)
     {

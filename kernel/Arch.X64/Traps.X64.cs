@@ -79,6 +79,20 @@ internal static unsafe class Traps
         // message finds them, with nothing to copy.
         Panic.Assert(frame == (TrapFrame*)invoker->Context, "syscall frame outside the invoker's context");
         invoker->Flags |= ProcessFlags.ContextChanged;
+        if (KernelFastPath.TryAnswer(invoker, frame->Rdi, (uint)frame->Rax, frame->R12, (uint)frame->R13, (uint)frame->R14,
+            out InvocationResult result, out ulong w0, out ulong w1))
+        {
+            SyscallAbi.WriteAnswer(frame, result, w0, w1);
+            return;
+        }
+
+        InvokeGeneral(invoker, frame);
+    }
+
+    /// <summary>The IPC fast path, else the dispatcher (the kernel-key fast path declined).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void InvokeGeneral(ProcessEntry* invoker, TrapFrame* frame)
+    {
         InvocationArguments arguments;
         SyscallAbi.Read(frame, &arguments);
         if (FastPath.TryInvoke(invoker, &arguments))
