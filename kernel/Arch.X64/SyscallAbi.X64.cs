@@ -43,12 +43,14 @@ public static unsafe class SyscallAbi
         frame->Rdi = reply->KeyInfo;
     }
 
-    /// <summary>Writes a kernel-key fast path answer (KernelFastPath): <see cref="Write(TrapFrame*, InvocationReply*)"/> of a reply with only these fields set.</summary>
-    internal static void WriteAnswer(TrapFrame* frame, InvocationResult result, ulong w0, ulong w1)
+    /// <summary>
+    /// Completes a kernel-key fast path answer (KernelFastPath, which wrote W0 and W1 into rsi and rdx):
+    /// <see cref="Write(TrapFrame*, InvocationReply*)"/> of a reply with only the result, W0 and W1 set.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static void WriteAnswer(TrapFrame* frame, ulong result)
     {
-        frame->Rax = (ulong)result;
-        frame->Rsi = w0;
-        frame->Rdx = w1;
+        frame->Rax = result;
         frame->R10 = 0;
         frame->R8 = 0;
         frame->R9 = 0;

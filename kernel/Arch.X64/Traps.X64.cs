@@ -86,10 +86,11 @@ internal static unsafe class Traps
         // message finds them, with nothing to copy.
         Panic.Assert(frame == (TrapFrame*)invoker->Context, "syscall frame outside the invoker's context");
         invoker->Flags |= ProcessFlags.ContextChanged;
-        if (KernelFastPath.TryAnswer(invoker, frame->Rdi, (uint)frame->Rax, frame->R12, (uint)frame->R13, (uint)frame->R14,
-            out InvocationResult result, out ulong w0, out ulong w1))
+        ulong result = KernelFastPath.TryAnswer(invoker, frame->Rdi, (uint)frame->Rax, frame->R12, (uint)frame->R13, (uint)frame->R14,
+            &frame->Rsi, &frame->Rdx);
+        if (result != KernelFastPath.Declined)
         {
-            SyscallAbi.WriteAnswer(frame, result, w0, w1);
+            SyscallAbi.WriteAnswer(frame, result);
             return;
         }
 

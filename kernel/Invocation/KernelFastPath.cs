@@ -10,7 +10,7 @@ namespace CapOS.Kernel.Invocation;
 /// string and names no receive key register, on a key the kernel answers from the key alone: the void key (any
 /// order: Void), a number key (every order), and KT on any other key that is not a gate and needs no preparing
 /// (a data key, or an object key prepared already). Answered from the invocation registers with result, W0 and
-/// W1; the trap path writes them (the other reply registers zero) with no <see cref="Invocation"/> built. Every
+/// W1, written straight into the trap frame (the other reply registers zeroed by the trap path) with no <see cref="Invocation"/> built. Every
 /// other invocation declines here and goes down the general path (<see cref="Dispatcher"/>), which is the
 /// reference: the host tests run both over the same cases (KernelFastPathTests).
 /// </summary>
@@ -22,69 +22,70 @@ namespace CapOS.Kernel.Invocation;
 /// </remarks>
 public static unsafe class KernelFastPath
 {
+    /// <summary>The answer of <see cref="TryAnswer"/> when it declines (no result code is this large).</summary>
+    public const ulong Declined = ulong.MaxValue;
+
     /// <summary>
     /// Tries the invocation of <paramref name="invoker"/> given by its registers: <paramref name="word"/> (key register,
     /// type), <paramref name="order"/>, and the sent string length, sent key registers and receive key registers.
-    /// True: answered in <paramref name="result"/>, <paramref name="w0"/>, <paramref name="w1"/>; false: declined (I1).
+    /// Returns the result code, with W0 and W1 written to <paramref name="w0"/> and <paramref name="w1"/> (on metal,
+    /// the trap frame's rsi and rdx); or <see cref="Declined"/>, with nothing written (I1).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryAnswer(ProcessEntry* invoker, ulong word, uint order, ulong stringLength, uint sendKeys, uint receiveKeys,
-        out InvocationResult result, out ulong w0, out ulong w1)
+    public static ulong TryAnswer(ProcessEntry* invoker, ulong word, uint order, ulong stringLength, uint sendKeys, uint receiveKeys,
+        ulong* w0, ulong* w1)
     {
-        result = InvocationResult.Ok;
-        w0 = 0;
-        w1 = 0;
         InvocationType type = (InvocationType)(byte)(word >> 8);
         int register = (byte)word;
         if ((type != InvocationType.Call && type != InvocationType.Send) || (stringLength | sendKeys | receiveKeys) != 0
             || register >= Node.SlotCount)
         {
-            return false;
+            return Declined;
         }
 
         Key* key = invoker->KeyRegister(register);
         if (key == null || key->Type == KeyType.Void)
         {
-            result = InvocationResult.Void; // Dispatcher.Route: no key
-            return true;
+            *w0 = 0;
+            *w1 = 0;
+            return (ulong)InvocationResult.Void; // Dispatcher.Route: no key
         }
 
         KeyType keyType = key->Type;
         if (keyType == KeyType.Number)
         {
-            return AnswerNumber(key, order, out result, out w0, out w1);
+            return AnswerNumber(key, order, w0, w1);
         }
 
         if (order != KeyOrder.AllegedKeyType || KeyTypes.IsGate(keyType) || (KeyTypes.IsObject(keyType) && !key->IsPrepared))
         {
-            return false; // a handler, a gate, or a key to prepare (which may stall or find it rescinded)
+            return Declined; // a handler, a gate, or a key to prepare (which may stall or find it rescinded)
         }
 
-        w0 = (ulong)keyType; // KernelKeys.Invoke: every kernel key answers KT with its type
-        return true;
+        *w0 = (ulong)keyType; // KernelKeys.Invoke: every kernel key answers KT with its type
+        *w1 = 0;
+        return (ulong)InvocationResult.Ok;
     }
 
     /// <summary>The number key's orders (<see cref="KernelKeys"/> KT, <see cref="NumberKey"/> the rest).</summary>
-    private static bool AnswerNumber(Key* key, uint order, out InvocationResult result, out ulong w0, out ulong w1)
+    private static ulong AnswerNumber(Key* key, uint order, ulong* w0, ulong* w1)
     {
-        w1 = 0;
         if (order == KeyOrder.AllegedKeyType)
         {
-            result = InvocationResult.Ok;
-            w0 = (ulong)KeyType.Number;
-            return true;
+            *w0 = (ulong)KeyType.Number;
+            *w1 = 0;
+            return (ulong)InvocationResult.Ok;
         }
 
         if (order != NumberKey.Value)
         {
-            result = InvocationResult.UnknownOrder;
-            w0 = 0;
-            return true;
+            *w0 = 0;
+            *w1 = 0;
+            return (ulong)InvocationResult.UnknownOrder;
         }
 
-        result = InvocationResult.Ok;
-        w0 = key->Word(0) | ((ulong)key->Word(1) << 32);
-        w1 = key->Word(2);
-        return true;
+        *w0 = key->Word(0) | ((ulong)key->Word(1) << 32);
+        *w1 = key->Word(2);
+        return (ulong)InvocationResult.Ok;
     }
 }

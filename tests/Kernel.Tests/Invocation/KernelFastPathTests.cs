@@ -60,9 +60,25 @@ public sealed unsafe class KernelFastPathTests
         return arguments;
     }
 
-    private static bool Fast(ProcessEntry* invoker, InvocationArguments a, out InvocationResult result, out ulong w0, out ulong w1) =>
-        KernelFastPath.TryAnswer(invoker, a.KeyRegister | ((ulong)a.Type << 8), a.Order, a.StringLength, *(uint*)a.SendKeys,
-            *(uint*)a.ReceiveKeys, out result, out w0, out w1);
+    /// <summary>The fast path as the trap path calls it; W0 and W1 start as garbage it must overwrite when it answers and keep when it declines.</summary>
+    private static bool Fast(ProcessEntry* invoker, InvocationArguments a, out InvocationResult result, out ulong w0, out ulong w1)
+    {
+        const ulong Garbage = 0xC0FFEE;
+        ulong first = Garbage;
+        ulong second = Garbage;
+        ulong answer = KernelFastPath.TryAnswer(invoker, a.KeyRegister | ((ulong)a.Type << 8), a.Order, a.StringLength, *(uint*)a.SendKeys,
+            *(uint*)a.ReceiveKeys, &first, &second);
+        result = (InvocationResult)answer;
+        w0 = first;
+        w1 = second;
+        if (answer == KernelFastPath.Declined)
+        {
+            Assert.True(first == Garbage && second == Garbage, "declined but wrote W0 or W1 (the general path's arguments)");
+            return false;
+        }
+
+        return true;
+    }
 
     /// <summary>The invoker's 32 key registers as bytes (a prepared key's memory form included).</summary>
     private static string KeyRegisters(ProcessEntry* invoker)
