@@ -14,7 +14,7 @@ namespace CapOS.Kernel.Invocation;
 ///    receiver, dirties it (invisible); only then does <see cref="Copy"/> write, page by page, and it cannot fail:
 ///    the pages stay pinned until <see cref="Release"/>.
 /// </remarks>
-public static unsafe class SpaceCopy
+public static unsafe partial class SpaceCopy
 {
     /// <summary>What a probe found.</summary>
     public enum ProbeResult : byte
@@ -113,12 +113,15 @@ public static unsafe class SpaceCopy
             chunk = chunk < length ? chunk : length;
             byte* s = Cache.PageData(from->Frame((int)((source - from->First) >> 12)));
             byte* d = Cache.PageData(to->Frame((int)((destination - to->First) >> 12)));
-            System.Runtime.InteropServices.NativeMemory.Copy(s + (source & PageMask), d + (destination & PageMask), (nuint)chunk);
+            CopyRun(s + (source & PageMask), d + (destination & PageMask), chunk);
             source += chunk;
             destination += chunk;
             length -= chunk;
         }
     }
+
+    /// <summary>Copies one run inside a page of each side (the machine's fastest copy: Arch.X64 uses <c>rep movsq</c>).</summary>
+    private static partial void CopyRun(byte* source, byte* destination, ulong length);
 
     /// <summary>Unpins the pages of <paramref name="pages"/>.</summary>
     public static void Release(PageList* pages)

@@ -21,6 +21,7 @@ global pipe_ring
 global pipe_receive
 global pipe_pending
 global pipe_send
+global pipe_copy
 
 pipe_ring:
     lea rax, [rel ring]
@@ -36,4 +37,17 @@ pipe_pending:
 
 pipe_send:
     lea rax, [rel send]
+    ret
+
+; void pipe_copy(byte* source = rdi, byte* destination = rsi, ulong length = rdx): the ring's copies (Ring.cs), by
+; `rep movsq` and `rep movsb` for the last 0..7 bytes; the runs never overlap (different buffers).
+pipe_copy:
+    cld
+    mov rcx, rdx
+    shr rcx, 3
+    xchg rdi, rsi                   ; movs copies [rsi] to [rdi]
+    rep movsq
+    mov rcx, rdx
+    and rcx, 7
+    rep movsb
     ret

@@ -131,7 +131,7 @@ internal static unsafe class Program
             return false;
         }
 
-        NativeMemory.Copy(ReceiveBuffer() + accepted, PendingBuffer(), (nuint)(length - accepted));
+        Ring.Copy(ReceiveBuffer() + accepted, PendingBuffer(), length - accepted);
         s_pending = length - accepted;
         s_pendingAt = 0;
         s_pendingLength = length;

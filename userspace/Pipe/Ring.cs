@@ -1,6 +1,5 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace CapOS.Pipe;
 
@@ -31,8 +30,8 @@ internal static unsafe class Ring
         ulong taken = length < Free ? length : Free;
         ulong tail = (s_head + s_count) % PipeProtocol.Capacity;
         ulong first = PipeProtocol.Capacity - tail < taken ? PipeProtocol.Capacity - tail : taken;
-        NativeMemory.Copy(from, Bytes() + tail, (nuint)first);
-        NativeMemory.Copy(from + first, Bytes(), (nuint)(taken - first));
+        Copy(from, Bytes() + tail, first);
+        Copy(from + first, Bytes(), taken - first);
         s_count += taken;
         return taken;
     }
@@ -51,8 +50,8 @@ internal static unsafe class Ring
         if (!stable || first < length)
         {
             ulong part = first < length ? first : length;
-            NativeMemory.Copy(at, SendBuffer(), (nuint)part);
-            NativeMemory.Copy(Bytes(), SendBuffer() + part, (nuint)(length - part));
+            Copy(at, SendBuffer(), part);
+            Copy(Bytes(), SendBuffer() + part, length - part);
             at = SendBuffer();
         }
 
@@ -60,6 +59,10 @@ internal static unsafe class Ring
         s_count -= length;
         return at;
     }
+
+    /// <summary>Copies <paramref name="length"/> bytes between two of the pipe's buffers (never overlapping): <c>rep movsq</c>.</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "pipe_copy")]
+    public static extern void Copy(byte* from, byte* to, ulong length);
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "pipe_ring")]
     private static extern byte* Bytes();
