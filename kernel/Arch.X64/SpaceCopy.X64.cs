@@ -3,10 +3,13 @@ using System.Runtime.CompilerServices;
 
 namespace CapOS.Kernel.Invocation;
 
-/// <summary>Metal half of <see cref="SpaceCopy"/>'s byte copy: <c>rep movsq</c> (SpaceCopy.X64.asm).</summary>
+/// <summary>Metal half of <see cref="SpaceCopy"/>: the byte copy by <c>rep movsq</c> (SpaceCopy.X64.asm), the mapping read from the page tables.</summary>
 public static unsafe partial class SpaceCopy
 {
     private static partial void CopyRun(byte* source, byte* destination, ulong length) => CopyBytes(source, destination, length);
+
+    private static partial ulong MappedFrame(ulong addressSpace, ulong address, bool write) =>
+        Arch.X64.AddressSpace.TranslateUser(addressSpace, address, write);
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "space_copy_bytes")]
     private static extern void CopyBytes(byte* source, byte* destination, ulong length);
