@@ -39,6 +39,9 @@ public class LinuxLmbenchTests
         lmbench-linux: begin pipe-bandwidth
         Pipe bandwidth: 1309.69 MB/sec
         lmbench-linux: end
+        lmbench-linux: begin pipe-bandwidth-64k
+        Pipe bandwidth: 1309.69 MB/sec
+        lmbench-linux: end
         lmbench-linux: done
         """;
 
@@ -57,6 +60,7 @@ public class LinuxLmbenchTests
         Assert.Equal(1256.4, run.Figures["proc-create"]);
         Assert.Equal(12.9551, run.Figures["pipe-latency"]);
         Assert.Equal(1309.69, run.Figures["pipe-bandwidth"]);
+        Assert.Equal(1309.69, run.Figures["pipe-bandwidth-64k"]);
     }
 
     [Fact]
@@ -64,7 +68,7 @@ public class LinuxLmbenchTests
     {
         LinuxRun run = LinuxLmbench.Read([.. Lines.Select(l => l + "\r")]).Value!;
 
-        Assert.Equal(8, run.Figures.Count);
+        Assert.Equal(9, run.Figures.Count);
     }
 
     [Fact]
@@ -88,6 +92,16 @@ public class LinuxLmbenchTests
     {
         Assert.StartsWith("Kernel panic", LinuxLmbench.Read(["[    2.9] Kernel panic - not syncing: No working init found."]).Failure!
             .Split(']')[1].Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AChangedInitScriptNamesAnotherInitramfs()
+    {
+        string today = LinuxGuest.InitramfsName(LinuxLmbench.InitScript);
+
+        Assert.Matches(@"^initramfs-[0-9a-f]{12}\.cpio$", today);
+        Assert.Equal(today, LinuxGuest.InitramfsName(LinuxLmbench.InitScript));
+        Assert.NotEqual(today, LinuxGuest.InitramfsName(LinuxLmbench.InitScript.Replace("bw_pipe -m 4096", "bw_pipe", StringComparison.Ordinal)));
     }
 
     [Fact]
