@@ -25,7 +25,7 @@ namespace CapOS.Pipe;
 /// answered when the other side acts (PipeTests.AParkedReaderSurvivesACrash).
 /// P1 A writer is parked (s_writer != 0) exactly while s_pending &gt; 0 bytes of its write wait in the pending buffer.
 /// P2 A reader is parked (s_reader != 0) only while the ring is empty and the writer's end is open (Settle
-///    answers it at once otherwise); so a parked reader and a current reply never both need the send buffer.
+///    answers it at once otherwise).
 /// P3 After every message, Settle leaves no parked caller that could be answered.
 /// </remarks>
 internal static unsafe class Program
@@ -149,8 +149,8 @@ internal static unsafe class Program
 
         if (Ring.Count > 0)
         {
-            // A parked writer's bytes move into the ring before this reply leaves (Settle): copy (Ring.Take).
-            answer->String = Ring.Take(wanted, s_writer == 0, out answer->StringLength);
+            // A parked writer's bytes move into the ring before this reply leaves (Settle), never onto it (Ring R2).
+            answer->String = Ring.Take(wanted, out answer->StringLength);
             answer->W0 = answer->StringLength;
             return false;
         }
@@ -193,7 +193,7 @@ internal static unsafe class Program
                 InvocationMessage data = default;
                 if (Ring.Count > 0)
                 {
-                    data.String = Ring.Take(s_readerWants, true, out data.StringLength);
+                    data.String = Ring.Take(s_readerWants, out data.StringLength);
                     data.W0 = data.StringLength;
                 }
                 else

@@ -4,16 +4,26 @@ using System.Runtime.CompilerServices;
 namespace CapOS.Pipe;
 
 /// <summary>
-/// The pipe's bounded buffer: <see cref="PipeProtocol.Capacity"/> bytes in the process's own pages
-/// (Buffers.X64.asm), a head and a count in its data page; so all of it is in the store.
+/// The pipe's bounded buffer: at most <see cref="PipeProtocol.Capacity"/> bytes in a ring of <see cref="RingBytes"/>
+/// (twice as many) in the process's own pages (Buffers.X64.asm), a head and a count in its data page; so all of it is
+/// in the store.
 /// </summary>
 /// <remarks>
-/// R1 0 &lt;= s_count &lt;= Capacity and s_head &lt; Capacity; the bytes buffered are s_count bytes from s_head,
-///    wrapping at Capacity (PipeTests.TheStreamArrivesWholeAndInOrder checks the order end to end).
+/// R1 0 &lt;= s_count &lt;= Capacity and s_head &lt; RingBytes; the bytes buffered are s_count bytes from s_head,
+///    wrapping at RingBytes (PipeTests.TheStreamArrivesWholeAndInOrder checks the order end to end).
+/// R2 A run <see cref="Take"/> returned is not overwritten by the <see cref="Append"/>s before the reply that carries
+///    it leaves: Take removes a contiguous run of n &lt;= Capacity bytes from the head, and Appends after it write from
+///    the tail on, at most Capacity - (count - n) bytes, so they end at most Capacity + n bytes after the run's start,
+///    within RingBytes = 2 x Capacity: never on the run. So a reply is sent from the ring itself, never copied, even
+///    when a parked writer's bytes move in before it leaves (PipeTests.TheStreamArrivesWholeAndInOrder: a ring of
+///    Capacity bytes would corrupt the stream there).
 /// Only the server's loop (Program.cs) changes them.
 /// </remarks>
 internal static unsafe class Ring
 {
+    /// <summary>The ring's size: twice <see cref="PipeProtocol.Capacity"/> (R2).</summary>
+    public const ulong RingBytes = 2 * PipeProtocol.Capacity;
+
     /// <summary>Index of the oldest buffered byte.</summary>
     private static ulong s_head;
 
@@ -28,8 +38,8 @@ internal static unsafe class Ring
     public static ulong Append(byte* from, ulong length)
     {
         ulong taken = length < Free ? length : Free;
-        ulong tail = (s_head + s_count) % PipeProtocol.Capacity;
-        ulong first = PipeProtocol.Capacity - tail < taken ? PipeProtocol.Capacity - tail : taken;
+        ulong tail = (s_head + s_count) % RingBytes;
+        ulong first = RingBytes - tail < taken ? RingBytes - tail : taken;
         Copy(from, Bytes() + tail, first);
         Copy(from + first, Bytes(), taken - first);
         s_count += taken;
@@ -37,25 +47,17 @@ internal static unsafe class Ring
     }
 
     /// <summary>
-    /// Removes up to <paramref name="wanted"/> bytes; returns where they are (in the ring when they are contiguous
-    /// and <paramref name="stable"/> allows; else copied to the send buffer) and their number in <paramref name="length"/>.
-    /// The bytes stay valid until the next <see cref="Append"/> (a reply is sent before that, unless
-    /// <paramref name="stable"/> is false: then they are always copied).
+    /// Removes up to <paramref name="wanted"/> bytes, no more than run contiguously from the head (a read that would
+    /// wrap gets the part up to the ring's end; the reader reads again); returns where they are in the ring and their
+    /// number in <paramref name="length"/>. They stay as they are until the reply that carries them leaves (R2).
     /// </summary>
-    public static byte* Take(ulong wanted, bool stable, out ulong length)
+    public static byte* Take(ulong wanted, out ulong length)
     {
+        ulong contiguous = RingBytes - s_head;
         length = wanted < s_count ? wanted : s_count;
+        length = length < contiguous ? length : contiguous;
         byte* at = Bytes() + s_head;
-        ulong first = PipeProtocol.Capacity - s_head;
-        if (!stable || first < length)
-        {
-            ulong part = first < length ? first : length;
-            Copy(at, SendBuffer(), part);
-            Copy(Bytes(), SendBuffer() + part, length - part);
-            at = SendBuffer();
-        }
-
-        s_head = (s_head + length) % PipeProtocol.Capacity;
+        s_head = (s_head + length) % RingBytes;
         s_count -= length;
         return at;
     }
@@ -66,7 +68,4 @@ internal static unsafe class Ring
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "pipe_ring")]
     private static extern byte* Bytes();
-
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "pipe_send")]
-    private static extern byte* SendBuffer();
 }
