@@ -54,6 +54,11 @@ internal static unsafe class Program
     /// <summary>The writer's end is closed (Close or Destroy on the writer facet); never reopened.</summary>
     private static bool s_closed;
 
+    /// <summary>Where the current message's string arrived: the ring's tail (<see cref="s_direct"/>, Ring R3) or the receive buffer.</summary>
+    private static byte* s_received;
+
+    private static bool s_direct;
+
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
     {
@@ -63,7 +68,10 @@ internal static unsafe class Program
         for (;;)
         {
             byte incoming = FreeRegister();
-            answer.ReceiveBuffer = ReceiveBuffer();
+            byte* tail = Ring.ReceiveAt();
+            s_direct = tail != null;
+            s_received = s_direct ? tail : ReceiveBuffer();
+            answer.ReceiveBuffer = s_received;
             answer.ReceiveCapacity = PipeProtocol.MaxTransfer;
             Gate.ReturnAndWait(through, &answer, incoming, &request);
             answer = default;
@@ -124,14 +132,14 @@ internal static unsafe class Program
             return false;
         }
 
-        ulong accepted = Ring.Append(ReceiveBuffer(), length);
+        ulong accepted = s_direct ? Ring.Commit(length) : Ring.Append(s_received, length);
         if (accepted == length)
         {
             answer->W0 = length;
             return false;
         }
 
-        Ring.Copy(ReceiveBuffer() + accepted, PendingBuffer(), length - accepted);
+        Ring.Copy(s_received + accepted, PendingBuffer(), length - accepted);
         s_pending = length - accepted;
         s_pendingAt = 0;
         s_pendingLength = length;

@@ -17,6 +17,9 @@ namespace CapOS.Pipe;
 ///    within RingBytes = 2 x Capacity: never on the run. So a reply is sent from the ring itself, never copied, even
 ///    when a parked writer's bytes move in before it leaves (PipeTests.TheStreamArrivesWholeAndInOrder: a ring of
 ///    Capacity bytes would corrupt the stream there).
+/// R3 A message is received at the tail only when <see cref="PipeProtocol.MaxTransfer"/> bytes run from there to the
+///    ring's end, so the kernel writes nothing outside the ring and nothing on buffered bytes (the free space past the
+///    tail is RingBytes - count >= MaxTransfer); a Write's bytes past the free space are moved to the pending buffer.
 /// Only the server's loop (Program.cs) changes them.
 /// </remarks>
 internal static unsafe class Ring
@@ -42,6 +45,31 @@ internal static unsafe class Ring
         ulong first = RingBytes - tail < taken ? RingBytes - tail : taken;
         Copy(from, Bytes() + tail, first);
         Copy(from + first, Bytes(), taken - first);
+        s_count += taken;
+        return taken;
+    }
+
+    /// <summary>
+    /// Where the next message's string may be received straight into the ring (R3): the tail, when
+    /// <see cref="PipeProtocol.MaxTransfer"/> bytes run from it to the ring's end; else null. An empty ring starts again
+    /// at 0 first (no reply is in flight once the next message arrives: the reply leaves before the wait).
+    /// </summary>
+    public static byte* ReceiveAt()
+    {
+        if (s_count == 0)
+        {
+            s_head = 0;
+        }
+
+        ulong tail = (s_head + s_count) % RingBytes;
+        return RingBytes - tail >= PipeProtocol.MaxTransfer ? Bytes() + tail : null;
+    }
+
+    /// <summary>A string of <paramref name="length"/> bytes arrived at <see cref="ReceiveAt"/>: as many as fit become
+    /// buffered bytes (no copy); returns how many. The rest lies past the free space, for the caller to move out.</summary>
+    public static ulong Commit(ulong length)
+    {
+        ulong taken = length < Free ? length : Free;
         s_count += taken;
         return taken;
     }
