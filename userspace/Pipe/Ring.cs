@@ -90,6 +90,9 @@ internal static unsafe class Ring
         return at;
     }
 
+    /// <summary>The ring's first byte.</summary>
+    public static byte* Start => Bytes();
+
     /// <summary>Copies <paramref name="length"/> bytes between two of the pipe's buffers (never overlapping): <c>rep movsq</c>.</summary>
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "pipe_copy")]
     public static extern void Copy(byte* from, byte* to, ulong length);
