@@ -24,8 +24,8 @@ namespace CapOS.Pipe;
 /// and nodes, hence in the store: a checkpoint taken while a caller is parked brings it back parked, and it is
 /// answered when the other side acts (PipeTests.AParkedReaderSurvivesACrash).
 /// P1 A writer is parked (s_writer != 0) exactly while s_pending &gt; 0 bytes of its write wait in the pending buffer.
-/// P2 A reader is parked (s_reader != 0) only while the ring is empty and the writer's end is open (Settle
-///    answers it at once otherwise).
+/// P2 A reader is parked (s_reader != 0) only while fewer bytes than its least (W1, at least 1) are buffered, the
+///    writer's end is open and no writer is parked (Settle answers it at once otherwise).
 /// P3 After every message, Settle leaves no parked caller that could be answered.
 /// </remarks>
 internal static unsafe class Program
@@ -42,6 +42,9 @@ internal static unsafe class Program
 
     /// <summary>The parked reader's W0: the most bytes it takes.</summary>
     private static ulong s_readerWants;
+
+    /// <summary>The parked reader's W1 (at least 1): it is answered once that many bytes are buffered (P2).</summary>
+    private static ulong s_readerLeast;
 
     /// <summary>Bytes of the parked write still outside the ring, from <see cref="s_pendingAt"/> in the pending buffer.</summary>
     private static ulong s_pending;
@@ -104,7 +107,7 @@ internal static unsafe class Program
             case PipeProtocol.Write when writer:
                 return Write(request->StringLength, incoming, answer);
             case PipeProtocol.Read when reader:
-                return Read(request->W0, incoming, answer);
+                return Read(request->W0, request->W1, incoming, answer);
             case PipeProtocol.Close when writer:
             case PipeProtocol.Destroy when writer:
                 s_closed = true;
@@ -151,15 +154,16 @@ internal static unsafe class Program
         return true;
     }
 
-    private static bool Read(ulong wanted, byte incoming, InvocationMessage* answer)
+    private static bool Read(ulong wanted, ulong least, byte incoming, InvocationMessage* answer)
     {
-        if (wanted == 0 || wanted > PipeProtocol.MaxTransfer)
+        least = least == 0 ? 1 : least;
+        if (wanted == 0 || wanted > PipeProtocol.MaxTransfer || least > wanted)
         {
             answer->Order = (ulong)InvocationResult.RequestError;
             return false;
         }
 
-        if (Ring.Count > 0)
+        if (Ready(least))
         {
             // A parked writer's bytes move into the ring before this reply leaves (Settle), never onto it (Ring R2).
             answer->String = Ring.Take(wanted, out answer->StringLength);
@@ -175,8 +179,13 @@ internal static unsafe class Program
 
         s_reader = incoming;
         s_readerWants = wanted;
+        s_readerLeast = least;
         return true;
     }
+
+    /// <summary>A reader that wants at least <paramref name="least"/> bytes is answered now (P2): that many are buffered,
+    /// or some are and no more can come before a reply (the writer's end closed, or a writer parked on a full ring).</summary>
+    private static bool Ready(ulong least) => Ring.Count >= least || (Ring.Count > 0 && (s_closed || s_writer != 0));
 
     /// <summary>Answers every parked caller that can be answered now (P3), with a SEND through its resume key.</summary>
     private static void Settle()
@@ -200,7 +209,7 @@ internal static unsafe class Program
                 }
             }
 
-            if (s_reader != 0 && (Ring.Count > 0 || s_closed))
+            if (s_reader != 0 && (Ready(s_readerLeast) || s_closed))
             {
                 InvocationMessage data = default;
                 if (Ring.Count > 0)

@@ -164,7 +164,7 @@ internal static unsafe class Program
     {
         InvocationResponse reply;
         ulong received = 0;
-        while (Invoke(LatencyWriter, PipeProtocol.Read, PipeProtocol.MaxTransfer, 0, &reply) == InvocationResult.Ok)
+        while (Invoke(LatencyWriter, PipeProtocol.Read, PipeProtocol.MaxTransfer, 0, &reply, least: PipeProtocol.MaxTransfer) == InvocationResult.Ok)
         {
             received += reply.StringLength;
         }
@@ -175,12 +175,13 @@ internal static unsafe class Program
     }
 
     /// <summary>Invokes the pipe key in <paramref name="register"/>: <paramref name="length"/> bytes of the buffer sent, the reply into it.</summary>
-    private static InvocationResult Invoke(byte register, uint order, ulong w0, ulong length, InvocationResponse* reply)
+    private static InvocationResult Invoke(byte register, uint order, ulong w0, ulong length, InvocationResponse* reply, ulong least = 0)
     {
         InvocationMessage message = default;
         message.KeyRegister = register;
         message.Order = order;
         message.W0 = w0;
+        message.W1 = least;
         message.String = length == 0 ? null : Buffer();
         message.StringLength = length;
         message.ReceiveBuffer = Buffer();
