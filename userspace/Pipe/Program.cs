@@ -23,7 +23,8 @@ namespace CapOS.Pipe;
 /// Everything (ring, counts, the parked callers' registers, the resume keys themselves) is in the process's pages
 /// and nodes, hence in the store: a checkpoint taken while a caller is parked brings it back parked, and it is
 /// answered when the other side acts (PipeTests.AParkedReaderSurvivesACrash).
-/// P1 A writer is parked (s_writer != 0) exactly while s_pending &gt; 0 bytes of its write wait in the pending buffer.
+/// P1 A writer is parked (s_writer != 0) exactly while s_pending &gt; 0 bytes of its write wait outside the buffered
+///    bytes: in the pending buffer, or (s_pendingInRing) in the ring right after them, where they arrived (Ring R4).
 /// P2 A reader is parked (s_reader != 0) only while fewer bytes than its least (W1, at least 1) are buffered, the
 ///    writer's end is open and no writer is parked (Settle answers it at once otherwise).
 /// P3 After every message, Settle leaves no parked caller that could be answered.
@@ -51,6 +52,9 @@ internal static unsafe class Program
 
     private static ulong s_pendingAt;
 
+    /// <summary>The parked write's rest lies in the ring just past the tail, where it was received (Ring R4), not in the pending buffer.</summary>
+    private static bool s_pendingInRing;
+
     /// <summary>The parked write's whole length: its answer's W0.</summary>
     private static ulong s_pendingLength;
 
@@ -75,7 +79,7 @@ internal static unsafe class Program
         for (;;)
         {
             byte incoming = FreeRegister();
-            byte* tail = Ring.ReceiveAt();
+            byte* tail = s_writer == 0 ? Ring.ReceiveAt() : null; // a parked write's rest may lie past the tail (R4)
             s_direct = tail != null;
             s_received = s_direct ? tail : ReceiveBuffer();
             answer.ReceiveBuffer = s_received;
@@ -146,7 +150,12 @@ internal static unsafe class Program
             return false;
         }
 
-        Ring.Copy(s_received + accepted, PendingBuffer(), length - accepted);
+        if (!s_direct)
+        {
+            Ring.Copy(s_received + accepted, PendingBuffer(), length - accepted);
+        }
+
+        s_pendingInRing = s_direct;
         s_pending = length - accepted;
         s_pendingAt = 0;
         s_pendingLength = length;
@@ -196,7 +205,7 @@ internal static unsafe class Program
             progress = false;
             if (s_writer != 0)
             {
-                ulong moved = Ring.Append(PendingBuffer() + s_pendingAt, s_pending);
+                ulong moved = s_pendingInRing ? Ring.Commit(s_pending) : Ring.Append(PendingBuffer() + s_pendingAt, s_pending);
                 s_pendingAt += moved;
                 s_pending -= moved;
                 progress = moved > 0;

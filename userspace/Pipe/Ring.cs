@@ -20,6 +20,10 @@ namespace CapOS.Pipe;
 /// R3 A message is received at the tail only when <see cref="PipeProtocol.MaxTransfer"/> bytes run from there to the
 ///    ring's end, so the kernel writes nothing outside the ring and nothing on buffered bytes (the free space past the
 ///    tail is RingBytes - count >= MaxTransfer); a Write's bytes past the free space are moved to the pending buffer.
+/// R4 The rest of a write received at the tail that did not fit stays where it arrived, right after the buffered bytes,
+///    and becomes buffered by <see cref="Commit"/> as room appears; while it is there no message is received into the
+///    ring (Program: not while a writer is parked), and R2 holds for it as for an Append (it ends within Capacity of the
+///    tail it arrived at).
 /// Only the server's loop (Program.cs) changes them.
 /// </remarks>
 internal static unsafe class Ring
