@@ -10,7 +10,9 @@ namespace CapOS.Launcher.Tests.Bench.Lmbench;
 public class LinuxLmbenchTests
 {
     /// <summary>Recorded from the guest (Debian bookworm 6.1.0-50 kernel, lmbench 3.0-a9+debian.1-6, QEMU 7.2.22,
-    /// <c>-icount shift=0</c>, 2026-12-04).</summary>
+    /// <c>-icount shift=0</c>, 2026-12-04), when bw_pipe ran with its default 64 KiB messages: that figure stands in
+    /// both pipe-bandwidth blocks here (the parser does not look at the size; the boot with <c>-m 4096</c> gave
+    /// 671 MB/s, docs/bench.md "Pipe").</summary>
     private const string Recorded = """
         lmbench-linux: start
         lmbench-linux: begin null-call
