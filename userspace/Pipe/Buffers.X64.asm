@@ -4,23 +4,22 @@
 bits 64
 
 %define BUFFER_BYTES 65536          ; PipeProtocol.Capacity = PipeProtocol.MaxTransfer
+%define RING_BYTES 131072           ; Ring.RingBytes: twice the capacity (Ring.cs R2)
 
 section .bss
 align 4096
 ring:
-    resb BUFFER_BYTES               ; the bounded buffer
+    resb RING_BYTES                 ; the bounded buffer: at most BUFFER_BYTES of it hold bytes
 receive:
     resb BUFFER_BYTES               ; where each message's string arrives
 pending:
     resb BUFFER_BYTES               ; the part of a parked write that did not fit
-send:
-    resb BUFFER_BYTES               ; a reply that wraps around the ring, made contiguous
 
 section .text
 global pipe_ring
 global pipe_receive
 global pipe_pending
-global pipe_send
+global pipe_copy
 
 pipe_ring:
     lea rax, [rel ring]
@@ -34,6 +33,16 @@ pipe_pending:
     lea rax, [rel pending]
     ret
 
-pipe_send:
-    lea rax, [rel send]
+
+; void pipe_copy(byte* source = rdi, byte* destination = rsi, ulong length = rdx): the ring's copies (Ring.cs), by
+; `rep movsq` and `rep movsb` for the last 0..7 bytes; the runs never overlap (different buffers).
+pipe_copy:
+    cld
+    mov rcx, rdx
+    shr rcx, 3
+    xchg rdi, rsi                   ; movs copies [rsi] to [rdi]
+    rep movsq
+    mov rcx, rdx
+    and rcx, 7
+    rep movsb
     ret

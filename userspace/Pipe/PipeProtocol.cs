@@ -21,9 +21,11 @@ public static class PipeProtocol
     public const uint Write = 1;
 
     /// <summary>
-    /// W0 = the most bytes wanted (1..<see cref="MaxTransfer"/>, no more than the caller's receive buffer): replies
-    /// Ok with a string of 1..W0 bytes, W0 = its length, W1 = 1 when the reader had to wait for data (an empty
-    /// buffer); or <see cref="EndOfFile"/> once the writer closed and the buffer is empty.
+    /// W0 = the most bytes wanted (1..<see cref="MaxTransfer"/>, no more than the caller's receive buffer), W1 = the
+    /// least (0 or 1: any; at most W0): replies Ok with a string of 1..W0 bytes, W0 = its length, W1 = 1 when the
+    /// reader had to wait; it waits until W1 bytes are buffered, or fewer when no more can come first (the writer
+    /// closed, or a writer waits on a full buffer). The string may be shorter than W1 where the buffered bytes wrap
+    /// around the ring's end. Or <see cref="EndOfFile"/> once the writer closed and the buffer is empty.
     /// </summary>
     public const uint Read = 2;
 

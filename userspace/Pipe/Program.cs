@@ -23,9 +23,10 @@ namespace CapOS.Pipe;
 /// Everything (ring, counts, the parked callers' registers, the resume keys themselves) is in the process's pages
 /// and nodes, hence in the store: a checkpoint taken while a caller is parked brings it back parked, and it is
 /// answered when the other side acts (PipeTests.AParkedReaderSurvivesACrash).
-/// P1 A writer is parked (s_writer != 0) exactly while s_pending &gt; 0 bytes of its write wait in the pending buffer.
-/// P2 A reader is parked (s_reader != 0) only while the ring is empty and the writer's end is open (Settle
-///    answers it at once otherwise); so a parked reader and a current reply never both need the send buffer.
+/// P1 A writer is parked (s_writer != 0) exactly while s_pending &gt; 0 bytes of its write wait outside the buffered
+///    bytes: in the pending buffer, or (s_pendingInRing) in the ring right after them, where they arrived (Ring R4).
+/// P2 A reader is parked (s_reader != 0) only while fewer bytes than its least (W1, at least 1) are buffered, the
+///    writer's end is open and no writer is parked (Settle answers it at once otherwise).
 /// P3 After every message, Settle leaves no parked caller that could be answered.
 /// </remarks>
 internal static unsafe class Program
@@ -43,10 +44,16 @@ internal static unsafe class Program
     /// <summary>The parked reader's W0: the most bytes it takes.</summary>
     private static ulong s_readerWants;
 
+    /// <summary>The parked reader's W1 (at least 1): it is answered once that many bytes are buffered (P2).</summary>
+    private static ulong s_readerLeast;
+
     /// <summary>Bytes of the parked write still outside the ring, from <see cref="s_pendingAt"/> in the pending buffer.</summary>
     private static ulong s_pending;
 
     private static ulong s_pendingAt;
+
+    /// <summary>The parked write's rest lies in the ring just past the tail, where it was received (Ring R4), not in the pending buffer.</summary>
+    private static bool s_pendingInRing;
 
     /// <summary>The parked write's whole length: its answer's W0.</summary>
     private static ulong s_pendingLength;
@@ -54,16 +61,28 @@ internal static unsafe class Program
     /// <summary>The writer's end is closed (Close or Destroy on the writer facet); never reopened.</summary>
     private static bool s_closed;
 
+    /// <summary>Where the current message's string arrived: the ring's tail (<see cref="s_direct"/>, Ring R3) or the receive buffer.</summary>
+    private static byte* s_received;
+
+    private static bool s_direct;
+
+    /// <summary>One byte of every buffer page, summed at start (<see cref="TouchBuffers"/>); kept so the reads stay.</summary>
+    private static ulong s_touched;
+
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
     {
+        TouchBuffers();
         InvocationMessage answer = default;
         InvocationResponse request;
         byte through = 0; // the first wait answers nobody
         for (;;)
         {
             byte incoming = FreeRegister();
-            answer.ReceiveBuffer = ReceiveBuffer();
+            byte* tail = s_writer == 0 ? Ring.ReceiveAt() : null; // a parked write's rest may lie past the tail (R4)
+            s_direct = tail != null;
+            s_received = s_direct ? tail : ReceiveBuffer();
+            answer.ReceiveBuffer = s_received;
             answer.ReceiveCapacity = PipeProtocol.MaxTransfer;
             Gate.ReturnAndWait(through, &answer, incoming, &request);
             answer = default;
@@ -92,7 +111,7 @@ internal static unsafe class Program
             case PipeProtocol.Write when writer:
                 return Write(request->StringLength, incoming, answer);
             case PipeProtocol.Read when reader:
-                return Read(request->W0, incoming, answer);
+                return Read(request->W0, request->W1, incoming, answer);
             case PipeProtocol.Close when writer:
             case PipeProtocol.Destroy when writer:
                 s_closed = true;
@@ -124,14 +143,19 @@ internal static unsafe class Program
             return false;
         }
 
-        ulong accepted = Ring.Append(ReceiveBuffer(), length);
+        ulong accepted = s_direct ? Ring.Commit(length) : Ring.Append(s_received, length);
         if (accepted == length)
         {
             answer->W0 = length;
             return false;
         }
 
-        NativeMemory.Copy(ReceiveBuffer() + accepted, PendingBuffer(), (nuint)(length - accepted));
+        if (!s_direct)
+        {
+            Ring.Copy(s_received + accepted, PendingBuffer(), length - accepted);
+        }
+
+        s_pendingInRing = s_direct;
         s_pending = length - accepted;
         s_pendingAt = 0;
         s_pendingLength = length;
@@ -139,18 +163,19 @@ internal static unsafe class Program
         return true;
     }
 
-    private static bool Read(ulong wanted, byte incoming, InvocationMessage* answer)
+    private static bool Read(ulong wanted, ulong least, byte incoming, InvocationMessage* answer)
     {
-        if (wanted == 0 || wanted > PipeProtocol.MaxTransfer)
+        least = least == 0 ? 1 : least;
+        if (wanted == 0 || wanted > PipeProtocol.MaxTransfer || least > wanted)
         {
             answer->Order = (ulong)InvocationResult.RequestError;
             return false;
         }
 
-        if (Ring.Count > 0)
+        if (Ready(least))
         {
-            // A parked writer's bytes move into the ring before this reply leaves (Settle): copy (Ring.Take).
-            answer->String = Ring.Take(wanted, s_writer == 0, out answer->StringLength);
+            // A parked writer's bytes move into the ring before this reply leaves (Settle), never onto it (Ring R2).
+            answer->String = Ring.Take(wanted, out answer->StringLength);
             answer->W0 = answer->StringLength;
             return false;
         }
@@ -163,8 +188,13 @@ internal static unsafe class Program
 
         s_reader = incoming;
         s_readerWants = wanted;
+        s_readerLeast = least;
         return true;
     }
+
+    /// <summary>A reader that wants at least <paramref name="least"/> bytes is answered now (P2): that many are buffered,
+    /// or some are and no more can come before a reply (the writer's end closed, or a writer parked on a full ring).</summary>
+    private static bool Ready(ulong least) => Ring.Count >= least || (Ring.Count > 0 && (s_closed || s_writer != 0));
 
     /// <summary>Answers every parked caller that can be answered now (P3), with a SEND through its resume key.</summary>
     private static void Settle()
@@ -175,7 +205,7 @@ internal static unsafe class Program
             progress = false;
             if (s_writer != 0)
             {
-                ulong moved = Ring.Append(PendingBuffer() + s_pendingAt, s_pending);
+                ulong moved = s_pendingInRing ? Ring.Commit(s_pending) : Ring.Append(PendingBuffer() + s_pendingAt, s_pending);
                 s_pendingAt += moved;
                 s_pending -= moved;
                 progress = moved > 0;
@@ -188,12 +218,12 @@ internal static unsafe class Program
                 }
             }
 
-            if (s_reader != 0 && (Ring.Count > 0 || s_closed))
+            if (s_reader != 0 && (Ready(s_readerLeast) || s_closed))
             {
                 InvocationMessage data = default;
                 if (Ring.Count > 0)
                 {
-                    data.String = Ring.Take(s_readerWants, true, out data.StringLength);
+                    data.String = Ring.Take(s_readerWants, out data.StringLength);
                     data.W0 = data.StringLength;
                 }
                 else
@@ -215,6 +245,28 @@ internal static unsafe class Program
         InvocationResponse ignored; // Void only if the caller went away (halted): nobody to tell
         Keys.Invoke(message, &ignored);
         register = 0;
+    }
+
+    /// <summary>
+    /// Reads one byte of every page of the ring and the buffers, so that each is in the object cache before any
+    /// message: the first touch of a zero page may read from the disk (a tag pot), and a Read or Write that waited
+    /// for the disk would, under icount, count host time and move the interleaving of its callers (docs/bench.md
+    /// "Repeatability"). Later writes to these pages fault without the disk.
+    /// </summary>
+    private static void TouchBuffers()
+    {
+        ulong sum = 0;
+        for (ulong at = 0; at < Ring.RingBytes; at += 4096)
+        {
+            sum += Ring.Start[at];
+        }
+
+        for (ulong at = 0; at < PipeProtocol.MaxTransfer; at += 4096)
+        {
+            sum += (ulong)ReceiveBuffer()[at] + PendingBuffer()[at];
+        }
+
+        s_touched += sum;
     }
 
     /// <summary>A resume register that holds no parked caller's key.</summary>

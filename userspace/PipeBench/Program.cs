@@ -14,7 +14,9 @@ namespace CapOS.PipeBench;
 /// printing <c>pipebench: latency round-trips=N mean=A min=L</c>;
 /// bandwidth: <see cref="BandwidthBytes"/> in 4 KiB Writes to a second pipe (key 6) that a sink process drains,
 /// from the first write to the last one's reply (the sink is at most the pipe's 64 KiB behind), printing
-/// <c>pipebench: bandwidth bytes=N chunk=4096 ticks=T</c>; then <c>pipebench: done</c>.
+/// <c>pipebench: bandwidth bytes=N chunk=4096 ticks=T</c>; then the same in 64 KiB Writes (<c>chunk=65536</c>:
+/// bw_pipe's default); then <c>pipebench: done</c>. Each timed transfer starts just after a tick (key 7, a sleep
+/// key: <see cref="AlignToTick"/>).
 /// The sink (its key 4 a reader facet) reads 64 KiB at a time until the end of file and prints
 /// <c>pipebench: sink bytes=N</c>. EROS ran a million round trips and 256 MiB; TCG gets fewer.
 /// </summary>
@@ -29,11 +31,11 @@ internal static unsafe class Program
     /// <summary>Bytes written before the bandwidth is timed: twice the pipe's 64 KiB plus the sink's buffer.</summary>
     public const ulong WarmUpBytes = 256 * 1024;
 
-    /// <summary>A TSC step between two back-to-back reads that only an interrupt explains (the loop is some tens of ticks).</summary>
-    private const ulong TickGap = 2000;
+    /// <summary>The second transfer's chunk: bw_pipe's default message size and the longest string (64 KiB).</summary>
+    public const ulong LargeChunk = PipeProtocol.MaxTransfer;
 
-    /// <summary>Bound on <see cref="AlignToTick"/>'s spinning: well over one 10 ms tick even at 1 tick per instruction.</summary>
-    private const ulong MaxAlignSpins = 10_000_000;
+    /// <summary><see cref="AlignToTick"/>'s sleep: more than one 10 ms tick.</summary>
+    private const ulong AlignSleepMs = 15;
 
     private const byte LatencyWriter = 4;
 
@@ -41,9 +43,12 @@ internal static unsafe class Program
 
     private const byte BandwidthWriter = 6;
 
+    private const byte SleepKey = 7;
+
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
     {
+        TouchBuffer();
         InvocationResponse reply;
         InvocationResult result = Invoke(LatencyWriter, KeyOrder.AllegedKeyType, 0, 0, &reply);
         if (result != InvocationResult.Ok || reply.W0 != PipeProtocol.AllegedType)
@@ -57,8 +62,9 @@ internal static unsafe class Program
         else
         {
             Console.WriteLine("pipebench: start");
-            if (Latency(print: false) && Latency(print: true) && Bandwidth())
+            if (Latency(print: false) && AlignToTick() && Latency(print: true) && Bandwidth(Chunk) && Bandwidth(LargeChunk))
             {
+                Invoke(BandwidthWriter, PipeProtocol.Close, 0, 0, &reply);
                 Console.WriteLine("pipebench: done");
             }
         }
@@ -96,25 +102,30 @@ internal static unsafe class Program
         return true;
     }
 
-    /// <summary>The bulk transfer, after <see cref="WarmUpBytes"/> unmeasured (the pipe's and the sink's buffers
-    /// faulted in, as <see cref="Latency"/>'s first pass does).</summary>
-    private static bool Bandwidth()
+    /// <summary>The bulk transfer in <paramref name="chunk"/>-byte writes, after <see cref="WarmUpBytes"/> unmeasured
+    /// (the pipe's and the sink's buffers faulted in, as <see cref="Latency"/>'s first pass does).</summary>
+    private static bool Bandwidth(ulong chunk)
     {
         InvocationResponse reply;
-        for (ulong sent = 0; sent < WarmUpBytes; sent += Chunk)
+        for (ulong sent = 0; sent < WarmUpBytes; sent += chunk)
         {
-            if (Invoke(BandwidthWriter, PipeProtocol.Write, 0, Chunk, &reply) != InvocationResult.Ok || reply.W0 != Chunk)
+            if (Invoke(BandwidthWriter, PipeProtocol.Write, 0, chunk, &reply) != InvocationResult.Ok || reply.W0 != chunk)
             {
                 Console.WriteLine("pipebench: FAILED a warm-up write");
                 return false;
             }
         }
 
-        AlignToTick();
-        ulong start = Tsc();
-        for (ulong sent = 0; sent < BandwidthBytes; sent += Chunk)
+        if (!AlignToTick())
         {
-            if (Invoke(BandwidthWriter, PipeProtocol.Write, 0, Chunk, &reply) != InvocationResult.Ok || reply.W0 != Chunk)
+            Console.WriteLine("pipebench: FAILED the sleep key (key 7)");
+            return false;
+        }
+
+        ulong start = Tsc();
+        for (ulong sent = 0; sent < BandwidthBytes; sent += chunk)
+        {
+            if (Invoke(BandwidthWriter, PipeProtocol.Write, 0, chunk, &reply) != InvocationResult.Ok || reply.W0 != chunk)
             {
                 Console.WriteLine("pipebench: FAILED a bandwidth write");
                 return false;
@@ -122,28 +133,30 @@ internal static unsafe class Program
         }
 
         ulong ticks = Tsc() - start;
-        Invoke(BandwidthWriter, PipeProtocol.Close, 0, 0, &reply);
-        Print("pipebench: bandwidth", "bytes", BandwidthBytes, "chunk", Chunk, "ticks", ticks);
+        Print("pipebench: bandwidth", "bytes", BandwidthBytes, "chunk", chunk, "ticks", ticks);
         return true;
     }
 
-    /// <summary>Returns just after a timer interrupt: spins on the TSC until two reads lie more than
-    /// <see cref="TickGap"/> apart. The writer and the sink take turns as the pipe fills and empties, and a time
-    /// slice that ends inside that dance changes who runs when; starting at a fixed phase of the timer makes the
-    /// bandwidth figure repeat under icount (without it two runs gave 180 and 200 MB/s, the boot's disk waits
-    /// shifting the timer's phase).</summary>
-    private static void AlignToTick()
-    {
-        ulong last = Tsc();
-        for (ulong spins = 0; spins < MaxAlignSpins; spins++)
-        {
-            ulong now = Tsc();
-            if (now - last > TickGap)
-            {
-                return;
-            }
+    /// <summary>
+    /// Starts the timed transfer at a fixed instruction after a timer tick that found the machine idle: sleeps
+    /// <see cref="AlignSleepMs"/> (more than one tick, so the sink has drained the pipe and parked, and the kernel
+    /// halts), and the tick that ends the sleep wakes the bench by the same kernel path on every boot. From there
+    /// every later tick lands on the same instruction of the transfer, so the interleaving of the writer and the
+    /// sink, which a tick decides (docs/bench.md "Repeatability"), and the figure repeat exactly under icount. A
+    /// TSC spin for the tick (the earlier way) left the phase to the spin loop's few instructions and the kernel
+    /// state to the boot's disk waits.
+    /// </summary>
+    private static bool AlignToTick() => new SleepKeyRef(SleepKey).Sleep(AlignSleepMs, out _) == InvocationResult.Ok;
 
-            last = now;
+    /// <summary>One byte of every page of the buffer, summed: brings the pages into the object cache before anything is
+    /// timed (a zero page's first touch may read from the disk, which under icount counts host time).</summary>
+    private static ulong s_touched;
+
+    private static void TouchBuffer()
+    {
+        for (ulong at = 0; at < PipeProtocol.MaxTransfer; at += 4096)
+        {
+            s_touched += Buffer()[at];
         }
     }
 
@@ -151,7 +164,7 @@ internal static unsafe class Program
     {
         InvocationResponse reply;
         ulong received = 0;
-        while (Invoke(LatencyWriter, PipeProtocol.Read, PipeProtocol.MaxTransfer, 0, &reply) == InvocationResult.Ok)
+        while (Invoke(LatencyWriter, PipeProtocol.Read, PipeProtocol.MaxTransfer, 0, &reply, least: PipeProtocol.MaxTransfer) == InvocationResult.Ok)
         {
             received += reply.StringLength;
         }
@@ -162,12 +175,13 @@ internal static unsafe class Program
     }
 
     /// <summary>Invokes the pipe key in <paramref name="register"/>: <paramref name="length"/> bytes of the buffer sent, the reply into it.</summary>
-    private static InvocationResult Invoke(byte register, uint order, ulong w0, ulong length, InvocationResponse* reply)
+    private static InvocationResult Invoke(byte register, uint order, ulong w0, ulong length, InvocationResponse* reply, ulong least = 0)
     {
         InvocationMessage message = default;
         message.KeyRegister = register;
         message.Order = order;
         message.W0 = w0;
+        message.W1 = least;
         message.String = length == 0 ? null : Buffer();
         message.StringLength = length;
         message.ReceiveBuffer = Buffer();

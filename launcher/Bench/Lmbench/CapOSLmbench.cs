@@ -75,25 +75,28 @@ public static partial class CapOSLmbench
     }
 
     /// <summary>PipeBench's lines (<c>pipebench: latency round-trips=N mean=A min=L</c>, <c>pipebench: bandwidth
-    /// bytes=B chunk=4096 ticks=T</c>, <c>pipebench: done</c>) as contract figures. PipeBench keeps no median: the
+    /// bytes=B chunk=4096 ticks=T</c> and the same with <c>chunk=65536</c>, <c>pipebench: done</c>) as contract figures. PipeBench keeps no median: the
     /// mean stands in its place (docs/bench.md says so). Null with the reason when a line is missing.</summary>
     public static (Dictionary<string, CapOSFigure>? Figures, string? Error) FromPipe(IReadOnlyList<string> lines)
     {
         Match? latency = lines.Select(l => PipeLatency().Match(l)).FirstOrDefault(m => m.Success);
-        Match? bandwidth = lines.Select(l => PipeBandwidth().Match(l)).FirstOrDefault(m => m.Success);
+        Match? bandwidth = lines.Select(l => PipeBandwidth().Match(l)).FirstOrDefault(m => m.Success && m.Groups["chunk"].Value == "4096");
+        Match? large = lines.Select(l => PipeBandwidth().Match(l)).FirstOrDefault(m => m.Success && m.Groups["chunk"].Value == "65536");
         if (lines.FirstOrDefault(l => l.Contains("pipebench: FAILED", StringComparison.Ordinal)) is string failed)
         {
             return (null, failed);
         }
-        if (latency is null || bandwidth is null || !lines.Any(l => PipeDone().IsMatch(l)))
+        if (latency is null || bandwidth is null || large is null || !lines.Any(l => PipeDone().IsMatch(l)))
         {
-            return (null, latency is null ? "no 'pipebench: latency' line" : bandwidth is null ? "no 'pipebench: bandwidth' line" : "no 'pipebench: done' line");
+            return (null, latency is null ? "no 'pipebench: latency' line" : bandwidth is null ? "no 'pipebench: bandwidth ... chunk=4096' line"
+                : large is null ? "no 'pipebench: bandwidth ... chunk=65536' line" : "no 'pipebench: done' line");
         }
         double Number(Match m, string group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
         return (new Dictionary<string, CapOSFigure>(StringComparer.Ordinal)
         {
             ["pipe-latency"] = new((long)Number(latency, "n"), Number(latency, "min"), Number(latency, "mean")),
             ["pipe-bandwidth"] = new(0, Number(bandwidth, "ticks"), Number(bandwidth, "ticks"), (long)Number(bandwidth, "bytes")),
+            ["pipe-bandwidth-64k"] = new(0, Number(large, "ticks"), Number(large, "ticks"), (long)Number(large, "bytes")),
         }, null);
     }
 
@@ -106,7 +109,7 @@ public static partial class CapOSLmbench
     [GeneratedRegex(@"^user\[\d+\]: pipebench: latency round-trips=(?<n>\d+) mean=(?<mean>\d+) min=(?<min>\d+)")]
     private static partial Regex PipeLatency();
 
-    [GeneratedRegex(@"^user\[\d+\]: pipebench: bandwidth bytes=(?<bytes>\d+) chunk=\d+ ticks=(?<ticks>\d+)")]
+    [GeneratedRegex(@"^user\[\d+\]: pipebench: bandwidth bytes=(?<bytes>\d+) chunk=(?<chunk>\d+) ticks=(?<ticks>\d+)")]
     private static partial Regex PipeBandwidth();
 
     [GeneratedRegex(@"^user\[\d+\]: pipebench: done\b")]

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -34,8 +35,14 @@ public sealed class LinuxGuest(string cacheDirectory)
     /// <summary>The uncompressed kernel.</summary>
     public string Vmlinux => Path.Combine(cacheDirectory, "vmlinux");
 
-    /// <summary>The initramfs.</summary>
-    public string Initramfs => Path.Combine(cacheDirectory, "initramfs.cpio");
+    /// <summary>The initramfs of today's /init (<see cref="InitramfsName"/>).</summary>
+    public string Initramfs => Path.Combine(cacheDirectory, InitramfsName(LinuxLmbench.InitScript));
+
+    /// <summary>The initramfs's file name for an /init script: it carries the script's hash, so a changed script
+    /// (another test, another option) builds a new initramfs from the unpacked packages instead of booting the cached
+    /// one with the old script (docs/bench.md "lmbench", L8).</summary>
+    public static string InitramfsName(string initScript) =>
+        "initramfs-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(initScript)))[..12] + ".cpio";
 
     private string Root => Path.Combine(cacheDirectory, "root");
 

@@ -58,16 +58,16 @@ public static class LmbenchSuite
             string pipeImage = layout.PristineImage(PipeImage);
             if (!File.Exists(pipeImage))
             {
-                Missing(reasons, ["pipe-latency", "pipe-bandwidth"], layout, pipeImage);
+                Missing(reasons, ["pipe-latency", "pipe-bandwidth", "pipe-bandwidth-64k"], layout, pipeImage);
             }
             else if (Judge(await BootAsync(layout, images, pipeImage, @"pipebench: (done|FAILED)", request.Deterministic, cancel).ConfigureAwait(false),
-                reasons, ["pipe-latency", "pipe-bandwidth"], ref failed) is CapOSBoot boot)
+                reasons, ["pipe-latency", "pipe-bandwidth", "pipe-bandwidth-64k"], ref failed) is CapOSBoot boot)
             {
                 (Dictionary<string, CapOSFigure>? pipe, string? error) = CapOSLmbench.FromPipe(boot.Lines);
                 if (pipe is null)
                 {
                     failed = true;
-                    Reason(reasons, ["pipe-latency", "pipe-bandwidth"], $"boot failed: {error}");
+                    Reason(reasons, ["pipe-latency", "pipe-bandwidth", "pipe-bandwidth-64k"], $"boot failed: {error}");
                 }
                 else
                 {

@@ -53,23 +53,26 @@ public class CapOSLmbenchTests
         "user[4]: pipebench: start",
         "user[4]: pipebench: latency round-trips=2000 mean=9000 min=8000",
         "user[4]: pipebench: bandwidth bytes=8388608 chunk=4096 ticks=16777216",
+        "user[4]: pipebench: bandwidth bytes=8388608 chunk=65536 ticks=8388608",
         "user[4]: pipebench: done",
         "user[5]: pipebench: sink bytes=8388608 eof",
     ];
 
     [Fact]
-    public void PipeBenchLinesBecomeTheTwoPipeRows()
+    public void PipeBenchLinesBecomeTheThreePipeRows()
     {
         var (figures, error) = CapOSLmbench.FromPipe(Pipe);
 
         Assert.Null(error);
         Assert.Equal(new CapOSFigure(2000, 8000, 9000), figures!["pipe-latency"]);
         Assert.Equal(new CapOSFigure(0, 16777216, 16777216, 8388608), figures["pipe-bandwidth"]);
+        Assert.Equal(new CapOSFigure(0, 8388608, 8388608, 8388608), figures["pipe-bandwidth-64k"]);
     }
 
     [Theory]
     [InlineData("user[4]: pipebench: latency", "no 'pipebench: latency' line")]
-    [InlineData("user[4]: pipebench: bandwidth", "no 'pipebench: bandwidth' line")]
+    [InlineData("user[4]: pipebench: bandwidth", "no 'pipebench: bandwidth ... chunk=4096' line")]
+    [InlineData("user[4]: pipebench: bandwidth bytes=8388608 chunk=65536", "no 'pipebench: bandwidth ... chunk=65536' line")]
     [InlineData("user[4]: pipebench: done", "no 'pipebench: done' line")]
     public void AMissingPipeLineIsNamed(string dropped, string error)
     {

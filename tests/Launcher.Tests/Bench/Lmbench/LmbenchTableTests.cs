@@ -24,11 +24,13 @@ public class LmbenchTableTests
             ["page-fault"] = new(2048, 200, 212.2),
             ["pipe-latency"] = new(2000, 9000, 10368),
             ["pipe-bandwidth"] = new(0, 4_000_000, 4_000_000, 8_388_608),
+            ["pipe-bandwidth-64k"] = new(0, 8_000_000, 8_000_000, 8_388_608),
         };
         var linux = new LinuxRun(new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["null-call"] = 0.327, ["ctx-switch"] = 4.13, ["page-fault"] = 1.061, ["heap-growth"] = 50, ["fork"] = 374.7,
             ["proc-create"] = 1260.8, ["pipe-latency"] = 12.96, ["pipe-bandwidth"] = 1309,
+            ["pipe-bandwidth-64k"] = 1309,
         });
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal)
         {
