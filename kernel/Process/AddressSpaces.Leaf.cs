@@ -113,10 +113,10 @@ public static unsafe partial class AddressSpaces
         for (int slot = 0; slot < NodeTree.Node.SlotCount; slot++)
         {
             Key* key = slots + slot;
-            if (key->IsPrepared && key->Type == KeyType.Page && MappingTable.PresentTarget(table, first + slot) == MappingTable.NotPresent)
+            if (MappingTable.PresentTarget(table, first + slot) == MappingTable.NotPresent && key->IsPrepared && key->Type == KeyType.Page)
             {
                 ObjectHeader* page = (ObjectHeader*)KernelReference.ToPointer(key->ObjectReference);
-                MappingTable.SetEntry(table, 0, first + slot, page->Body, writable: false, user: true);
+                MappingTable.SetReadOnlyLeaf(table, first + slot, page->Body);
                 s_aroundEntries++;
             }
         }
