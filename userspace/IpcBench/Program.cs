@@ -18,13 +18,15 @@ namespace CapOS.IpcBench;
 /// 4. <c>call-half</c> and <c>return-half</c>: single round trips whose reply carries the TSC the server read
 ///    on waking with the message: from before the CALL to the server running, and from there to the client
 ///    running again;
-/// 5. <c>fault-rebuild</c> (EROS'99's page-fault test): the pages of a zero region at 512 GiB (alone under their
-///    top-level entry) are touched once (object faults, untimed); then the leaf mappings are zapped by writing
-///    every slot of the region's height-2 segment nodes with the key it holds (node keys fetched down the
-///    space through its segment keys: each slot names a height-1 node, so the depend table clears exactly the
-///    32 leaf entries built through it, and the tables stay); then every page is read once, timed: one fault
-///    each, that rebuilds a leaf entry from objects in memory; then <c>mapped-read</c>, a pass without faults
-///    (the timing's own cost).
+/// 5. <c>fault-rebuild</c> (EROS'99's page-fault test, measured as lat_pagefault reports): the pages of a zero region
+///    at 512 GiB (alone under their top-level entry) are touched once (object faults, untimed); then, 5 times, the
+///    leaf mappings are zapped by writing every slot of the region's height-2 segment nodes with the key it holds
+///    (node keys fetched down the space through its segment keys: each slot names a height-1 node, so the depend
+///    table clears exactly the 32 leaf entries built through it, and the tables stay) and every page is read once
+///    in a fixed random order, the pass timed as a whole (a sample: per page touched; a fault maps its height-1
+///    node's other pages too, docs/process.md "Fault-around"); then <c>fault-single</c>, one fault that rebuilds one
+///    entry (one slot of each height-1 node written alone, its page read); then <c>mapped-read</c>, a pass without
+///    faults (the timing's own cost).
 /// </summary>
 /// <remarks>
 /// The sizes come from the number key in <see cref="SizeKey"/> (W0 = batches | calls per batch &lt;&lt; 32,
