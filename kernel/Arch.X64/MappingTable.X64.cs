@@ -21,6 +21,11 @@ public static unsafe partial class MappingTable
         Entries(table)[index] = entry;
     }
 
+    /// <summary>A pool frame: inside the direct map, so no bounds check (as <see cref="PresentTarget"/>).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static partial void SetReadOnlyLeaf(ulong table, int index, ulong target) =>
+        ((ulong*)(Paging.DirectMapBase + table))[index] = (target & Paging.AddressMask) | Paging.Present | Paging.User;
+
     public static partial void ClearEntry(ulong table, int index) => Entries(table)[index] = 0;
 
     public static partial void ClearWritable(ulong table, int index) => Entries(table)[index] &= ~Paging.Writable;

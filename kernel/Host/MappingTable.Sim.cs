@@ -24,6 +24,8 @@ public static unsafe partial class MappingTable
         Mmu.EntryWrites++;
     }
 
+    public static partial void SetReadOnlyLeaf(ulong table, int index, ulong target) => SetEntry(table, 0, index, target, writable: false, user: true);
+
     public static partial void ClearEntry(ulong table, int index) => Entries(table)[index] = 0;
 
     public static partial void ClearWritable(ulong table, int index) => Entries(table)[index] &= ~SimulatedMmu.WritableBit;

@@ -14,7 +14,9 @@ namespace CapOS.Kernel.NodeTree;
 /// (a slot that produced several consecutive entries, e.g. a slot of a height-2 node holding a height-1
 /// segment produces 32 page entries), or k slots -> k entries one to one (a height-1 node's slots and
 /// the page entries they produced). <see cref="Record"/> extends a record of the node when the new
-/// (slot, entry) continues it, else takes a new one. Records hang in hash chains by node.
+/// (slot, entry) continues it, else takes a new one; <see cref="RecordSpan"/> and <see cref="RecordSlots"/> (the
+/// fault fast path and its fault-around) record a whole run of either shape at once, merging it into a record of the
+/// same slot or alignment that it overlaps or touches. Records hang in hash chains by node.
 /// The table is a cache of fixed size: when it is full, the oldest-placed record (a clock hand) is
 /// evicted by clearing every entry it covers (P8: mappings are a cache).
 /// D1: every present entry built from a node slot is covered by a record of that slot (P6), from
@@ -132,6 +134,51 @@ public static unsafe class DependTable
         s_buckets[bucket] = index + 1;
     }
 
+    /// <summary>
+    /// Records that entries [<paramref name="firstEntry"/>, + <paramref name="count"/>) of mapping table
+    /// <paramref name="table"/> were (or may be) built from slot <paramref name="slot"/> of <paramref name="node"/> (the
+    /// one-slot shape): a record of that slot whose run overlaps or touches it grows to the union, else a new one.
+    /// </summary>
+    public static void RecordSpan(ObjectHeader* node, int slot, uint table, int firstEntry, int count)
+    {
+        uint bucket = Bucket(node);
+        for (uint link = s_buckets[bucket]; link != 0; link = s_entries[link - 1].Next)
+        {
+            Entry* e = &s_entries[link - 1];
+            if (e->Node == (ulong)node && e->Table == table && e->SlotCount == 1 && e->FirstSlot == slot
+                && firstEntry <= e->FirstEntry + e->EntryCount && e->FirstEntry <= firstEntry + count)
+            {
+                Widen(e, firstEntry, count, oneToOne: false, 0);
+                return;
+            }
+        }
+
+        Place(bucket, node, slot, 1, table, firstEntry, count);
+    }
+
+    /// <summary>
+    /// Records that entries [<paramref name="firstEntry"/>, + <paramref name="count"/>) of mapping table
+    /// <paramref name="table"/> were (or may be) built one to one from slots [<paramref name="firstSlot"/>, +
+    /// <paramref name="count"/>) of <paramref name="node"/> (a fault-around run): a one-to-one record of the same
+    /// alignment whose run overlaps or touches it grows to the union, else a new one.
+    /// </summary>
+    public static void RecordSlots(ObjectHeader* node, int firstSlot, uint table, int firstEntry, int count)
+    {
+        uint bucket = Bucket(node);
+        for (uint link = s_buckets[bucket]; link != 0; link = s_entries[link - 1].Next)
+        {
+            Entry* e = &s_entries[link - 1];
+            if (e->Node == (ulong)node && e->Table == table && e->SlotCount == e->EntryCount && e->FirstEntry - e->FirstSlot == firstEntry - firstSlot
+                && firstEntry <= e->FirstEntry + e->EntryCount && e->FirstEntry <= firstEntry + count)
+            {
+                Widen(e, firstEntry, count, oneToOne: true, firstSlot - firstEntry);
+                return;
+            }
+        }
+
+        Place(bucket, node, firstSlot, count, table, firstEntry, count);
+    }
+
     /// <summary>Clears every entry built from slot <paramref name="slot"/> of <paramref name="node"/>; returns how many records matched.</summary>
     public static uint InvalidateSlot(ObjectHeader* node, int slot)
     {
@@ -230,6 +277,38 @@ public static unsafe class DependTable
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Grows <paramref name="e"/>'s entry run to its union with [<paramref name="first"/>, + <paramref name="count"/>);
+    /// for a one-to-one record (<paramref name="oneToOne"/>) its slots follow, slot = entry + <paramref name="slotShift"/>.
+    /// </summary>
+    private static void Widen(Entry* e, int first, int count, bool oneToOne, int slotShift)
+    {
+        int low = System.Math.Min(e->FirstEntry, first);
+        int high = System.Math.Max(e->FirstEntry + e->EntryCount, first + count);
+        e->FirstEntry = (ushort)low;
+        e->EntryCount = (ushort)(high - low);
+        if (oneToOne)
+        {
+            e->FirstSlot = (byte)(low + slotShift);
+            e->SlotCount = (byte)(high - low);
+        }
+    }
+
+    /// <summary>Takes a new record (node, slots [firstSlot, + slots)) -> (table, entries [firstEntry, + entries)) and hangs it in <paramref name="bucket"/>.</summary>
+    private static void Place(uint bucket, ObjectHeader* node, int firstSlot, int slots, uint table, int firstEntry, int entries)
+    {
+        uint index = Take();
+        Entry* fresh = &s_entries[index];
+        fresh->Node = (ulong)node;
+        fresh->Table = table;
+        fresh->FirstEntry = (ushort)firstEntry;
+        fresh->EntryCount = (ushort)entries;
+        fresh->FirstSlot = (byte)firstSlot;
+        fresh->SlotCount = (byte)slots;
+        fresh->Next = s_buckets[bucket];
+        s_buckets[bucket] = index + 1;
     }
 
     private static void ClearEntries(uint table, int first, int count)

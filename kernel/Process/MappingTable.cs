@@ -68,6 +68,12 @@ public static unsafe partial class MappingTable
     /// <summary>The target frame of entry <paramref name="index"/> when it is present, else <see cref="NotPresent"/> (the fault fast path's one read per level).</summary>
     public static partial ulong PresentTarget(ulong table, int index);
 
+    /// <summary>
+    /// Makes entry <paramref name="index"/> of the leaf (level-0) table at physical <paramref name="table"/>, a frame of
+    /// the mapping pool, a read-only user entry naming page <paramref name="target"/> (fault-around's write per slot).
+    /// </summary>
+    public static partial void SetReadOnlyLeaf(ulong table, int index, ulong target);
+
     /// <summary>Makes every entry of the table not present.</summary>
     public static partial void ClearTable(ulong table);
 

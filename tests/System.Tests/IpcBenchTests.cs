@@ -13,8 +13,9 @@ namespace CapOS.SystemTests;
 /// ipcbench-quick.img is system/ipcbench.sys with 4 batches of 64 calls and 256 pages (about a second of TCG).
 /// Every measure must be printed and read as <c>bench ipc</c> reads it, and the common benchmark contract's rows
 /// follow (common.md: <c>lmbench: row=... n= min-ticks= median-ticks=</c>, then <c>lmbench: done</c>). The figures
-/// are not asserted, but for one order: every page of the fault pass faulted (its least sample is above the
-/// median of the pass without faults), so the zap of the leaf entries took them away.
+/// are not asserted, but for two orders: every page of the single-fault pass faulted (its least sample is above the
+/// median of the pass without faults), and the fault passes cost per page more than a mapped read (with
+/// fault-around one fault in 32 touches maps the rest, so a pass's per-page figure is what shows the zap worked).
 /// </summary>
 public sealed class IpcBenchTests(ITestOutputHelper output)
 {
@@ -36,7 +37,8 @@ public sealed class IpcBenchTests(ITestOutputHelper output)
         }
 
         Assert.Contains("lmbench: done", serial);
-        Assert.True(reading.Value!["fault-rebuild"].Min > reading.Value["mapped-read"].Median, "a page of the fault pass did not fault: the leaf entries were not zapped");
+        Assert.True(reading.Value!["fault-single"].Min > reading.Value["mapped-read"].Median, "a page of the single-fault pass did not fault: its leaf entry was not zapped");
+        Assert.True(reading.Value["fault-rebuild"].MinPerOperation > reading.Value["mapped-read"].Median, "the fault passes did not fault: the leaf entries were not zapped");
         output.WriteLine($"round trip {reading.Value!["round-trip"].MedianPerOperation} ticks");
     }
 }

@@ -18,13 +18,15 @@ namespace CapOS.IpcBench;
 /// 4. <c>call-half</c> and <c>return-half</c>: single round trips whose reply carries the TSC the server read
 ///    on waking with the message: from before the CALL to the server running, and from there to the client
 ///    running again;
-/// 5. <c>fault-rebuild</c> (EROS'99's page-fault test): the pages of a zero region at 512 GiB (alone under their
-///    top-level entry) are touched once (object faults, untimed); then the leaf mappings are zapped by writing
-///    every slot of the region's height-2 segment nodes with the key it holds (node keys fetched down the
-///    space through its segment keys: each slot names a height-1 node, so the depend table clears exactly the
-///    32 leaf entries built through it, and the tables stay); then every page is read once, timed: one fault
-///    each, that rebuilds a leaf entry from objects in memory; then <c>mapped-read</c>, a pass without faults
-///    (the timing's own cost).
+/// 5. <c>fault-rebuild</c> (EROS'99's page-fault test, measured as lat_pagefault reports): the pages of a zero region
+///    at 512 GiB (alone under their top-level entry) are touched once (object faults, untimed); then, 5 times, the
+///    leaf mappings are zapped by writing every slot of the region's height-2 segment nodes with the key it holds
+///    (node keys fetched down the space through its segment keys: each slot names a height-1 node, so the depend
+///    table clears exactly the 32 leaf entries built through it, and the tables stay) and every page is read once
+///    in a fixed random order, the pass timed as a whole (a sample: per page touched; a fault maps its height-1
+///    node's other pages too, docs/process.md "Fault-around"); then <c>fault-single</c>, one fault that rebuilds one
+///    entry (one slot of each height-1 node written alone, its page read); then <c>mapped-read</c>, a pass without
+///    faults (the timing's own cost).
 /// </summary>
 /// <remarks>
 /// The sizes come from the number key in <see cref="SizeKey"/> (W0 = batches | calls per batch &lt;&lt; 32,
@@ -53,6 +55,7 @@ internal static unsafe class Program
     private const byte Height3Key = 9;
     private const byte Height2Key = 10;
     private const byte SlotKey = 11;
+    private const byte Height1Key = 12;
 
     /// <summary>
     /// The region's path in the space imagegen builds (docs/imagegen.md "The segment tree"): the top node (height
@@ -87,6 +90,15 @@ internal static unsafe class Program
     private const ulong RegionPages = 2048;
 
     private const ulong PageBytes = 4096;
+
+    /// <summary>Slots of a node: pages under one height-1 node.</summary>
+    private const ulong SlotsPerNode = 32;
+
+    /// <summary>Timed passes of <c>fault-rebuild</c> (its samples).</summary>
+    private const ulong FaultPasses = 5;
+
+    /// <summary>The seed of the touch order (any nonzero constant: the order must repeat from boot to boot).</summary>
+    private const ulong PermutationSeed = 0x9E37_79B9_7F4A_7C15;
 
     [UnmanagedCallersOnly(EntryPoint = "UserMain")]
     private static void Main()
@@ -172,8 +184,11 @@ internal static unsafe class Program
     }
 
     /// <summary>
-    /// First touch of <paramref name="pages"/> pages of the region (object faults, untimed), then the leaf
-    /// mappings zapped once, then every page read (timed: one fault each); then a timed pass without faults.
+    /// First touch of <paramref name="pages"/> pages of the region (object faults, untimed); then
+    /// <see cref="FaultPasses"/> passes, each zapping the leaf mappings and reading every page once in a fixed random
+    /// order (lat_pagefault's permutation), timed as a whole: per page touched, as lat_pagefault reports; then
+    /// <c>fault-single</c>, one page per height-1 node zapped alone and read (a fault that rebuilds one entry, the others
+    /// of its node present); then <c>mapped-read</c>, a timed pass without faults.
     /// </summary>
     private static bool Faults(byte* line, ulong pages, Figure* figure)
     {
@@ -189,22 +204,65 @@ internal static unsafe class Program
             Touch(region + i * PageBytes);
         }
 
-        InvocationResult zapped = ZapLeafMappings((pages + 1023) / 1024);
-        if (zapped != InvocationResult.Ok)
-        {
-            return Report.Failed(line, "fault-rebuild", (ulong)zapped);
-        }
-
+        Permute(ticks, pages);
+        ulong* passes = stackalloc ulong[(int)FaultPasses];
         ulong total = 0;
-        for (ulong i = 0; i < pages; i++)
+        for (ulong pass = 0; pass < FaultPasses; pass++)
         {
-            ticks[i] = Touch(region + i * PageBytes);
-            total += ticks[i];
+            InvocationResult zapped = ZapLeafMappings((pages + 1023) / 1024);
+            if (zapped != InvocationResult.Ok)
+            {
+                return Report.Failed(line, "fault-rebuild", (ulong)zapped);
+            }
+
+            ulong sum = 0;
+            for (ulong i = 0; i < pages; i++)
+            {
+                sum += Touch(region + ticks[i] * PageBytes);
+            }
+
+            passes[pass] = sum;
+            total += sum;
         }
 
-        Report.Measure(line, "fault-rebuild", ticks, pages, 1, total);
-        figure->Set(pages, ticks[0], ticks[pages / 2]);
-        total = 0;
+        Report.Measure(line, "fault-rebuild", passes, FaultPasses, pages, total);
+        figure->Set(pages, passes[0] / pages, passes[FaultPasses / 2] / pages);
+        return SingleFaults(line, region, ticks, pages) && MappedReads(line, region, ticks, pages);
+    }
+
+    /// <summary>
+    /// <c>fault-single</c>: in each height-1 node of the first <paramref name="pages"/> pages, one slot (a different one
+    /// per node) written with the key it holds, which takes that page's leaf entry alone away, and the page read,
+    /// timed: one fault that rebuilds one entry (fault-around finds the node's other entries present).
+    /// </summary>
+    private static bool SingleFaults(byte* line, byte* region, ulong* ticks, ulong pages)
+    {
+        ulong nodes = pages / SlotsPerNode;
+        ulong total = 0;
+        for (ulong n = 0; n < nodes; n++)
+        {
+            ulong slot = (n * 7) % SlotsPerNode;
+            InvocationResult result = Node(Height3Key, NodeCopySlot, n / SlotsPerNode, 0, Height2Key);
+            result = result != InvocationResult.Ok ? result : Node(Height2Key, NodeCopySlot, n % SlotsPerNode, 0, Height1Key);
+            result = result != InvocationResult.Ok ? result : Node(Height1Key, NodeCopySlot, slot, 0, SlotKey);
+            result = result != InvocationResult.Ok ? result : Node(Height1Key, NodeSwapSlot, slot, SlotKey, 0);
+            if (result != InvocationResult.Ok)
+            {
+                return Report.Failed(line, "fault-single", (ulong)result);
+            }
+
+            ticks[n] = Touch(region + ((n * SlotsPerNode) + slot) * PageBytes);
+            total += ticks[n];
+        }
+
+        Report.Measure(line, "fault-single", ticks, nodes, 1, total);
+        return true;
+    }
+
+    /// <summary><c>mapped-read</c>: every page read once more, no fault: the timing's own cost.</summary>
+    private static bool MappedReads(byte* line, byte* region, ulong* ticks, ulong pages)
+    {
+        ulong total = 0;
         for (ulong i = 0; i < pages; i++)
         {
             ticks[i] = Touch(region + i * PageBytes);
@@ -213,6 +271,30 @@ internal static unsafe class Program
 
         Report.Measure(line, "mapped-read", ticks, pages, 1, total);
         return true;
+    }
+
+    /// <summary>
+    /// A fixed random permutation of 0..<paramref name="count"/>-1 into <paramref name="order"/> (Fisher-Yates driven by
+    /// xorshift64 from a constant seed: the same order every boot), as lat_pagefault touches its pages.
+    /// </summary>
+    private static void Permute(ulong* order, ulong count)
+    {
+        for (ulong i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        ulong state = PermutationSeed;
+        for (ulong i = count - 1; i > 0; i--)
+        {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ulong j = state % (i + 1);
+            ulong swapped = order[i];
+            order[i] = order[j];
+            order[j] = swapped;
+        }
     }
 
     /// <summary>

@@ -8,9 +8,10 @@ using Xunit;
 namespace CapOS.Kernel.Tests.Process;
 
 /// <summary>
-/// The page-fault fast path (kernel/Process/AddressSpaces.Leaf.cs, L1 and L2): a read fault whose leaf entry alone
+/// The page-fault fast path (kernel/Process/AddressSpaces.Leaf.cs, L1 to L3): a read fault whose leaf entry alone
 /// is missing is answered from the leaf table's producer down, with the entry and the depend records the general
-/// walk makes; every other fault declines to the general walk with nothing changed.
+/// walk makes, and with fault-around: the other prepared page keys of the height-1 node mapped read-only under one
+/// record of the node's slots; every other fault declines to the general walk with nothing changed.
 /// </summary>
 public sealed unsafe class AddressSpacesLeafTests
 {
@@ -77,12 +78,14 @@ public sealed unsafe class AddressSpacesLeafTests
         using var rig = new SpaceRig(Tree());
         var a = BuiltAndZapped(rig);
         ulong rebuilds = AddressSpaces.LeafRebuilds;
+        ulong around = AddressSpaces.AroundEntries;
         for (ulong p = 0; p < 4; p++)
         {
             Assert.Equal(Body(rig, p), rig.Touch(a, p * Page, write: false));
         }
 
-        Assert.Equal(rebuilds + 4, AddressSpaces.LeafRebuilds);
+        Assert.Equal(rebuilds + 1, AddressSpaces.LeafRebuilds); // page 0's fault mapped L's other pages (L3)
+        Assert.Equal(around + 3, AddressSpaces.AroundEntries);
         int leaf = MappingPool.IndexOf(SpaceRig.LeafTable(a.Root, 0));
         for (int p = 0; p < 4; p++)
         {
@@ -102,6 +105,90 @@ public sealed unsafe class AddressSpacesLeafTests
         rig.Judge([a], s_addresses, "after a slot change");
     }
 
+    /// <summary>
+    /// L3: fault-around maps the prepared page keys of the faulting page's height-1 node read-only, and nothing else
+    /// (a slot not prepared, a void slot, an entry already present stay as they are); a write of any slot of that node
+    /// takes exactly that slot's entry away, and a write of the producer's slot above takes all of them.
+    /// </summary>
+    [Fact]
+    public void FaultAroundEntriesGoWithAnySlotWriteOfTheirNode()
+    {
+        using var rig = new SpaceRig(Tree());
+
+        // L's keys prepared by another space's walks (holder 4 enters Z at another height: other tables, other
+        // records), so that in space a only page 3 has an entry and records of its own before the zap.
+        var d = SpaceRig.Space(NodeOid(rig, 4));
+        for (ulong p = 0; p < 4; p++)
+        {
+            Assert.Equal(Body(rig, p), rig.Touch(d, p * Page, write: false));
+        }
+
+        var a = SpaceRig.Space(NodeOid(rig, 0));
+        Assert.Equal(Body(rig, 3), rig.Touch(a, 3 * Page, write: false));
+        AddressSpaces.SlotChanged(SpaceRig.Node(NodeOid(rig, 2)), 0);
+        Assert.Null(rig.Mmu.Access(a.Root, 3 * Page, write: false));
+
+        // Slot 2 written (its key not prepared): fault-around leaves it to its own fault.
+        SpaceRig.SetSlot(NodeOid(rig, 3), 2, SpaceRig.PageKey(rig.Builder.PageOid(4)));
+        ulong around = AddressSpaces.AroundEntries;
+        Assert.Equal(Body(rig, 3), rig.Touch(a, 3 * Page, write: false));
+        Assert.Equal(around + 2, AddressSpaces.AroundEntries);
+        int leaf = MappingPool.IndexOf(SpaceRig.LeafTable(a.Root, 0));
+        foreach (int p in new[] { 0, 1, 3 })
+        {
+            Assert.True(MappingTable.ReadEntry(MappingPool.Physical((uint)leaf), p, out ulong target, out bool writable, out _), $"page {p} not mapped around");
+            Assert.True(target == Body(rig, (ulong)p) && !writable, $"page {p}: not the page read-only");
+        }
+
+        Assert.False(MappingTable.ReadEntry(MappingPool.Physical((uint)leaf), 2, out _, out _, out _), "a key not prepared was mapped around");
+        Assert.False(MappingTable.ReadEntry(MappingPool.Physical((uint)leaf), 4, out _, out _, out _), "a void slot was mapped around");
+        rig.Judge([a, d], s_addresses, "after fault-around");
+
+        // A write of each slot of L takes that entry alone away.
+        foreach (int p in new[] { 0, 1, 3 })
+        {
+            SpaceRig.SetSlot(NodeOid(rig, 3), p, SpaceRig.PageKey(rig.Builder.PageOid(5)));
+            Assert.Null(rig.Mmu.Access(a.Root, (ulong)p * Page, write: false));
+            foreach (int q in new[] { 0, 1, 3 })
+            {
+                if (q > p)
+                {
+                    Assert.Equal(Body(rig, (ulong)q), rig.Mmu.Access(a.Root, (ulong)q * Page, write: false));
+                }
+            }
+
+            rig.Judge([a, d], s_addresses, $"after L's slot {p} changed");
+        }
+
+        // Every key of L prepared again (each page's own fault), then Z's slot 0 takes every entry under it, and one
+        // fault maps them all again.
+        for (ulong p = 0; p < 4; p++)
+        {
+            Assert.Equal(Body(rig, p == 2 ? 4UL : 5UL), rig.Touch(a, p * Page, write: false));
+        }
+
+        AddressSpaces.SlotChanged(SpaceRig.Node(NodeOid(rig, 2)), 0);
+        for (ulong p = 0; p < 4; p++)
+        {
+            Assert.Null(rig.Mmu.Access(a.Root, p * Page, write: false));
+        }
+
+        Assert.Equal(Body(rig, 5), rig.Touch(a, Page, write: false));
+        for (ulong p = 0; p < 4; p++)
+        {
+            Assert.Equal(Body(rig, p == 2 ? 4UL : 5UL), rig.Mmu.Access(a.Root, p * Page, write: false));
+        }
+
+        rig.Judge([a], s_addresses, "after Z's slot 0 changed");
+
+        // The entries mapped around depend on Z's slot 0 too: the record of that slot covers its whole span.
+        AddressSpaces.SlotChanged(SpaceRig.Node(NodeOid(rig, 2)), 0);
+        for (ulong p = 0; p < 4; p++)
+        {
+            Assert.Null(rig.Mmu.Access(a.Root, p * Page, write: false));
+        }
+    }
+
     [Fact]
     public void EveryOtherFaultDeclinesToTheGeneralWalk()
     {
@@ -113,9 +200,17 @@ public sealed unsafe class AddressSpacesLeafTests
         Assert.Equal(Body(rig, 0), rig.Touch(a, 0, write: true));
         Assert.True(SpaceRig.Page(rig.Builder.PageOid(0))->IsDirty);
 
-        // A key not prepared (just written): the general walk prepares it.
+        // A key not prepared (just written) whose page is cached: the fast path prepares it (L4), as the walk would.
         SpaceRig.SetSlot(NodeOid(rig, 3), 2, SpaceRig.PageKey(rig.Builder.PageOid(4)));
         Assert.Equal(Body(rig, 4), rig.Touch(a, 2 * Page, write: false));
+        Assert.True(SpaceRig.SlotOf(SpaceRig.Node(NodeOid(rig, 3)), 2)->IsPrepared);
+        Assert.Equal(rebuilds + 1, AddressSpaces.LeafRebuilds);
+        rebuilds = AddressSpaces.LeafRebuilds;
+
+        // A key not prepared with a stale AllocCount (its page cached): the fast path leaves it, the walk finds nothing.
+        SpaceRig.SetSlot(NodeOid(rig, 3), 2, SpaceRig.PageKey(rig.Builder.PageOid(4), allocCount: 2));
+        Assert.Equal(PageFaultResult.InvalidAddress, SpaceRig.Fault(a, 2 * Page, write: false));
+        Assert.False(SpaceRig.SlotOf(SpaceRig.Node(NodeOid(rig, 3)), 2)->IsPrepared);
 
         // Beyond a page key's page (slot 4 of L is void) and beyond the tree: invalid, nothing mapped.
         Assert.Equal(PageFaultResult.InvalidAddress, SpaceRig.Fault(a, 4 * Page, write: false));

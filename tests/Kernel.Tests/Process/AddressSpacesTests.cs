@@ -374,10 +374,11 @@ public sealed unsafe class AddressSpacesTests
             }
         }
 
+        // Write faults: the general walk (the read fast path would prepare these keys itself and decline on an eviction).
         var e = SpaceRig.Space(rig.Builder.NodeOid(10));
         for (ulong s = 0; s < 32; s++)
         {
-            Assert.Equal(Body(rig, s % 4) + (s * 8), rig.Touch(e, (s * 128 * 1024) + ((s % 4) * Page) + (s * 8), write: false));
+            Assert.Equal(Body(rig, s % 4) + (s * 8), rig.Touch(e, (s * 128 * 1024) + ((s % 4) * Page) + (s * 8), write: true));
         }
 
         rig.Judge([.. spaces, e], s_addresses);
