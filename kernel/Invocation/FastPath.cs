@@ -78,9 +78,7 @@ public static unsafe class FastPath
         {
             if (resumeRegister != 0)
             {
-                Key resume = Key.Object(KeyType.Resume, invoker->Root, Cache.NodeBody(invoker->RootFrame)->CallCount, KeyRights.None, 0);
-                KeySlots.WriteRegister(receiver, resumeRegister, &resume);
-                Cache.PrepareKnown(receiver->KeyRegister(resumeRegister), invoker->RootFrame); // the reply needs no lookup
+                KeySlots.WriteResumeRegister(receiver, resumeRegister, invoker); // prepared: the reply needs no lookup
             }
         }
         else

@@ -36,6 +36,23 @@ public static unsafe class KeySlots
     /// <summary>Writes <paramref name="key"/> (a value in disk form) into a slot of the dirty node <paramref name="node"/>.</summary>
     public static void Write(ObjectHeader* node, int slot, Key key) => Write(node, slot, &key);
 
+    /// <summary>
+    /// The IPC fast path's resume key: writes into key register <paramref name="register"/> (1..31) of the loaded
+    /// <paramref name="receiver"/> (key registers node dirty) a resume key to <paramref name="caller"/>'s root in its
+    /// prepared form. The same effect as <see cref="WriteRegister"/> of the resume key's disk form followed by preparing
+    /// it (I1: it is in a node slot; I2: the same bookkeeping), without the disk-form round trip.
+    /// </summary>
+    public static void WriteResumeRegister(ProcessEntry* receiver, int register, ProcessEntry* caller)
+    {
+        ObjectHeader* node = receiver->KeyRegistersFrame;
+        Cache.WritePrepared(&((Key*)receiver->KeyRegistersBody)[register], KeyType.Resume, caller->RootFrame);
+        AddressSpaces.SlotChanged(node, register);
+        if (register == ProcessRoot.State || register == ProcessRoot.FaultInfo)
+        {
+            ProcessTable.SlotChanged(node, register); // the only slots it looks at: a key registers node may be a root too
+        }
+    }
+
     /// <summary>Writes into key register <paramref name="register"/> of a loaded process (dirtied key registers node); register 0 is never written (P1).</summary>
     public static void WriteRegister(ProcessEntry* process, int register, Key* key)
     {

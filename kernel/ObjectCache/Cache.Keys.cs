@@ -53,16 +53,28 @@ public static unsafe partial class Cache
     }
 
     /// <summary>
-    /// Prepares <paramref name="key"/>, which the caller has just made from <paramref name="frame"/> (a cached object):
-    /// links it on the ring with no lookup (the invocation fast path's resume key). A key whose count does not
-    /// match is left unprepared, as <see cref="PrepareKey(Key*, out ObjectHeader*)"/> would.
+    /// Writes into <paramref name="slot"/> (a node slot, 16-byte aligned) a key of <paramref name="type"/> to the cached
+    /// <paramref name="frame"/>, no rights, no key data, already prepared: what writing its disk form (OID, the current
+    /// AllocCount or, for a resume key, CallCount) and then <see cref="PrepareKey(Key*, out ObjectHeader*)"/> would leave,
+    /// with no lookup and no count to compare (the count is the object's own). The slot's old key leaves its ring first.
+    /// The invocation fast path's resume key; the caller does the slot-change bookkeeping (KeySlots I2).
     /// </summary>
-    public static void PrepareKnown(Key* key, ObjectHeader* frame)
+    public static void WritePrepared(Key* slot, KeyType type, ObjectHeader* frame)
     {
-        if (!key->IsPrepared && KeyTypes.IsObject(key->Type) && key->Oid == frame->Oid && key->AllocCount == CountFor(key->Type, frame))
+        if (slot->IsPrepared)
         {
-            Link(key, frame);
+            Unlink(slot);
         }
+
+        *slot = Key.Object(type, default, 0, KeyRights.None, 0);
+        Link(slot, frame);
+    }
+
+    private static void Unlink(Key* key)
+    {
+        KeyRing ring = key->Ring;
+        ((KeyRing*)KernelReference.ToPointer(ring.Prev))->Next = ring.Next;
+        ((KeyRing*)KernelReference.ToPointer(ring.Next))->Prev = ring.Prev;
     }
 
     private static void Link(Key* key, ObjectHeader* frame)
@@ -86,20 +98,28 @@ public static unsafe partial class Cache
         }
 
         ObjectHeader* frame = (ObjectHeader*)KernelReference.ToPointer(key->ObjectReference);
-        KeyRing ring = key->Ring;
-        ((KeyRing*)KernelReference.ToPointer(ring.Prev))->Next = ring.Next;
-        ((KeyRing*)KernelReference.ToPointer(ring.Next))->Prev = ring.Prev;
+        Unlink(key);
         key->SetUnprepared(frame->Oid, CountFor(key->Type, frame));
     }
 
-    /// <summary>Unprepares every key on the object's ring (before it leaves the cache or is written).</summary>
+    /// <summary>
+    /// Unprepares every key on the object's ring (before it leaves the cache or is written; a rescind; a resume key
+    /// consumed): one walk that puts back each key's (OID, count), then the head alone again: no key is left to
+    /// point at another, so no link needs mending on the way.
+    /// </summary>
     public static void UnprepareRing(ObjectHeader* frame)
     {
         uint head = KernelReference.From(frame);
-        while (frame->KeyRing.Next != head)
+        Oid oid = frame->Oid;
+        for (uint link = frame->KeyRing.Next; link != head;)
         {
-            UnprepareKey((Key*)KernelReference.ToPointer(frame->KeyRing.Next));
+            Key* key = (Key*)KernelReference.ToPointer(link);
+            link = key->Ring.Next;
+            key->SetUnprepared(oid, CountFor(key->Type, frame));
         }
+
+        frame->KeyRing.Next = head;
+        frame->KeyRing.Prev = head;
     }
 
     /// <summary>Keys on the object's ring.</summary>
