@@ -103,6 +103,19 @@ public static unsafe partial class UserMode
         process->Flags |= ProcessFlags.ContextChanged;
     }
 
+    public static partial void WriteMessage(ProcessEntry* process, Invocation.InvocationArguments* sent, ulong keyInfo)
+    {
+        TrapFrame* frame = (TrapFrame*)process->Context; // SyscallAbi.Write's registers
+        frame->Rax = sent->Order;
+        frame->Rsi = sent->W0;
+        frame->Rdx = sent->W1;
+        frame->R10 = sent->W2;
+        frame->R8 = sent->W3;
+        frame->R9 = 0;
+        frame->Rdi = keyInfo;
+        process->Flags |= ProcessFlags.ContextChanged;
+    }
+
     public static partial void RewriteInvocation(ProcessEntry* process, uint order, ulong w0)
     {
         SyscallAbi.Rewrite((TrapFrame*)process->Context, order, w0);

@@ -55,7 +55,8 @@ public static unsafe class FastPath
         //    and no earlier sender holds it (Gates I3).
         ObjectHeader* root = (ObjectHeader*)KernelReference.ToPointer(key->ObjectReference);
         ProcessEntry* receiver = ProcessTable.FindByRoot(root);
-        RunState expected = type == InvocationType.Call ? RunState.Available : RunState.Waiting;
+        bool call = type == InvocationType.Call;
+        RunState expected = call ? RunState.Available : RunState.Waiting;
         if (receiver == null || receiver == invoker || receiver->State != expected || receiver->FaultCode != FaultCode.None
             || receiver->Stalled != StallReason.None || receiver->ReservedFor != 0)
         {
@@ -66,36 +67,27 @@ public static unsafe class FastPath
         //    dirty already; a return's target root is dirty already (its CallCount moves).
         uint receiveKeys = UserMode.ReadReceiveKeys(receiver);
         int resumeRegister = (int)(receiveKeys >> 24);
-        bool keysOk = type == InvocationType.Call ? (receiveKeys & 0x00FF_FFFF) == 0 && resumeRegister < Node.SlotCount : receiveKeys == 0;
-        if (!keysOk || (type == InvocationType.Call && resumeRegister != 0 && !IsWritable(receiver->KeyRegistersFrame))
-            || (type == InvocationType.Return && !IsWritable(root)))
+        if (call
+            ? (receiveKeys & 0x00FF_FFFF) != 0 || resumeRegister >= Node.SlotCount || (resumeRegister != 0 && !IsWritable(receiver->KeyRegistersFrame))
+            : receiveKeys != 0 || !IsWritable(root))
         {
             return false;
         }
 
         // Commit point (I1): nothing below fails.
-        if (type == InvocationType.Call)
+        if (!call)
         {
-            if (resumeRegister != 0)
-            {
-                KeySlots.WriteResumeRegister(receiver, resumeRegister, invoker); // prepared: the reply needs no lookup
-            }
+            Cache.BumpCallCountOfDirtyNode(root); // a process root: a node, checked dirty now by 4
         }
-        else
+        else if (resumeRegister != 0)
         {
-            Cache.BumpCallCount(root);
+            KeySlots.WriteResumeRegister(receiver, resumeRegister, invoker); // prepared: the reply needs no lookup
         }
 
-        InvocationReply message = InvocationReply.Message(arguments, 0, type == InvocationType.Call ? key->KeyData : 0UL);
-        UserMode.WriteReply(receiver, &message);
-        ProcessTable.SetState(receiver, RunState.Running);
-        if (type == InvocationType.Call)
+        UserMode.WriteMessage(receiver, arguments, call ? key->KeyData : 0UL);
+        ProcessTable.SwitchTo(invoker, call ? RunState.Waiting : RunState.Available, receiver);
+        if (!call)
         {
-            ProcessTable.SetState(invoker, RunState.Waiting);
-        }
-        else
-        {
-            ProcessTable.SetState(invoker, RunState.Available);
             Gates.ReceiverAvailable(invoker);
         }
 
@@ -104,5 +96,7 @@ public static unsafe class FastPath
     }
 
     /// <summary>True when <paramref name="frame"/> is dirty and may be written now (not frozen by a snapshot).</summary>
-    private static bool IsWritable(ObjectHeader* frame) => Cache.IsDirtyNow(frame) && !frame->IsPending;
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool IsWritable(ObjectHeader* frame) =>
+        (frame->Flags & (ObjectFlags.Dirty | ObjectFlags.CheckpointPending)) == ObjectFlags.Dirty && !Cache.IsFrozen(frame);
 }

@@ -45,7 +45,7 @@ public static unsafe class KeySlots
     public static void WriteResumeRegister(ProcessEntry* receiver, int register, ProcessEntry* caller)
     {
         ObjectHeader* node = receiver->KeyRegistersFrame;
-        Cache.WritePrepared(&((Key*)receiver->KeyRegistersBody)[register], KeyType.Resume, caller->RootFrame);
+        Cache.WritePrepared(node, register, KeyType.Resume, caller->RootFrame);
         AddressSpaces.SlotChanged(node, register);
         if (register == ProcessRoot.State || register == ProcessRoot.FaultInfo)
         {

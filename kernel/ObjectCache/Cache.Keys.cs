@@ -53,23 +53,33 @@ public static unsafe partial class Cache
     }
 
     /// <summary>
-    /// Writes into <paramref name="slot"/> (a node slot, 16-byte aligned) a key of <paramref name="type"/> to the cached
-    /// <paramref name="frame"/>, no rights, no key data, already prepared: what writing its disk form (OID, the current
-    /// AllocCount or, for a resume key, CallCount) and then <see cref="PrepareKey(Key*, out ObjectHeader*)"/> would leave,
-    /// with no lookup and no count to compare (the count is the object's own). The slot's old key leaves its ring first.
-    /// The invocation fast path's resume key; the caller does the slot-change bookkeeping (KeySlots I2).
+    /// Writes into slot <paramref name="slot"/> of the cached node <paramref name="node"/> a key of <paramref name="type"/>
+    /// to the cached <paramref name="frame"/>, no rights, no key data, already prepared: what writing its disk form (OID,
+    /// the current AllocCount or, for a resume key, CallCount) and then <see cref="PrepareKey(Key*, out ObjectHeader*)"/>
+    /// would leave, with no lookup and no count to compare (the count is the object's own). The slot's old key leaves its
+    /// ring first. The invocation fast path's resume key; the caller does the slot-change bookkeeping (KeySlots I2).
     /// </summary>
-    public static void WritePrepared(Key* slot, KeyType type, ObjectHeader* frame)
+    public static void WritePrepared(ObjectHeader* node, int slot, KeyType type, ObjectHeader* frame)
     {
-        if (slot->IsPrepared)
+        Key* key = Node.Slot(NodeBody(node), slot);
+        if (key->IsPrepared)
         {
-            Unlink(slot);
+            Unlink(key);
         }
 
-        *slot = Key.Object(type, default, 0, KeyRights.None, 0);
-        Link(slot, frame);
+        *key = Key.Object(type, default, 0, KeyRights.None, 0);
+        Link(key, SlotReference(node, slot), frame);
     }
 
+    /// <summary>The reference of <paramref name="frame"/>'s header, which begins with its ring head: from its index in the one table, no address conversion.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static uint HeaderReference(ObjectHeader* frame) => s_headerReference + (frame->Index * ReferencesPerHeader);
+
+    /// <summary>The reference of slot <paramref name="slot"/> of the node frame <paramref name="node"/>: bodies are 16-byte aligned (Node.Size), slots 16 bytes.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static uint SlotReference(ObjectHeader* node, int slot) => (uint)(node->Body >> 4) + (uint)slot;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Unlink(Key* key)
     {
         KeyRing ring = key->Ring;
@@ -77,14 +87,17 @@ public static unsafe partial class Cache
         ((KeyRing*)KernelReference.ToPointer(ring.Next))->Prev = ring.Prev;
     }
 
-    private static void Link(Key* key, ObjectHeader* frame)
+    private static void Link(Key* key, ObjectHeader* frame) => Link(key, KernelReference.From(key), frame);
+
+    /// <summary>Links <paramref name="key"/>, whose reference is <paramref name="keyReference"/>, first on <paramref name="frame"/>'s ring and marks it prepared.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Link(Key* key, uint keyReference, ObjectHeader* frame)
     {
-        uint headReference = KernelReference.From(frame);
-        uint keyReference = KernelReference.From(key);
+        uint headReference = HeaderReference(frame);
         KeyRing ring;
         ring.Next = frame->KeyRing.Next;
         ring.Prev = headReference;
-        ((KeyRing*)KernelReference.ToPointer(frame->KeyRing.Next))->Prev = keyReference;
+        ((KeyRing*)KernelReference.ToPointer(ring.Next))->Prev = keyReference;
         frame->KeyRing.Next = keyReference;
         key->SetPrepared(headReference, ring);
     }
@@ -109,7 +122,7 @@ public static unsafe partial class Cache
     /// </summary>
     public static void UnprepareRing(ObjectHeader* frame)
     {
-        uint head = KernelReference.From(frame);
+        uint head = HeaderReference(frame);
         Oid oid = frame->Oid;
         for (uint link = frame->KeyRing.Next; link != head;)
         {

@@ -26,6 +26,8 @@ public sealed unsafe class FastPathTests
         int client = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 9) });
         ipc.Boot();
         ipc.Registers(server)->R14 = (ulong)Resume << 24;
+        ipc.Registers(server)->R9 = ipc.Registers(client)->R9 = 0xBAD1; // every reply register is written: no stale value survives
+        ipc.Registers(server)->Rdi = ipc.Registers(client)->Rdi = 0xBAD2;
         Assert.True(Cache.MarkDirty(ipc.Entry(server)->KeyRegistersFrame));
         Assert.True(Cache.MarkDirty(ipc.Entry(client)->RootFrame));
         Assert.Equal(CacheResult.Ok, Cache.PrepareKey(ipc.Entry(client)->KeyRegister(ServerStart), out _));
