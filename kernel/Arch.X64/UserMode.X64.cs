@@ -20,6 +20,7 @@ public static unsafe partial class UserMode
     /// <summary>Offset of the saved FS base (GS base follows) in a process entry's context.</summary>
     private const int SegmentBaseOffset = 192;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static partial void Enter(ProcessEntry* process)
     {
         if ((Cpu.ReadCr3() & Paging.AddressMask) != process->AddressSpace)
@@ -103,6 +104,7 @@ public static unsafe partial class UserMode
         process->Flags |= ProcessFlags.ContextChanged;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static partial void WriteMessage(ProcessEntry* process, Invocation.InvocationArguments* sent, ulong keyInfo)
     {
         TrapFrame* frame = (TrapFrame*)process->Context; // SyscallAbi.Write's registers

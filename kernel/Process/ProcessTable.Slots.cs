@@ -93,6 +93,7 @@ public static unsafe partial class ProcessTable
     /// and the process on the CPU, <paramref name="invoker"/> (the process on the CPU) becomes <paramref name="invokerState"/>
     /// (Waiting or Available). What <see cref="SetState"/> of both and then <see cref="MakeCurrent"/> leave.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void SwitchTo(ProcessEntry* invoker, RunState invokerState, ProcessEntry* receiver)
     {
         if (invoker->State != invokerState)
