@@ -9,24 +9,26 @@ namespace CapOS.Kernel.Arch.X64;
 /// </summary>
 public static unsafe class SyscallAbi
 {
-    /// <summary>Decodes the arguments from the registers (rdi bits 0..7 key register, bits 8..15 type).</summary>
+    /// <summary>
+    /// Decodes the arguments from the registers (rdi bits 0..7 key register, bits 8..15 type), word by word with
+    /// every byte written (no zeroing first, no field-by-field stores): word 0 is the invoked register word's low
+    /// 16 bits (its padding zero) and the order, word 7 the send and receive key registers. SyscallAbiTests pins
+    /// the field each register lands in.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Read(ulong rdi, ulong rax, ulong rsi, ulong rdx, ulong r10, ulong r8, ulong r9, ulong r12, ulong r13, ulong r14, ulong r15, ulong rbx, InvocationArguments* arguments)
     {
-        *arguments = default;
-        arguments->KeyRegister = (byte)rdi;
-        ulong type = (rdi >> 8) & 0xFF;
-        arguments->Type = type <= byte.MaxValue ? (InvocationType)type : InvocationType.Call;
-        arguments->Order = (uint)rax;
-        arguments->W0 = rsi;
-        arguments->W1 = rdx;
-        arguments->W2 = r10;
-        arguments->W3 = r8;
-        arguments->StringAddress = r9;
-        arguments->StringLength = r12;
-        *(uint*)arguments->SendKeys = (uint)r13;
-        *(uint*)arguments->ReceiveKeys = (uint)r14;
-        arguments->ReceiveAddress = r15;
-        arguments->ReceiveCapacity = rbx;
+        ulong* words = (ulong*)arguments;
+        words[0] = (rdi & 0xFFFF) | ((ulong)(uint)rax << 32);
+        words[1] = rsi;
+        words[2] = rdx;
+        words[3] = r10;
+        words[4] = r8;
+        words[5] = r9;
+        words[6] = r12;
+        words[7] = (uint)r13 | ((ulong)(uint)r14 << 32);
+        words[8] = r15;
+        words[9] = rbx;
     }
 
     /// <summary>Writes a reply or a received message into a trap frame.</summary>
@@ -39,6 +41,20 @@ public static unsafe class SyscallAbi
         frame->R8 = reply->W3;
         frame->R9 = reply->StringLength;
         frame->Rdi = reply->KeyInfo;
+    }
+
+    /// <summary>
+    /// Completes a kernel-key fast path answer (KernelFastPath, which wrote W0 and W1 into rsi and rdx):
+    /// <see cref="Write(TrapFrame*, InvocationReply*)"/> of a reply with only the result, W0 and W1 set.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static void WriteAnswer(TrapFrame* frame, ulong result)
+    {
+        frame->Rax = result;
+        frame->R10 = 0;
+        frame->R8 = 0;
+        frame->R9 = 0;
+        frame->Rdi = 0;
     }
 
     /// <summary>Replaces the order code (eax) and W0 (rsi) of the invocation in a trap frame.</summary>

@@ -69,10 +69,11 @@ trap_resume:
     mov rsp, rdi
 restore_and_return:
     test qword [rsp + FRAME_CS], 3
-    jz .registers
+    jz restore_registers
+restore_user:
     mov rax, [rel user_fpu_area]
     fxrstor64 [rax]
-.registers:
+restore_registers:
     pop r15
     pop r14
     pop r13
@@ -113,14 +114,15 @@ syscall_entry:
     push 0
     push SYSCALL_VECTOR
     SAVE_REGISTERS
-    SAVE_USER_FPU
+    mov rax, [rel user_fpu_area]    ; SAVE_USER_FPU without its test: a syscall always comes from ring 3
+    fxsave64 [rax]
     cld
     mov rbx, rsp
     mov rsp, kernel_stack_top
     mov rdi, rbx
     call CapOSSyscall
     mov rsp, rbx
-    jmp restore_and_return
+    jmp restore_user                ; a return from CapOSSyscall is a reply to the invoker, in ring 3
 
 ; One stub per vector: push a zero where the CPU pushes no error code, push the
 ; vector, join the common path. Vectors with an error code: 8, 10-14, 17, 21, 29, 30.

@@ -22,6 +22,9 @@ internal static unsafe class Traps
     /// <summary>Bytes of the <c>syscall</c> instruction (0F 05).</summary>
     private const ulong SyscallLength = 2;
 
+    private static InvocationArguments s_arguments;
+    private static InvocationReply s_reply;
+
     [UnmanagedCallersOnly(EntryPoint = "CapOSTrap")]
     private static void OnTrap(TrapFrame* frame)
     {
@@ -68,7 +71,11 @@ internal static unsafe class Traps
         Machine.Halt(Panic.ExitCode);
     }
 
-    [UnmanagedCallersOnly(EntryPoint = "CapOSSyscall")]
+    /// <summary>
+    /// The syscall entry's C# half (a runtime export, not an unmanaged entry point: the kernel has no managed
+    /// thread state to enter, so the reverse P/Invoke frame was pure cost on the null invocation).
+    /// </summary>
+    [System.Runtime.RuntimeExport("CapOSSyscall")]
     private static void OnSyscall(TrapFrame* frame)
     {
         ProcessEntry* invoker = ProcessTable.Current;
@@ -79,22 +86,47 @@ internal static unsafe class Traps
         // message finds them, with nothing to copy.
         Panic.Assert(frame == (TrapFrame*)invoker->Context, "syscall frame outside the invoker's context");
         invoker->Flags |= ProcessFlags.ContextChanged;
-        InvocationArguments arguments;
-        SyscallAbi.Read(frame, &arguments);
-        if (FastPath.TryInvoke(invoker, &arguments))
+        ulong result = KernelFastPath.TryAnswer(invoker, frame->Rdi, (uint)frame->Rax, frame->R12, (uint)frame->R13, (uint)frame->R14,
+            &frame->Rsi, &frame->Rdx);
+        if (result != KernelFastPath.Declined)
         {
-            Scheduler.Run(Dispatcher.Next);
+            SyscallAbi.WriteAnswer(frame, result);
             return;
         }
 
-        InvocationReply reply;
-        DispatchOutcome outcome = Dispatcher.Dispatch(invoker, &arguments, &reply);
-        if (outcome == DispatchOutcome.Reply)
-        {
-            SyscallAbi.Write(frame, &reply); // the context: a snapshot taken by this invocation sees the reply
-            return;
-        }
+        InvokeGeneral(invoker, frame);
+    }
 
+    /// <summary>The IPC fast path, else the dispatcher (the kernel-key fast path declined).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void InvokeGeneral(ProcessEntry* invoker, TrapFrame* frame)
+    {
+        // One CPU, one kernel stack, no nested invocation (interrupts are masked in the kernel): the decoded
+        // arguments and the reply live in static storage, so no stack frame is zeroed and guarded for them.
+        fixed (InvocationArguments* arguments = &s_arguments)
+        fixed (InvocationReply* reply = &s_reply)
+        {
+            SyscallAbi.Read(frame, arguments);
+            if (FastPath.TryInvoke(invoker, arguments))
+            {
+                Scheduler.Run(Dispatcher.Next);
+                return;
+            }
+
+            DispatchOutcome outcome = Dispatcher.Dispatch(invoker, arguments, reply);
+            if (outcome == DispatchOutcome.Reply)
+            {
+                SyscallAbi.Write(frame, reply); // the context: a snapshot taken by this invocation sees the reply
+                return;
+            }
+
+            AfterDispatch(invoker, outcome);
+        }
+    }
+
+    /// <summary>A dispatch that did not reply: the invoker stalled (its invocation backed up), ended or waits; run the next process.</summary>
+    private static void AfterDispatch(ProcessEntry* invoker, DispatchOutcome outcome)
+    {
         if (outcome == DispatchOutcome.Stalled)
         {
             // Abandoned with no effect: back up over the 2-byte syscall instruction, so that the process

@@ -86,9 +86,13 @@ public static unsafe class FastPath
 
         UserMode.WriteMessage(receiver, arguments, call ? key->KeyData : 0UL);
         ProcessTable.SwitchTo(invoker, call ? RunState.Waiting : RunState.Available, receiver);
-        if (!call)
+        if (!call && invoker->WaitHead != 0)
         {
-            Gates.ReceiverAvailable(invoker);
+            Gates.ReceiverAvailable(invoker); // a sender waits: it is woken and holds the invoker (Gates I3)
+        }
+        else if (!call)
+        {
+            invoker->ReservedFor = 0; // what ReceiverAvailable does when nobody waits
         }
 
         Dispatcher.SetNext(receiver);

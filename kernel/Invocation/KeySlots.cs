@@ -10,7 +10,8 @@ namespace CapOS.Kernel.Invocation;
 /// </summary>
 /// <remarks>
 /// I1 The written key is a disk-form copy: it is prepared again when first used, so no ring ever holds a
-///    key that is not in a node slot or a kernel table.
+///    key that is not in a node slot or a kernel table (<see cref="WriteResumeRegister"/> writes the prepared form
+///    at once, into a node slot).
 /// I2 Every write tells the mapping layer (AddressSpaces.SlotChanged: mappings built through the slot go)
 ///    and the process table (a loaded process whose root slot changed reloads it).
 /// The caller has dirtied the node (<see cref="Invocation.TryDirty"/>) before its commit point.
@@ -42,6 +43,7 @@ public static unsafe class KeySlots
     /// prepared form. The same effect as <see cref="WriteRegister"/> of the resume key's disk form followed by preparing
     /// it (I1: it is in a node slot; I2: the same bookkeeping), without the disk-form round trip.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void WriteResumeRegister(ProcessEntry* receiver, int register, ProcessEntry* caller)
     {
         ObjectHeader* node = receiver->KeyRegistersFrame;

@@ -130,13 +130,28 @@ public sealed unsafe class DispatcherFuzzTests : IDisposable
         entry->Flags |= ProcessFlags.ContextChanged;
         Dispatcher.ClearNext();
         string context = $"seed {seed} case {index}: process {invoker} {InvocationFuzz.Describe(arguments)}";
+        InvocationReply reply;
+        ulong w0 = arguments->W0;
+        ulong w1 = arguments->W1;
+        ulong answer = KernelFastPath.TryAnswer(entry, ((RegisterAnnex*)entry->Context)->Rdi, arguments->Order,
+            arguments->StringLength, *(uint*)arguments->SendKeys, *(uint*)arguments->ReceiveKeys, &w0, &w1);
+        if (answer != KernelFastPath.Declined)
+        {
+            var result = (InvocationResult)answer;
+            // It changes nothing (KernelFastPath I1), so the general path on the same state must answer the same (I2).
+            Assert.Equal(DispatchOutcome.Reply, Dispatcher.Dispatch(entry, arguments, &reply));
+            Assert.True($"{reply.Result} {reply.W0} {reply.W1} {reply.W2} {reply.W3} {reply.StringLength} {reply.KeyInfo}" == $"{result} {w0} {w1} 0 0 0 0",
+                $"{context}: the kernel-key fast path answered {result} {w0} {w1}, the general path {reply.Result} {reply.W0} {reply.W1}");
+            SyscallAbi.Write((RegisterAnnex*)entry->Context, &reply);
+            return "kernel fast";
+        }
+
         if (FastPath.TryInvoke(entry, arguments))
         {
             Assert.True(Dispatcher.Next != null, $"{context}: the fast path took it but names no receiver");
             return "fast";
         }
 
-        InvocationReply reply;
         DispatchOutcome outcome = Dispatcher.Dispatch(entry, arguments, &reply);
         Assert.True(outcome <= DispatchOutcome.Switched, $"{context}: outcome {outcome}");
         if (outcome == DispatchOutcome.Reply)
