@@ -16,7 +16,8 @@ namespace CapOS.Kernel.Invocation;
 ///    point); when it declines, the general path runs as if it had not been tried.
 /// I2 Its effect equals the general path's on the same state: receiver registers, the resume key delivered
 ///    into the receiver's fourth receive register (CALL) or the CallCount bumped (RETURN), both run states,
-///    the wait queue (FastPathTests.EveryCaseAgreesWithTheGeneralPath).
+///    the wait queue and the reservation for a waiting sender (FastPathTests.EveryCaseAgreesWithTheGeneralPath;
+///    broken on purpose once, the waiting sender not woken on a return: the senderWaits case fails).
 /// </remarks>
 public static unsafe class FastPath
 {
