@@ -20,6 +20,7 @@ public static unsafe partial class UserMode
     /// <summary>Offset of the saved FS base (GS base follows) in a process entry's context.</summary>
     private const int SegmentBaseOffset = 192;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static partial void Enter(ProcessEntry* process)
     {
         if ((Cpu.ReadCr3() & Paging.AddressMask) != process->AddressSpace)
@@ -100,6 +101,20 @@ public static unsafe partial class UserMode
     public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply)
     {
         SyscallAbi.Write((TrapFrame*)process->Context, reply);
+        process->Flags |= ProcessFlags.ContextChanged;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static partial void WriteMessage(ProcessEntry* process, Invocation.InvocationArguments* sent, ulong keyInfo)
+    {
+        TrapFrame* frame = (TrapFrame*)process->Context; // SyscallAbi.Write's registers
+        frame->Rax = sent->Order;
+        frame->Rsi = sent->W0;
+        frame->Rdx = sent->W1;
+        frame->R10 = sent->W2;
+        frame->R8 = sent->W3;
+        frame->R9 = 0;
+        frame->Rdi = keyInfo;
         process->Flags |= ProcessFlags.ContextChanged;
     }
 

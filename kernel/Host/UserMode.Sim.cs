@@ -31,6 +31,19 @@ public static unsafe partial class UserMode
         process->Flags |= ProcessFlags.ContextChanged;
     }
 
+    public static partial void WriteMessage(ProcessEntry* process, Invocation.InvocationArguments* sent, ulong keyInfo)
+    {
+        Arch.X64.RegisterAnnex* frame = (Arch.X64.RegisterAnnex*)process->Context; // as the metal half: FastPathTests compare with WriteReply
+        frame->Rax = sent->Order;
+        frame->Rsi = sent->W0;
+        frame->Rdx = sent->W1;
+        frame->R10 = sent->W2;
+        frame->R8 = sent->W3;
+        frame->R9 = 0;
+        frame->Rdi = keyInfo;
+        process->Flags |= ProcessFlags.ContextChanged;
+    }
+
     public static partial void RewriteInvocation(ProcessEntry* process, uint order, ulong w0)
     {
         Arch.X64.SyscallAbi.Rewrite((Arch.X64.RegisterAnnex*)process->Context, order, w0);

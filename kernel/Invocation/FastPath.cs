@@ -16,7 +16,8 @@ namespace CapOS.Kernel.Invocation;
 ///    point); when it declines, the general path runs as if it had not been tried.
 /// I2 Its effect equals the general path's on the same state: receiver registers, the resume key delivered
 ///    into the receiver's fourth receive register (CALL) or the CallCount bumped (RETURN), both run states,
-///    the wait queue (FastPathTests.EveryCaseAgreesWithTheGeneralPath).
+///    the wait queue and the reservation for a waiting sender (FastPathTests.EveryCaseAgreesWithTheGeneralPath;
+///    broken on purpose once, the waiting sender not woken on a return: the senderWaits case fails).
 /// </remarks>
 public static unsafe class FastPath
 {
@@ -55,7 +56,8 @@ public static unsafe class FastPath
         //    and no earlier sender holds it (Gates I3).
         ObjectHeader* root = (ObjectHeader*)KernelReference.ToPointer(key->ObjectReference);
         ProcessEntry* receiver = ProcessTable.FindByRoot(root);
-        RunState expected = type == InvocationType.Call ? RunState.Available : RunState.Waiting;
+        bool call = type == InvocationType.Call;
+        RunState expected = call ? RunState.Available : RunState.Waiting;
         if (receiver == null || receiver == invoker || receiver->State != expected || receiver->FaultCode != FaultCode.None
             || receiver->Stalled != StallReason.None || receiver->ReservedFor != 0)
         {
@@ -66,39 +68,32 @@ public static unsafe class FastPath
         //    dirty already; a return's target root is dirty already (its CallCount moves).
         uint receiveKeys = UserMode.ReadReceiveKeys(receiver);
         int resumeRegister = (int)(receiveKeys >> 24);
-        bool keysOk = type == InvocationType.Call ? (receiveKeys & 0x00FF_FFFF) == 0 && resumeRegister < Node.SlotCount : receiveKeys == 0;
-        if (!keysOk || (type == InvocationType.Call && resumeRegister != 0 && !IsWritable(receiver->KeyRegistersFrame))
-            || (type == InvocationType.Return && !IsWritable(root)))
+        if (call
+            ? (receiveKeys & 0x00FF_FFFF) != 0 || resumeRegister >= Node.SlotCount || (resumeRegister != 0 && !IsWritable(receiver->KeyRegistersFrame))
+            : receiveKeys != 0 || !IsWritable(root))
         {
             return false;
         }
 
         // Commit point (I1): nothing below fails.
-        if (type == InvocationType.Call)
+        if (!call)
         {
-            if (resumeRegister != 0)
-            {
-                Key resume = Key.Object(KeyType.Resume, invoker->Root, Cache.NodeBody(invoker->RootFrame)->CallCount, KeyRights.None, 0);
-                KeySlots.WriteRegister(receiver, resumeRegister, &resume);
-                Cache.PrepareKnown(receiver->KeyRegister(resumeRegister), invoker->RootFrame); // the reply needs no lookup
-            }
+            Cache.BumpCallCountOfDirtyNode(root); // a process root: a node, checked dirty now by 4
         }
-        else
+        else if (resumeRegister != 0)
         {
-            Cache.BumpCallCount(root);
+            KeySlots.WriteResumeRegister(receiver, resumeRegister, invoker); // prepared: the reply needs no lookup
         }
 
-        InvocationReply message = InvocationReply.Message(arguments, 0, type == InvocationType.Call ? key->KeyData : 0UL);
-        UserMode.WriteReply(receiver, &message);
-        ProcessTable.SetState(receiver, RunState.Running);
-        if (type == InvocationType.Call)
+        UserMode.WriteMessage(receiver, arguments, call ? key->KeyData : 0UL);
+        ProcessTable.SwitchTo(invoker, call ? RunState.Waiting : RunState.Available, receiver);
+        if (!call && invoker->WaitHead != 0)
         {
-            ProcessTable.SetState(invoker, RunState.Waiting);
+            Gates.ReceiverAvailable(invoker); // a sender waits: it is woken and holds the invoker (Gates I3)
         }
-        else
+        else if (!call)
         {
-            ProcessTable.SetState(invoker, RunState.Available);
-            Gates.ReceiverAvailable(invoker);
+            invoker->ReservedFor = 0; // what ReceiverAvailable does when nobody waits
         }
 
         Dispatcher.SetNext(receiver);
@@ -106,5 +101,7 @@ public static unsafe class FastPath
     }
 
     /// <summary>True when <paramref name="frame"/> is dirty and may be written now (not frozen by a snapshot).</summary>
-    private static bool IsWritable(ObjectHeader* frame) => Cache.IsDirtyNow(frame) && !frame->IsPending;
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool IsWritable(ObjectHeader* frame) =>
+        (frame->Flags & (ObjectFlags.Dirty | ObjectFlags.CheckpointPending)) == ObjectFlags.Dirty && !Cache.IsFrozen(frame);
 }

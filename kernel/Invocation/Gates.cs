@@ -76,6 +76,12 @@ public static unsafe class Gates
     /// </summary>
     public static void ReceiverAvailable(ProcessEntry* process)
     {
+        if (process->WaitHead == 0)
+        {
+            process->ReservedFor = 0; // nobody waits (the common case: no loop, no call)
+            return;
+        }
+
         ProcessEntry* sender;
         do
         {

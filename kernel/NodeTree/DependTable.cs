@@ -123,6 +123,7 @@ public static unsafe class DependTable
         }
 
         uint index = Take();
+        node->Flags |= ObjectFlags.Depended; // slot writes of this node look here from now on (AddressSpaces.SlotChanged)
         Entry* fresh = &s_entries[index];
         fresh->Node = (ulong)node;
         fresh->Table = table;

@@ -54,10 +54,12 @@ public static unsafe partial class Cache
     }
 
     /// <summary>True when <paramref name="frame"/> is frozen by the snapshot and not recorded yet (I14).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool IsFrozen(ObjectHeader* frame) =>
         s_frozenCount != 0 && (s_frozenBits[frame->Index >> 6] & (1UL << (int)(frame->Index & 63))) != 0;
 
     /// <summary>True when <paramref name="frame"/> is dirty in the current generation and may be written without MarkDirty.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool IsDirtyNow(ObjectHeader* frame) => frame->IsDirty && !IsFrozen(frame);
 
     /// <summary>Records <paramref name="frame"/> into the snapshot now if it is frozen (before anything changes it).</summary>

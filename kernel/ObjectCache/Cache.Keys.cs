@@ -53,26 +53,51 @@ public static unsafe partial class Cache
     }
 
     /// <summary>
-    /// Prepares <paramref name="key"/>, which the caller has just made from <paramref name="frame"/> (a cached object):
-    /// links it on the ring with no lookup (the invocation fast path's resume key). A key whose count does not
-    /// match is left unprepared, as <see cref="PrepareKey(Key*, out ObjectHeader*)"/> would.
+    /// Writes into slot <paramref name="slot"/> of the cached node <paramref name="node"/> a key of <paramref name="type"/>
+    /// to the cached <paramref name="frame"/>, no rights, no key data, already prepared: what writing its disk form (OID,
+    /// the current AllocCount or, for a resume key, CallCount) and then <see cref="PrepareKey(Key*, out ObjectHeader*)"/>
+    /// would leave, with no lookup and no count to compare (the count is the object's own). The slot's old key leaves its
+    /// ring first. The invocation fast path's resume key; the caller does the slot-change bookkeeping (KeySlots I2).
     /// </summary>
-    public static void PrepareKnown(Key* key, ObjectHeader* frame)
+    public static void WritePrepared(ObjectHeader* node, int slot, KeyType type, ObjectHeader* frame)
     {
-        if (!key->IsPrepared && KeyTypes.IsObject(key->Type) && key->Oid == frame->Oid && key->AllocCount == CountFor(key->Type, frame))
+        Key* key = Node.Slot(NodeBody(node), slot);
+        if (key->IsPrepared)
         {
-            Link(key, frame);
+            Unlink(key);
         }
+
+        *key = Key.Object(type, default, 0, KeyRights.None, 0);
+        Link(key, SlotReference(node, slot), frame);
     }
 
-    private static void Link(Key* key, ObjectHeader* frame)
+    /// <summary>The reference of <paramref name="frame"/>'s header, which begins with its ring head: from its index in the one table, no address conversion.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static uint HeaderReference(ObjectHeader* frame) => s_headerReference + (frame->Index * ReferencesPerHeader);
+
+    /// <summary>The reference of slot <paramref name="slot"/> of the node frame <paramref name="node"/>: bodies are 16-byte aligned (Node.Size), slots 16 bytes.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static uint SlotReference(ObjectHeader* node, int slot) => (uint)(node->Body >> 4) + (uint)slot;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Unlink(Key* key)
     {
-        uint headReference = KernelReference.From(frame);
-        uint keyReference = KernelReference.From(key);
+        KeyRing ring = key->Ring;
+        ((KeyRing*)KernelReference.ToPointer(ring.Prev))->Next = ring.Next;
+        ((KeyRing*)KernelReference.ToPointer(ring.Next))->Prev = ring.Prev;
+    }
+
+    private static void Link(Key* key, ObjectHeader* frame) => Link(key, KernelReference.From(key), frame);
+
+    /// <summary>Links <paramref name="key"/>, whose reference is <paramref name="keyReference"/>, first on <paramref name="frame"/>'s ring and marks it prepared.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Link(Key* key, uint keyReference, ObjectHeader* frame)
+    {
+        uint headReference = HeaderReference(frame);
         KeyRing ring;
         ring.Next = frame->KeyRing.Next;
         ring.Prev = headReference;
-        ((KeyRing*)KernelReference.ToPointer(frame->KeyRing.Next))->Prev = keyReference;
+        ((KeyRing*)KernelReference.ToPointer(ring.Next))->Prev = keyReference;
         frame->KeyRing.Next = keyReference;
         key->SetPrepared(headReference, ring);
     }
@@ -86,20 +111,28 @@ public static unsafe partial class Cache
         }
 
         ObjectHeader* frame = (ObjectHeader*)KernelReference.ToPointer(key->ObjectReference);
-        KeyRing ring = key->Ring;
-        ((KeyRing*)KernelReference.ToPointer(ring.Prev))->Next = ring.Next;
-        ((KeyRing*)KernelReference.ToPointer(ring.Next))->Prev = ring.Prev;
+        Unlink(key);
         key->SetUnprepared(frame->Oid, CountFor(key->Type, frame));
     }
 
-    /// <summary>Unprepares every key on the object's ring (before it leaves the cache or is written).</summary>
+    /// <summary>
+    /// Unprepares every key on the object's ring (before it leaves the cache or is written; a rescind; a resume key
+    /// consumed): one walk that puts back each key's (OID, count), then the head alone again: no key is left to
+    /// point at another, so no link needs mending on the way.
+    /// </summary>
     public static void UnprepareRing(ObjectHeader* frame)
     {
-        uint head = KernelReference.From(frame);
-        while (frame->KeyRing.Next != head)
+        uint head = HeaderReference(frame);
+        Oid oid = frame->Oid;
+        for (uint link = frame->KeyRing.Next; link != head;)
         {
-            UnprepareKey((Key*)KernelReference.ToPointer(frame->KeyRing.Next));
+            Key* key = (Key*)KernelReference.ToPointer(link);
+            link = key->Ring.Next;
+            key->SetUnprepared(oid, CountFor(key->Type, frame));
         }
+
+        frame->KeyRing.Next = head;
+        frame->KeyRing.Prev = head;
     }
 
     /// <summary>Keys on the object's ring.</summary>

@@ -36,8 +36,15 @@ public static unsafe partial class Cache
             return false;
         }
 
+        BumpCallCountOfDirtyNode(frame);
+        return true;
+    }
+
+    /// <summary><see cref="BumpCallCount"/> where the caller has checked that <paramref name="frame"/> is a cached node, dirty now (the IPC fast path).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static void BumpCallCountOfDirtyNode(ObjectHeader* frame)
+    {
         UnprepareRing(frame);
         NodeBody(frame)->CallCount++;
-        return true;
     }
 }

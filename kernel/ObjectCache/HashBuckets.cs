@@ -20,6 +20,7 @@ public static unsafe class HashBuckets
     }
 
     /// <summary>The bucket of a kernel pointer (Fibonacci hashing of its 16-byte-aligned part) under <paramref name="mask"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static uint OfPointer(void* pointer, uint mask)
     {
         ulong v = (ulong)pointer >> 4;

@@ -25,4 +25,11 @@ public enum ObjectFlags : byte
     /// neither hands it out nor evicts it, and the object is installed in it once the read passed its check (Cache I12).
     /// </summary>
     Reading = 0x08,
+
+    /// <summary>
+    /// On a node: some depend record may name one of its slots (set by DependTable.Record when it takes a record for the
+    /// node; cleared only when the frame is emptied or reloaded, so it may stay set after the records went). A slot write
+    /// of a node without it has no mapping entry to clear (AddressSpaces.SlotChanged; docs/process.md P9).
+    /// </summary>
+    Depended = 0x10,
 }

@@ -294,9 +294,10 @@ public static unsafe partial class AddressSpaces
     /// Slot <paramref name="slot"/> of <paramref name="node"/> changed (or is about to, within the same
     /// kernel operation): every entry built from it goes (P6). Every writer of node slots calls this.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void SlotChanged(ObjectHeader* node, int slot)
     {
-        if (s_initialized && DependTable.InvalidateSlot(node, slot) != 0)
+        if ((node->Flags & ObjectFlags.Depended) != 0 && s_initialized && DependTable.InvalidateSlot(node, slot) != 0)
         {
             MappingTable.InvalidateAll();
         }

@@ -17,6 +17,7 @@ public static unsafe partial class ProcessTable
     private static RootIndex s_index;
 
     /// <summary>The loaded entry whose root is <paramref name="node"/>, or null.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static ProcessEntry* FindByRoot(ObjectHeader* node)
     {
         if (node->PinCount == 0)

@@ -88,7 +88,31 @@ public static unsafe partial class ProcessTable
         }
     }
 
+    /// <summary>
+    /// The IPC fast path's change of run states: <paramref name="receiver"/> (loaded, no fault, not stalled) becomes Running
+    /// and the process on the CPU, <paramref name="invoker"/> (the process on the CPU) becomes <paramref name="invokerState"/>
+    /// (Waiting or Available). What <see cref="SetState"/> of both and then <see cref="MakeCurrent"/> leave.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static void SwitchTo(ProcessEntry* invoker, RunState invokerState, ProcessEntry* receiver)
+    {
+        if (invoker->State != invokerState)
+        {
+            invoker->State = invokerState;
+            invoker->Flags |= ProcessFlags.StateChanged;
+        }
+
+        if (receiver->State != RunState.Running)
+        {
+            receiver->State = RunState.Running;
+            receiver->Flags |= ProcessFlags.StateChanged;
+        }
+
+        MakeCurrent(receiver);
+    }
+
     /// <summary>Makes <paramref name="entry"/> (runnable) the process on the CPU: a directed switch (EROS: the receiver of a call runs next).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void MakeCurrent(ProcessEntry* entry)
     {
         s_current = (int)entry->Pid - 1;

@@ -43,7 +43,7 @@ public static unsafe class Scheduler
     /// <summary>Runs <paramref name="process"/> (runnable) now: the directed switch of a call or return (EROS). Never returns on metal.</summary>
     public static void Run(ProcessEntry* process)
     {
-        if (!UserFaults.EnsureRoot(process))
+        if (process->AddressSpace == 0 && !UserFaults.EnsureRoot(process))
         {
             RunNext();
             return;

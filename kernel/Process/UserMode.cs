@@ -26,6 +26,14 @@ public static unsafe partial class UserMode
     /// <summary>The receive key registers (<see cref="Invocation.InvocationArguments.ReceiveKeys"/>, one byte each) of the invocation pending in <paramref name="process"/>'s saved registers: the IPC fast path's one look at its receiver.</summary>
     public static partial uint ReadReceiveKeys(ProcessEntry* process);
 
+    /// <summary>
+    /// Writes into <paramref name="process"/>'s saved registers the message <paramref name="sent"/> carries when it has no
+    /// string: its order in the result register, its four words, string length 0, <paramref name="keyInfo"/>. The same
+    /// registers as <see cref="WriteReply"/> of <see cref="Invocation.InvocationReply.Message"/>(sent, 0, keyInfo), with
+    /// no reply built in between (the IPC fast path).
+    /// </summary>
+    public static partial void WriteMessage(ProcessEntry* process, Invocation.InvocationArguments* sent, ulong keyInfo);
+
     /// <summary>Writes a reply or a received message into <paramref name="process"/>'s saved registers.</summary>
     public static partial void WriteReply(ProcessEntry* process, Invocation.InvocationReply* reply);
 

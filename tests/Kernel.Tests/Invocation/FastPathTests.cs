@@ -17,15 +17,18 @@ public sealed unsafe class FastPathTests
     private const byte Resume = 31;
 
     /// <summary>What a case leaves behind, compared between the two paths.</summary>
-    private sealed record Outcome(string Registers, RunState Server, RunState Client, string ResumeKey, uint ClientCallCount, uint Next);
+    private sealed record Outcome(string Registers, RunState Server, RunState Client, string ResumeKey, uint ClientCallCount, uint Next, string Queue);
 
-    private static Outcome Run(bool fast, Action<IpcRig, int, int>? arrange, bool callThenReturn)
+    private static Outcome Run(bool fast, Action<IpcRig, int, int>? arrange, bool callThenReturn, bool senderWaits = false)
     {
         using var ipc = new IpcRig();
         int server = ipc.Add(RunState.Available);
         int client = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 9) });
+        int waiter = ipc.Add(RunState.Running, new Dictionary<int, Key> { [ServerStart] = ipc.StartKey(server, 9) });
         ipc.Boot();
         ipc.Registers(server)->R14 = (ulong)Resume << 24;
+        ipc.Registers(server)->R9 = ipc.Registers(client)->R9 = 0xBAD1; // every reply register is written: no stale value survives
+        ipc.Registers(server)->Rdi = ipc.Registers(client)->Rdi = 0xBAD2;
         Assert.True(Cache.MarkDirty(ipc.Entry(server)->KeyRegistersFrame));
         Assert.True(Cache.MarkDirty(ipc.Entry(client)->RootFrame));
         Assert.Equal(CacheResult.Ok, Cache.PrepareKey(ipc.Entry(client)->KeyRegister(ServerStart), out _));
@@ -36,6 +39,11 @@ public sealed unsafe class FastPathTests
         call.W2 = 102;
         call.W3 = 103;
         Step(ipc, client, call, fast);
+        if (senderWaits)
+        {
+            Stall.AddForReceiver(ipc.Entry(waiter), ipc.Entry(server)); // a second caller found the server busy
+        }
+
         if (callThenReturn)
         {
             Assert.Equal(CacheResult.Ok, Cache.PrepareKey(ipc.Entry(server)->KeyRegister(Resume), out _));
@@ -52,7 +60,8 @@ public sealed unsafe class FastPathTests
         return new Outcome(
             $"{s->Rax} {s->Rsi} {s->Rdx} {s->R10} {s->R8} {s->R9} {s->Rdi} | {c->Rax} {c->Rsi} {c->Rdx} {c->R10} {c->R8} {c->R9} {c->Rdi}",
             ipc.Entry(server)->State, ipc.Entry(client)->State, $"{disk.Type} {disk.Oid.Value:x} {disk.AllocCount}",
-            Cache.NodeBody(ipc.Entry(client)->RootFrame)->CallCount, Dispatcher.Next == null ? 0 : Dispatcher.Next->Pid);
+            Cache.NodeBody(ipc.Entry(client)->RootFrame)->CallCount, Dispatcher.Next == null ? 0 : Dispatcher.Next->Pid,
+            $"{ipc.Entry(server)->ReservedFor} {ipc.Entry(server)->WaitHead} {ipc.Entry(waiter)->Stalled}");
     }
 
     private static void Step(IpcRig ipc, int index, InvocationArguments arguments, bool fast)
@@ -71,13 +80,15 @@ public sealed unsafe class FastPathTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void EveryCaseAgreesWithTheGeneralPath(bool callThenReturn)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void EveryCaseAgreesWithTheGeneralPath(bool callThenReturn, bool senderWaits)
     {
-        Outcome general = Run(fast: false, null, callThenReturn);
-        Outcome fast = Run(fast: true, null, callThenReturn);
+        Outcome general = Run(fast: false, null, callThenReturn, senderWaits);
+        Outcome fast = Run(fast: true, null, callThenReturn, senderWaits);
         Assert.Equal(general, fast);
+        Assert.Equal(senderWaits ? "3 0 None" : "0 0 None", fast.Queue); // the return hands the server to the waiting caller (Gates I3)
     }
 
     public static TheoryData<string> Ineligible => ["busy", "rescinded", "clean", "keys", "string", "send", "reserved"];
