@@ -122,17 +122,7 @@ public static unsafe class DependTable
             }
         }
 
-        uint index = Take();
-        node->Flags |= ObjectFlags.Depended; // slot writes of this node look here from now on (AddressSpaces.SlotChanged)
-        Entry* fresh = &s_entries[index];
-        fresh->Node = (ulong)node;
-        fresh->Table = table;
-        fresh->FirstEntry = (ushort)entry;
-        fresh->EntryCount = 1;
-        fresh->FirstSlot = (byte)slot;
-        fresh->SlotCount = 1;
-        fresh->Next = s_buckets[bucket];
-        s_buckets[bucket] = index + 1;
+        Place(bucket, node, slot, 1, table, entry, 1);
     }
 
     /// <summary>
@@ -301,6 +291,7 @@ public static unsafe class DependTable
     private static void Place(uint bucket, ObjectHeader* node, int firstSlot, int slots, uint table, int firstEntry, int entries)
     {
         uint index = Take();
+        node->Flags |= ObjectFlags.Depended; // every kind of record: slot writes of this node look here from now on (AddressSpaces.SlotChanged, P9)
         Entry* fresh = &s_entries[index];
         fresh->Node = (ulong)node;
         fresh->Table = table;

@@ -53,6 +53,19 @@ public static unsafe partial class Cache
     }
 
     /// <summary>
+    /// Prepares <paramref name="key"/>, found in the cache as <paramref name="frame"/> by the caller: links it on the
+    /// ring with no second lookup (the page-fault fast path, AddressSpaces.Leaf L4). A key whose OID or count does not
+    /// match is left unprepared, as <see cref="PrepareKey(Key*, out ObjectHeader*)"/> would leave it.
+    /// </summary>
+    public static void PrepareKnown(Key* key, ObjectHeader* frame)
+    {
+        if (!key->IsPrepared && KeyTypes.IsObject(key->Type) && key->Oid == frame->Oid && key->AllocCount == CountFor(key->Type, frame))
+        {
+            Link(key, frame);
+        }
+    }
+
+    /// <summary>
     /// Writes into slot <paramref name="slot"/> of the cached node <paramref name="node"/> a key of <paramref name="type"/>
     /// to the cached <paramref name="frame"/>, no rights, no key data, already prepared: what writing its disk form (OID,
     /// the current AllocCount or, for a resume key, CallCount) and then <see cref="PrepareKey(Key*, out ObjectHeader*)"/>

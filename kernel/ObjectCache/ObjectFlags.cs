@@ -27,8 +27,8 @@ public enum ObjectFlags : byte
     Reading = 0x08,
 
     /// <summary>
-    /// On a node: some depend record may name one of its slots (set by DependTable.Record when it takes a record for the
-    /// node; cleared only when the frame is emptied or reloaded, so it may stay set after the records went). A slot write
+    /// On a node: some depend record may name one of its slots (set by DependTable whenever it takes a record for the
+    /// node, of any kind; cleared only when the frame is emptied or reloaded, so it may stay set after the records went). A slot write
     /// of a node without it has no mapping entry to clear (AddressSpaces.SlotChanged; docs/process.md P9).
     /// </summary>
     Depended = 0x10,

@@ -189,6 +189,50 @@ public sealed unsafe class AddressSpacesLeafTests
         }
     }
 
+    /// <summary>
+    /// A height-1 node whose only depend records the fast path made (fault-around's one-to-one record, no record by
+    /// the general walk): holder 0 -> h3 X(1), X.0 = h2 Z(2), Z.0 = h1 L(3) holding pages 0..1, Z.1 = h1 M(4) holding
+    /// pages 2..3. The general walk builds the leaf table for L's page; M's pages come in by the fast path only. A write
+    /// of M's slot must still take its entry away (P9: a node a record names is flagged Depended, whichever kind of
+    /// record; a node not flagged skips the depend table on a slot write).
+    /// </summary>
+    [Fact]
+    public void ANodeOnlyTheFastPathRecordedStillLosesItsEntriesOnASlotWrite()
+    {
+        var b = new VolumeBuilder();
+        for (ulong p = 0; p < 6; p++)
+        {
+            b.Page(b.PageOid(p), SpaceRig.PageData(p), 1);
+        }
+
+        b.Node(b.NodeOid(0), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(1), 3)));
+        b.Node(b.NodeOid(1), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(0, SpaceRig.Segment(b.NodeOid(2), 2)));
+        b.Node(b.NodeOid(2), new VolumeBuilder.NodeModel { AllocCount = 1 }
+            .With(0, SpaceRig.Segment(b.NodeOid(3), 1)).With(1, SpaceRig.Segment(b.NodeOid(4), 1)));
+        b.Node(b.NodeOid(3), new VolumeBuilder.NodeModel { AllocCount = 1 }
+            .With(0, SpaceRig.PageKey(b.PageOid(0))).With(1, SpaceRig.PageKey(b.PageOid(1))));
+        b.Node(b.NodeOid(4), new VolumeBuilder.NodeModel { AllocCount = 1 }
+            .With(0, SpaceRig.PageKey(b.PageOid(2))).With(1, SpaceRig.PageKey(b.PageOid(3))));
+        using var rig = new SpaceRig(b);
+
+        var a = SpaceRig.Space(NodeOid(rig, 0));
+        Assert.Equal(Body(rig, 0), rig.Touch(a, 0, write: false)); // the general walk: the leaf table, produced by Z
+        ulong rebuilds = AddressSpaces.LeafRebuilds;
+        const ulong M = 32 * Page; // M's first page
+        Assert.Equal(Body(rig, 2), rig.Touch(a, M, write: false));
+        Assert.Equal(Body(rig, 3), rig.Touch(a, M + Page, write: false)); // M's slot 1 was not prepared: a fault of its own
+        Assert.Equal(rebuilds + 2, AddressSpaces.LeafRebuilds); // both by the fast path
+        Assert.True((SpaceRig.Node(NodeOid(rig, 4))->Flags & ObjectFlags.Depended) != 0, "M is named by records but not flagged");
+
+        SpaceRig.SetSlot(NodeOid(rig, 4), 1, SpaceRig.PageKey(rig.Builder.PageOid(5)));
+        Assert.Null(rig.Mmu.Access(a.Root, M + Page, write: false)); // not the old page any more
+        Assert.Equal(Body(rig, 2), rig.Mmu.Access(a.Root, M, write: false));
+        Assert.Equal(Body(rig, 5), rig.Touch(a, M + Page, write: false));
+        SpaceRig.SetSlot(NodeOid(rig, 4), 0, SpaceRig.PageKey(rig.Builder.PageOid(4)));
+        Assert.Null(rig.Mmu.Access(a.Root, M, write: false));
+        Assert.Equal(Body(rig, 4), rig.Touch(a, M, write: false));
+    }
+
     [Fact]
     public void EveryOtherFaultDeclinesToTheGeneralWalk()
     {
