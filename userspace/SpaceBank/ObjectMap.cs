@@ -12,9 +12,13 @@ namespace CapOS.SpaceBank;
 /// I3 Used[e] = the number of owned offsets of extent e.
 /// I4 Allocated[b] = the objects owned by b and its live descendants; Allocated[b] &lt;= Limit[b] after every
 ///    allocation, for b and every ancestor (BankTest "limits", "ancestor limit"; the churn after a plug).
+/// I5 Every extent below <see cref="LowestUnused"/> has an owned offset (ObjectMapTests
+///    "an emptied extent is claimed again first").
 /// Closeness on disk: offsets are grouped in extents of <see cref="ExtentSize"/> consecutive OIDs (pages: 16
 /// consecutive disk pages of a cluster; nodes: one node pot). A bank allocates inside its current extent, then
-/// claims the next wholly free extent, and only on a fragmented volume takes any free offset.
+/// claims the lowest wholly free extent, and only on a fragmented volume takes any free offset. Lowest first, so
+/// objects given back are the next ones handed out: they are in memory already (read in, or zeroed by the
+/// reclaim's Rescind), and a pass that buys what an earlier pass gave back waits for no disk.
 /// </remarks>
 internal unsafe struct ObjectMap
 {
@@ -50,6 +54,9 @@ internal unsafe struct ObjectMap
     /// <summary>Per bank: its current extent + 1 (0: none yet). A placement hint only.</summary>
     public fixed ushort Current[BankTable.Capacity];
 
+    /// <summary>No extent below this one is wholly unused (I5): where the search for a free extent starts. 0 is always true.</summary>
+    public int LowestUnused;
+
     public void Initialize(byte rangeRegister, int extentSize, ulong rangeCount)
     {
         RangeRegister = rangeRegister;
@@ -72,21 +79,17 @@ internal unsafe struct ObjectMap
             }
         }
 
-        for (int step = 1; step <= extents; step++)
+        for (int extent = LowestUnused; extent < extents; extent++)
         {
-            int extent = (current + step) % extents;
-            if (extent < 0)
-            {
-                extent += extents;
-            }
-
             if (Used[extent] == 0 && FreeIn(extent) >= 0)
             {
+                LowestUnused = extent;
                 Current[bank] = (ushort)(extent + 1);
                 return FreeIn(extent);
             }
         }
 
+        LowestUnused = extents; // every extent has an owned offset (I5 holds vacuously above it)
         for (int offset = 0; offset < Count; offset++)
         {
             if (Owner[offset] == 0)
@@ -111,8 +114,13 @@ internal unsafe struct ObjectMap
     public void Release(int offset)
     {
         Owner[offset] = 0;
-        Used[offset / ExtentSize]--;
+        int extent = offset / ExtentSize;
+        Used[extent]--;
         Free++;
+        if (Used[extent] == 0 && extent < LowestUnused)
+        {
+            LowestUnused = extent; // I5
+        }
     }
 
     /// <summary>True when <paramref name="bank"/> and every ancestor can take <paramref name="n"/> more (I4).</summary>

@@ -26,9 +26,6 @@ namespace CapOS.VirtualCopy;
 /// </remarks>
 internal static class FaultWalk
 {
-    /// <summary>Bytes the red node's slot 0 spans: the user half.</summary>
-    public const ulong UserSpan = 1UL << 47;
-
     /// <summary>This fault's bank is in <see cref="KeeperKeys.Bank"/> (fetched and recognised).</summary>
     private static bool s_haveBank;
 
@@ -54,7 +51,9 @@ internal static class FaultWalk
     public static InvocationResult Serve(bool write, ulong offset)
     {
         KeyShape red = Translate(Received);
-        if (offset >= UserSpan || red.Type != TypeSegment || red.KeyData != (VirtualCopyProtocol.RedHeight | KeeperFlag) || red.Rights != 0)
+        int top = red.Height;
+        if (red.Type != TypeSegment || (red.KeyData & ~0xFFUL) != KeeperFlag || top < VirtualCopyProtocol.MinRedHeight
+            || top > VirtualCopyProtocol.RedHeight || red.Rights != 0 || (offset >> SpanBits(top - 1)) != 0)
         {
             return InvocationResult.RequestError; // beyond the space, or a message on the keeper facet that is no fault of a red segment
         }
@@ -64,7 +63,7 @@ internal static class FaultWalk
         s_haveBank = hit && s_last.HaveBank;
         s_reachedLevelOne = hit;
         s_last.Valid = false;
-        InvocationResult result = Walk(write, offset, hit ? Level(1) : Received, hit ? 1 : VirtualCopyProtocol.RedHeight);
+        InvocationResult result = Walk(write, offset, hit ? Level(1) : Received, hit ? 1 : top, -1);
         if (result == InvocationResult.Ok && s_reachedLevelOne)
         {
             s_last = new LastLeaf { Valid = true, Red = red.Oid, RedCount = red.Count, Leaf = leaf, HaveBank = s_haveBank };
@@ -73,7 +72,22 @@ internal static class FaultWalk
         return result;
     }
 
-    private static InvocationResult Walk(bool write, ulong offset, byte node, int top)
+    /// <summary>
+    /// <see cref="VirtualCopyProtocol.Map"/> (V9): the space in <see cref="KeeperKeys.Received"/> (a red node of
+    /// <paramref name="space"/>) is made its own down to the slot of <paramref name="height"/> at
+    /// <paramref name="offset"/>, as a write would; that slot gets the segment in <see cref="KeeperKeys.Received1"/>
+    /// unless it holds something of the space's own or another red segment (RequestError, the slot unchanged).
+    /// </summary>
+    public static InvocationResult Map(ulong offset, int space, int height)
+    {
+        s_haveBank = false;
+        s_reachedLevelOne = false;
+        s_last.Valid = false;
+        return Walk(true, offset, Received, space, height);
+    }
+
+    /// <summary>Serves a fault (<paramref name="mapAt"/> -1), or walks as a write down to the slot of height <paramref name="mapAt"/> and maps <see cref="KeeperKeys.Received1"/> there.</summary>
+    private static InvocationResult Walk(bool write, ulong offset, byte node, int top, int mapAt)
     {
         for (int height = top; height > 0;)
         {
@@ -82,6 +96,19 @@ internal static class FaultWalk
             byte key = Level(child);
             CopySlot(node, slot, key);
             KeyShape shape = Translate(key);
+            if (child == mapAt)
+            {
+                bool own = !shape.Shared && (shape.Type == TypePage || (shape.Type == TypeSegment && (shape.KeyData & KeeperFlag) == 0));
+                bool mapped = shape.Type == TypeSegment && (shape.KeyData & KeeperFlag) != 0;
+                if (own || mapped)
+                {
+                    return InvocationResult.RequestError; // the space's own objects, or a segment mapped already
+                }
+
+                SetSlot(node, slot, Received1);
+                return InvocationResult.Ok;
+            }
+
             if (!Fits(shape, child))
             {
                 if (!write)

@@ -94,11 +94,13 @@ internal static unsafe class Program
             FaultWalk.Forget();
             result = order switch
             {
-                VirtualCopyProtocol.CreateDemandZero => Maker.CreateDemandZero(answer),
+                VirtualCopyProtocol.CreateDemandZero => Maker.CreateDemandZero(request->W0, answer),
                 VirtualCopyProtocol.CreateCopy => Maker.CreateCopy(answer),
                 VirtualCopyProtocol.Freeze => Maker.Freeze(answer),
                 VirtualCopyProtocol.Destroy => Maker.Destroy(),
                 VirtualCopyProtocol.Statistics => s_statistics.Report(answer),
+                VirtualCopyProtocol.Map => Maker.Map(request->W0),
+                VirtualCopyProtocol.Unmap => Maker.Unmap(request->W0),
                 KeyOrder.AllegedKeyType => AllegedType(answer),
                 _ => InvocationResult.UnknownOrder,
             };

@@ -8,9 +8,17 @@ public readonly unsafe struct VirtualCopyKeyRef(byte register)
 {
     public byte Register { get; } = register;
 
-    /// <summary>A demand-zero segment bought from the bank in <paramref name="bank"/>, into <paramref name="into"/>.</summary>
-    public InvocationResult CreateDemandZero(byte bank, byte into) =>
-        KeyCall.Call(Register, VirtualCopyProtocol.CreateDemandZero, 0, 0, 0, bank, into, out _);
+    /// <summary>A demand-zero segment (red node of <paramref name="height"/>, 0: the whole user half) bought from the bank in <paramref name="bank"/>, into <paramref name="into"/>.</summary>
+    public InvocationResult CreateDemandZero(byte bank, byte into, int height = 0) =>
+        KeyCall.Call(Register, VirtualCopyProtocol.CreateDemandZero, (ulong)height, 0, 0, bank, into, out _);
+
+    /// <summary>Maps the segment in <paramref name="segment"/> at <paramref name="offset"/> of the space in <paramref name="space"/>.</summary>
+    public InvocationResult Map(byte space, byte segment, ulong offset) =>
+        KeyCall.Call(Register, VirtualCopyProtocol.Map, offset, 0, 0, space | ((ulong)segment << 8), 0, out _);
+
+    /// <summary>Unmaps the segment in <paramref name="segment"/> from <paramref name="offset"/> of the space in <paramref name="space"/>.</summary>
+    public InvocationResult Unmap(byte space, byte segment, ulong offset) =>
+        KeyCall.Call(Register, VirtualCopyProtocol.Unmap, offset, 0, 0, space | ((ulong)segment << 8), 0, out _);
 
     /// <summary>A virtual copy of the segment in <paramref name="template"/>, from the bank in <paramref name="bank"/>, into <paramref name="into"/>.</summary>
     public InvocationResult CreateCopy(byte bank, byte template, byte into) =>

@@ -17,7 +17,11 @@ namespace CapOS.VirtualCopy;
 /// </remarks>
 public static class VirtualCopyProtocol
 {
-    /// <summary>Maker facet, sent 0 = a bank key: reply key 0 = a segment key (red, height <see cref="RedHeight"/>) to a new demand-zero segment.</summary>
+    /// <summary>
+    /// Maker facet, sent 0 = a bank key, W0 = the red node's height h (0: <see cref="RedHeight"/>; else
+    /// <see cref="MinRedHeight"/>..<see cref="RedHeight"/>): reply key 0 = a segment key (red, height h) to a new
+    /// demand-zero segment whose slot 0 is the zero space of height h - 1 (a segment of height 3 spans 4 MiB).
+    /// </summary>
     public const uint CreateDemandZero = 1;
 
     /// <summary>Maker facet, sent 0 = a bank key, sent 1 = a segment key (height 1..7) to the template: reply key 0 = a new virtual copy of it.</summary>
@@ -38,6 +42,26 @@ public static class VirtualCopyProtocol
     /// included), W2 = the most in one fault, W3 = faults not served (the process was left parked).
     /// </summary>
     public const uint Statistics = 5;
+
+    /// <summary>
+    /// Maker facet (added), sent 0 = a red segment key this keeper made (the space), sent 1 = another of a lower
+    /// height h, W0 = an offset in the space's slot 0, aligned to 2^(12 + 5h): the space's tree is made its own
+    /// down to the slot of height h at W0 (as a write there would), and that slot gets the key: the segment is
+    /// mapped there, and its faults go to its own red node (the innermost). RequestError: a key not made here, a
+    /// height not below the space's, an offset not aligned or beyond the space, a slot that holds something of the
+    /// space's own or another mapped segment (unmap first); the bank's NoMoreNodes / Void passed on.
+    /// </summary>
+    public const uint Map = 6;
+
+    /// <summary>
+    /// Maker facet (added), sent 0 = the space, sent 1 = the segment, W0 = the offset given to <see cref="Map"/>: the
+    /// slot gets the zero space of its height back (the addresses read zero again, through the space's keeper).
+    /// RequestError when the segment is not mapped there.
+    /// </summary>
+    public const uint Unmap = 7;
+
+    /// <summary>The lowest height <see cref="CreateDemandZero"/> makes (slot 0 then spans a height-1 node, 128 KiB).</summary>
+    public const int MinRedHeight = 2;
 
     /// <summary>Key info of the maker facet.</summary>
     public const ushort MakerFacet = 0;

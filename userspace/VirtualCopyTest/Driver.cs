@@ -120,6 +120,38 @@ internal static unsafe class Driver
         Expect("destroy demand zero", s_maker.Destroy(DemandZero), InvocationResult.Ok);
         Expect("a destroyed segment's key", Call(DemandZero, KeyOrder.AllegedKeyType, 0, 0, out _), InvocationResult.Void);
         Expect("destroy it again", s_maker.Destroy(DemandZero), InvocationResult.RequestError);
+        MapAndUnmap();
+    }
+
+    /// <summary>V9: Map and Unmap refuse what is not theirs to do and change nothing then; the space's Destroy leaves a mapped segment alone.</summary>
+    private static void MapAndUnmap()
+    {
+        const ulong At = 0x4000_0000_0000;
+        Expect("demand zero of height 1", s_maker.CreateDemandZero(Prime, Segment2, 1), InvocationResult.RequestError);
+        Expect("demand zero of height 9", s_maker.CreateDemandZero(Prime, Segment2, 9), InvocationResult.RequestError);
+        Expect("the space", s_maker.CreateDemandZero(Prime, DemandZero), InvocationResult.Ok);
+        Expect("a segment of height 3", s_maker.CreateDemandZero(Prime, Segment2, 3), InvocationResult.Ok);
+        s_prime.GetLimits(out _, out _, out ulong pages, out ulong nodes);
+        Expect("map a page", s_maker.Map(DemandZero, Page, At), InvocationResult.RequestError);
+        Expect("map into a segment not made here", s_maker.Map(Scratch, Segment2, At), InvocationResult.RequestError);
+        Expect("map a space into a lower segment", s_maker.Map(Segment2, DemandZero, 0), InvocationResult.RequestError);
+        Expect("map at an unaligned offset", s_maker.Map(DemandZero, Segment2, At + 0x1000), InvocationResult.RequestError);
+        Expect("map beyond the space", s_maker.Map(DemandZero, Segment2, 1UL << 47), InvocationResult.RequestError);
+        Expect("unmap what is not mapped", s_maker.Unmap(DemandZero, Segment2, At), InvocationResult.RequestError);
+        s_prime.GetLimits(out _, out _, out ulong pagesAfter, out ulong nodesAfter);
+        Expect("refused maps bought nothing", (pagesAfter - pages) + (nodesAfter - nodes), 0);
+        Expect("map", s_maker.Map(DemandZero, Segment2, At), InvocationResult.Ok);
+        Expect("map over a mapped segment", s_maker.Map(DemandZero, Segment2, At), InvocationResult.RequestError);
+        Expect("unmap elsewhere", s_maker.Unmap(DemandZero, Segment2, At + (1UL << 27)), InvocationResult.RequestError);
+        Expect("unmap", s_maker.Unmap(DemandZero, Segment2, At), InvocationResult.Ok);
+        Expect("unmap again", s_maker.Unmap(DemandZero, Segment2, At), InvocationResult.RequestError);
+        Expect("map again", s_maker.Map(DemandZero, Segment2, At), InvocationResult.Ok);
+        Expect("destroy the space", s_maker.Destroy(DemandZero), InvocationResult.Ok);
+        Expect("the mapped segment outlives it", Call(Segment2, KeyOrder.AllegedKeyType, 0, 0, out ulong type), InvocationResult.Ok);
+        Expect("it is still a segment", type, SegmentType);
+        Expect("destroy the segment", s_maker.Destroy(Segment2), InvocationResult.Ok);
+        s_prime.GetLimits(out _, out _, out pagesAfter, out nodesAfter);
+        Expect("everything went back", (pages - pagesAfter) + (nodes - nodesAfter), 2); // the two red nodes
     }
 
     /// <summary>The child's space becomes a virtual copy of itself; its writes copy, the template never changes; then freeze.</summary>

@@ -35,6 +35,7 @@ public class LmbenchTableTests
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["heap-growth"] = "not built yet: system/heapbench.sys (artifacts/images/heapbench.img) does not exist in this tree",
+            ["heap-growth-page"] = "not built yet: system/heapbench.sys (artifacts/images/heapbench.img) does not exist in this tree",
             ["proc-create"] = "not built yet: system/procbench.sys (artifacts/images/procbench.img) does not exist in this tree",
         };
         return LmbenchLine.Combine([(capos, mhz), (capos, mhz)], reasons, [linux], null, deterministic);
@@ -53,13 +54,29 @@ public class LmbenchTableTests
     }
 
     [Fact]
-    public void HeapGrowthIsAGrowthBy256PagesLikeLatMmapsMegabyte()
+    public void HeapGrowthIsPerMappingLikeLatMmapAndThePerPageRowHasNoLinuxFigureNorVerdict()
     {
-        LmbenchRowSpec heap = LmbenchRowSpec.All.Single(s => s.Id == "heap-growth");
-        var perPage = new CapOSFigure(256, 27_000, 27_268);
+        var capos = new Dictionary<string, CapOSFigure>(StringComparer.Ordinal)
+        {
+            ["heap-growth"] = new(64, 600_000, 613_961),
+            ["heap-growth-page"] = new(256, 23_253, 23_803),
+        };
+        var linux = new LinuxRun(new Dictionary<string, double>(StringComparer.Ordinal) { ["heap-growth"] = 39 });
+        IReadOnlyList<LmbenchLine> lines = LmbenchLine.Combine([(capos, 2000)], new Dictionary<string, string>(), [linux], null, deterministic: true);
 
-        Assert.Equal(256 * 27_268.0, LmbenchLine.CapOSValue(heap, perPage, 2000, deterministic: true), 6);
-        Assert.Equal(256 * 27_268.0 / 2000, LmbenchLine.CapOSValue(heap, perPage, 2000, deterministic: false), 6);
+        LmbenchLine mapping = lines.Single(l => l.Spec.Id == "heap-growth");
+        Assert.Equal(613_961, mapping.CapOS.Median); // one mapping, not scaled
+        Assert.Equal(39_000, mapping.Linux.Median, 6);
+        Assert.Equal(613_961 / 39_000.0, mapping.Ratio!.Value, 6);
+        Assert.False(mapping.Met(deterministic: true));
+
+        LmbenchLine page = lines.Single(l => l.Spec.Id == "heap-growth-page");
+        Assert.Equal(23_803, page.CapOS.Median);
+        Assert.Equal("no Linux counterpart", page.Linux.Reason);
+        Assert.Null(page.Ratio);
+        Assert.Null(page.Met(deterministic: true));
+        string table = LmbenchTable.Render(Environment, 1, true, lines, []);
+        Assert.Matches(@"heap-growth-page\s+instr\s+23803\s+-\s+-\s+0\.643x\s+-\s+-$", table.Split('\n').Single(l => l.StartsWith("heap-growth-page ", StringComparison.Ordinal)));
     }
 
     [Fact]
