@@ -86,6 +86,7 @@ public static unsafe class SegmentWalk
         private fixed byte _heights[MaxHeight];
         private fixed byte _slots[MaxHeight];
         private fixed byte _rights[MaxHeight];
+        private uint _redSteps;
 
         public readonly bool Writable => (Rights & KeyRights.ReadOnly) == 0;
 
@@ -103,6 +104,11 @@ public static unsafe class SegmentWalk
 
         /// <summary>Rights accumulated down to and including the key naming the node of step <paramref name="i"/>.</summary>
         public readonly KeyRights RightsAt(int i) => (KeyRights)_rights[i];
+
+        /// <summary>True when the node of step <paramref name="i"/> was entered through a red segment key (its slot 31 is the keeper's).</summary>
+        public readonly bool RedAt(int i) => (_redSteps & (1u << i)) != 0;
+
+        internal void MarkRed() => _redSteps |= 1u << (StepCount - 1);
 
         internal void Push(ObjectHeader* node, ulong nodeBase, int height, KeyRights rights)
         {
@@ -199,6 +205,7 @@ public static unsafe class SegmentWalk
             int slot = (int)(relative >> slotBits);
             if ((key->KeyData & KeeperFlag) != 0)
             {
+                result.MarkRed();
                 if ((rights & KeyRights.NoCall) == 0)
                 {
                     result.Keeper = node;

@@ -104,15 +104,18 @@ public static unsafe partial class AddressSpaces
         bool readOnly = step >= 0 && (walk.RightsAt(step) & KeyRights.ReadOnly) != 0;
         ulong offset = (address - nodeBase) >> MappingTable.TableSpanBits(level);
         int table = MappingPool.FindProduct(producer, height, offset, level, readOnly);
-        if (table >= 0)
+        if (table < 0)
         {
-            return table;
+            table = MappingPool.Allocate(MappingTableKind.Product, level);
+            if (table >= 0)
+            {
+                MappingPool.SetProducer((uint)table, producer, height, offset, readOnly);
+            }
         }
 
-        table = MappingPool.Allocate(MappingTableKind.Product, level);
-        if (table >= 0)
+        if (table >= 0 && step >= 0 && walk.RedAt(step))
         {
-            MappingPool.SetProducer((uint)table, producer, height, offset, readOnly);
+            MappingPool.MarkKeeperSlot((uint)table); // the leaf fast path leaves this table to the general walk (Leaf L2)
         }
 
         return table;

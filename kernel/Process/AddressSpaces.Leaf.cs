@@ -15,7 +15,9 @@ namespace CapOS.Kernel.Process;
 /// L1 The entry it writes is the one the general path writes for the same fault: the page the walk from the
 ///    leaf table's producer reaches, read-only (a read fault maps read-only on both paths), with a depend
 ///    record for every slot read from the producer down (AddressSpacesTests.LeafFastPathAgreesWithTheGeneralWalk).
-/// L2 A key that is not prepared (nor preparable, L4), a red segment, a height that does not fall, an address beyond a subtree or a
+/// L2 A key that is not prepared (nor preparable, L4), a red segment (below the producer, or the producer itself when
+///    any walk entered it through a red key: MappingPool.HasKeeperSlot; its slot 31 is the keeper's and maps nothing;
+///    AddressSpacesLeafTests.AProducerEnteredThroughARedKeyNeverMapsItsKeeperSlot), a height that does not fall, an address beyond a subtree or a
 ///    page key's first page, an entry already present, or a holder-produced leaf table: declined, nothing
 ///    changed (the same tests, the declining cases).
 /// L3 Fault-around: a page reached through a height-1 node maps the node's other prepared page keys read-only
@@ -76,9 +78,9 @@ public static unsafe partial class AddressSpaces
         }
 
         ObjectHeader* producer = MappingPool.Producer((uint)leafTable, out int height, out ulong offset);
-        if (producer == null || height > SegmentWalk.MaxHeight)
+        if (producer == null || height > SegmentWalk.MaxHeight || MappingPool.HasKeeperSlot((uint)leafTable))
         {
-            return false; // a root, or a table produced by the holder of a page-key space
+            return false; // a root, a table produced by the holder of a page-key space, or a producer some walk entered through a red key
         }
 
         const ulong TableSpan = 1UL << (MappingTable.PageShift + MappingTable.IndexBits);

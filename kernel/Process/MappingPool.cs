@@ -38,10 +38,13 @@ public static unsafe class MappingPool
         public ulong Offset;
         public byte Level;
         public byte Height;
-        public byte ReadOnly;
+        public byte Flags; // FlagReadOnly, FlagKeeperSlot
         public MappingTableKind Kind;
         public uint Next;
     }
+
+    private const byte FlagReadOnly = 1;
+    private const byte FlagKeeperSlot = 2;
 
     private static ulong s_first;
     private static uint s_count;
@@ -125,7 +128,7 @@ public static unsafe class MappingPool
         d->Producer = (ulong)producer;
         d->Height = (byte)height;
         d->Offset = offset;
-        d->ReadOnly = readOnly ? (byte)1 : (byte)0;
+        d->Flags = readOnly ? FlagReadOnly : (byte)0;
         uint bucket = Bucket(producer);
         d->Next = s_buckets[bucket];
         s_buckets[bucket] = table + 1;
@@ -140,6 +143,18 @@ public static unsafe class MappingPool
         return d->Kind == MappingTableKind.Product ? (ObjectHeader*)d->Producer : null;
     }
 
+    /// <summary>
+    /// Marks product <paramref name="table"/> as reached by some walk through a red segment key to its producer: that
+    /// producer's slot 31 is its keeper slot, which maps nothing on that walk (SegmentWalk), so the page-fault fast
+    /// path, which starts at the producer and does not see the key that reached it, must leave the table alone
+    /// (AddressSpaces.Leaf L2). Sticky until the table is freed: a product is shared by every walk that reaches its
+    /// producer the same way, red or not.
+    /// </summary>
+    public static void MarkKeeperSlot(uint table) => s_descriptors[table].Flags |= FlagKeeperSlot;
+
+    /// <summary>True when some walk reached product <paramref name="table"/>'s producer through a red segment key (<see cref="MarkKeeperSlot"/>).</summary>
+    public static bool HasKeeperSlot(uint table) => (s_descriptors[table].Flags & FlagKeeperSlot) != 0;
+
     /// <summary>The product (producer, height, offset, level, read-only), or -1.</summary>
     public static int FindProduct(ObjectHeader* producer, int height, ulong offset, int level, bool readOnly)
     {
@@ -147,7 +162,7 @@ public static unsafe class MappingPool
         {
             Descriptor* d = &s_descriptors[link - 1];
             if (d->Producer == (ulong)producer && d->Height == height && d->Offset == offset && d->Level == level
-                && (d->ReadOnly != 0) == readOnly)
+                && ((d->Flags & FlagReadOnly) != 0) == readOnly)
             {
                 return (int)(link - 1);
             }

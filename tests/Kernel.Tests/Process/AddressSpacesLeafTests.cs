@@ -233,6 +233,57 @@ public sealed unsafe class AddressSpacesLeafTests
         Assert.Equal(Body(rig, 4), rig.Touch(a, M, write: false));
     }
 
+    /// <summary>
+    /// L2, the producer entered through a red key: holder 0 -> h3 X(1), X.0 = a red key to h2 Z(2) (keeper flag), Z.0 = h1
+    /// L(3) with page 0, Z.16 = h1 M(4) with page 1 (the second leaf table's first page), and Z.31, Z's keeper slot, =
+    /// a plain key to h1 N(5) with pages 2 and 3. The general walk maps nothing through a red node's slot 31; Z produces
+    /// both leaf tables, and the fast path starts at Z without seeing the red key, so it must leave those tables alone:
+    /// N's pages are never mapped, neither by a fault at their address nor around another fault.
+    /// </summary>
+    [Fact]
+    public void AProducerEnteredThroughARedKeyNeverMapsItsKeeperSlot()
+    {
+        var b = new VolumeBuilder();
+        for (ulong p = 0; p < 4; p++)
+        {
+            b.Page(b.PageOid(p), SpaceRig.PageData(p), 1);
+        }
+
+        b.Node(b.NodeOid(0), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(SpaceRig.Slot, SpaceRig.Segment(b.NodeOid(1), 3)));
+        b.Node(b.NodeOid(1), new VolumeBuilder.NodeModel { AllocCount = 1 }
+            .With(0, Key.Object(KeyType.Segment, b.NodeOid(2), 1, KeyRights.None, (ushort)(2 | SegmentWalk.KeeperFlag))));
+        b.Node(b.NodeOid(2), new VolumeBuilder.NodeModel { AllocCount = 1 }
+            .With(0, SpaceRig.Segment(b.NodeOid(3), 1)).With(16, SpaceRig.Segment(b.NodeOid(4), 1)).With(31, SpaceRig.Segment(b.NodeOid(5), 1)));
+        b.Node(b.NodeOid(3), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(0, SpaceRig.PageKey(b.PageOid(0))));
+        b.Node(b.NodeOid(4), new VolumeBuilder.NodeModel { AllocCount = 1 }.With(0, SpaceRig.PageKey(b.PageOid(1))));
+        b.Node(b.NodeOid(5), new VolumeBuilder.NodeModel { AllocCount = 1 }
+            .With(0, SpaceRig.PageKey(b.PageOid(2))).With(1, SpaceRig.PageKey(b.PageOid(3))));
+        using var rig = new SpaceRig(b);
+
+        const ulong Slot16 = 16 * 32 * Page, Slot31 = 31 * 32 * Page;
+        var a = SpaceRig.Space(NodeOid(rig, 0));
+        Assert.Equal(Body(rig, 0), rig.Touch(a, 0, write: false));
+        Assert.Equal(Body(rig, 1), rig.Touch(a, Slot16, write: false)); // the general walk built the table of Z's slots 16..31
+
+        // N's keys prepared, as a walk through a plain key to Z would leave them.
+        Assert.Equal(CacheResult.Ok, Cache.PrepareKey(SpaceRig.SlotOf(SpaceRig.Node(NodeOid(rig, 2)), 31), out _));
+        Assert.Equal(CacheResult.Ok, Cache.PrepareKey(SpaceRig.SlotOf(SpaceRig.Node(NodeOid(rig, 5)), 0), out _));
+        Assert.Equal(CacheResult.Ok, Cache.PrepareKey(SpaceRig.SlotOf(SpaceRig.Node(NodeOid(rig, 5)), 1), out _));
+
+        ulong rebuilds = AddressSpaces.LeafRebuilds;
+        Assert.Equal(PageFaultResult.InvalidAddress, SpaceRig.Fault(a, Slot31, write: false));
+        Assert.Null(rig.Mmu.Access(a.Root, Slot31, write: false));
+        Assert.Null(rig.Mmu.Access(a.Root, Slot31 + Page, write: false));
+
+        // Another fault under the same leaf table (M's page, its entry zapped) maps nothing of N around it either.
+        AddressSpaces.SlotChanged(SpaceRig.Node(NodeOid(rig, 4)), 0);
+        Assert.Equal(Body(rig, 1), rig.Touch(a, Slot16, write: false));
+        Assert.Null(rig.Mmu.Access(a.Root, Slot31, write: false));
+        Assert.Null(rig.Mmu.Access(a.Root, Slot31 + Page, write: false));
+        Assert.Equal(rebuilds, AddressSpaces.LeafRebuilds); // the fast path left Z's tables alone
+        rig.Judge([a], [0, Slot16, Slot31, Slot31 + Page], "red producer");
+    }
+
     [Fact]
     public void EveryOtherFaultDeclinesToTheGeneralWalk()
     {
