@@ -23,7 +23,8 @@ namespace CapOS.Pipe;
 /// R4 The rest of a write received at the tail that did not fit stays where it arrived, right after the buffered bytes,
 ///    and becomes buffered by <see cref="Commit"/> as room appears; while it is there no message is received into the
 ///    ring (Program: not while a writer is parked), and R2 holds for it as for an Append (it ends within Capacity of the
-///    tail it arrived at).
+///    tail it arrived at). PipeTests.TheStreamArrivesWholeAndInOrderAndBothSidesWait: its reader's Reads carry a junk
+///    string, which lands on the parked rest if the guard goes.
 /// Only the server's loop (Program.cs) changes them.
 /// </remarks>
 internal static unsafe class Ring

@@ -9,9 +9,17 @@ namespace CapOS.PipeDemo;
 /// <see cref="PipeProtocol.EndOfFile"/> (slowly in the first half, so the writer waits), checks every byte against
 /// <see cref="Stream"/>, then that a second read also answers EndOfFile, and prints
 /// <c>pipe: ok bytes=N sum=S waits=W eof=waited|immediate</c> (eof=waited: the EndOfFile came to a parked read).
+/// Every Read carries a string of <see cref="JunkLength"/> bytes of <see cref="Junk"/>, which the pipe must ignore: it
+/// receives every message's string, and one that landed on a parked writer's rest in the ring (Ring R4: the pipe
+/// receives at the tail only while no writer is parked) would show here as stream bytes that differ.
 /// </summary>
 internal static unsafe class Reader
 {
+    /// <summary>The string each Read carries (ignored by the pipe), and its byte: no byte of <see cref="Stream"/> at its place is bound to be it.</summary>
+    private const ulong JunkLength = 4096;
+
+    private const byte Junk = 0xEE;
+
     /// <summary>Iterations after each read in the first half.</summary>
     private const ulong SlowPause = 600_000;
 
@@ -34,6 +42,12 @@ internal static unsafe class Reader
         }
 
         byte* buffer = Program.Buffer();
+        byte* junk = stackalloc byte[(int)JunkLength];
+        for (ulong i = 0; i < JunkLength; i++)
+        {
+            junk[i] = Junk;
+        }
+
         ulong position = 0;
         ulong sum = Stream.FnvOffset;
         ulong waits = 0;
@@ -43,7 +57,7 @@ internal static unsafe class Reader
         {
             bool slow = position < Stream.Half;
             ulong wanted = slow ? SlowSize(chunk) : PipeProtocol.MaxTransfer;
-            result = Program.Invoke(PipeProtocol.Read, wanted, null, 0, &reply);
+            result = Program.Invoke(PipeProtocol.Read, wanted, junk, JunkLength, &reply);
             if (result != InvocationResult.Ok)
             {
                 break;
