@@ -25,7 +25,7 @@ public static class LmbenchTable
         text.Append(CultureInfo.InvariantCulture, $"  accelerator  {environment.Accelerator}\n");
         text.Append(CultureInfo.InvariantCulture, $"  host cpu     {environment.HostCpu}\n");
         text.Append(deterministic
-            ? "  figures      INSTRUCTION COUNTS under icount (1 instruction = 1 ns of guest time): medians of the runs, which repeat exactly except where a disk interrupt lands in a timed pass (heap-growth: within about 1%, docs/bench.md 'Repeatability')\n"
+            ? "  figures      INSTRUCTION COUNTS under icount (1 instruction = 1 ns of guest time): medians of the runs, which repeat exactly: every timed pass touches only objects in memory and no checkpoint falls in it (a disk wait would count host time; docs/bench.md 'Repeatability')\n"
             : "  figures      TCG WALL CLOCK as the guest sees it: median (min-max) of the runs; expect a spread of 2-3x on a shared host\n");
         text.Append("  ratio        CapOS / Linux per operation (below 1.0: CapOS faster); bandwidth: CapOS MB/s / Linux MB/s\n\n");
         List<string[]> cells = [.. lines.Select(l => Cells(l, deterministic))];
